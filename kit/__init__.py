@@ -1,0 +1,52 @@
+"""A teaching kit for prompt-engineering customer service.
+
+    import kit
+    agent = kit.Agent(system_prompt="...", model="practice")
+    customer = kit.personas.load("typo_auntie")
+    transcript = kit.converse(agent, customer, seed=0)
+    card = kit.grade(transcript)
+    kit.Tracker("01_first_prompt").log(agent, card)
+
+Heavy libraries (pandas, matplotlib, openai) load only when a feature needs them, so
+`import kit` stays fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+_LAZY = {
+    "Agent": ("kit.conversation", "Agent"),
+    "Transcript": ("kit.conversation", "Transcript"),
+    "converse": ("kit.conversation", "converse"),
+    "grade": ("kit.graders", "grade"),
+    "Scorecard": ("kit.graders", "Scorecard"),
+    "Tracker": ("kit.tracker", "Tracker"),
+    "check": ("kit.doctor", "check"),
+}
+_SUBMODULES = {"config", "graders", "llm", "personas", "shop", "signals", "tools", "units"}
+
+__all__ = ["__version__", *_LAZY, *sorted(_SUBMODULES)]
+
+if TYPE_CHECKING:
+    from kit import config, graders, llm, personas, shop, signals, tools, units
+    from kit.conversation import Agent, Transcript, converse
+    from kit.doctor import check
+    from kit.graders import Scorecard, grade
+    from kit.tracker import Tracker
+
+
+def __getattr__(name: str) -> Any:
+    """Import public names on first use (PEP 562)."""
+    if name in _LAZY:
+        module, attribute = _LAZY[name]
+        value = getattr(importlib.import_module(module), attribute)
+    elif name in _SUBMODULES:
+        value = importlib.import_module(f"kit.{name}")
+    else:
+        raise AttributeError(f"module 'kit' has no attribute {name!r}")
+    globals()[name] = value
+    return value

@@ -1,0 +1,7 @@
+"""`python -m kit ...` is the same as `kit ...`."""
+
+import sys
+
+from kit.cli import main
+
+sys.exit(main())

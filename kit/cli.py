@@ -1,0 +1,108 @@
+"""The `kit` command (also `python -m kit`): demo, doctor, personas."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from kit.errors import KitError
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    from kit import demo
+    from kit.config import load_settings
+
+    console = Console()
+    console.print(f"[bold]kit demo[/] · {load_settings().describe()}")
+    console.print("The typo auntie (错别字阿姨) asks which size of a padded jacket to buy. Three prompts:\n")
+    attempts = demo.run(seed=args.seed)
+    for number, attempt in enumerate(attempts, 1):
+        console.print(f"[bold]Attempt {number}[/] ({attempt.change}):")
+        console.print("  " + attempt.prompt.replace("\n", "\n  "), highlight=False)
+    graders = list(attempts[0].scores)
+    table = Table(title="The climb (0-100)")
+    table.add_column("attempt", justify="right")
+    table.add_column("what changed")
+    for name in graders:
+        table.add_column(name.replace("_", " "), justify="right")
+    table.add_column("total", justify="right", style="bold")
+    for number, attempt in enumerate(attempts, 1):
+        cells = ["n/a" if attempt.scores[g] is None else f"{attempt.scores[g]:.0f}" for g in graders]
+        table.add_row(str(number), attempt.change, *cells, f"{attempt.total:.0f}")
+    console.print(table)
+    for number, attempt in enumerate(attempts, 1):
+        if attempt.hint:
+            console.print(f"[dim]after attempt {number}, the scorecard's first hint:[/] {attempt.hint}")
+    console.print("Totals: " + " → ".join(f"{a.total:.0f}" for a in attempts))
+    return 0
+
+
+def _doctor(args: argparse.Namespace) -> int:
+    from kit.doctor import diagnose
+
+    findings = diagnose(timeout_s=args.timeout)
+    for finding in findings:
+        print(f"{'ok ' if finding.ok else 'FAIL'}  {finding.what:<12} {finding.detail}")
+    return 0 if all(f.ok for f in findings) else 1
+
+
+def _personas_list(args: argparse.Namespace) -> int:
+    from kit import personas
+
+    for name in personas.names():
+        print(f"{name:<20} {personas.load(name)}")
+    return 0
+
+
+def _personas_validate(args: argparse.Namespace) -> int:
+    from kit.personas import load_card
+
+    failed = 0
+    for path in args.paths:
+        try:
+            card = load_card(Path(path))
+        except FileNotFoundError:
+            print(f"{path}: no such file", file=sys.stderr)
+            failed += 1
+        except KitError as error:
+            print(error, file=sys.stderr)
+            failed += 1
+        else:
+            print(f"{path}: ok ({card.id})")
+    return 1 if failed else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kit", description="Prompt-engineering customer service: the course's tools.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    demo = commands.add_parser("demo", help="three prompts against the typo auntie, offline, in a few seconds")
+    demo.add_argument("--seed", type=int, default=0)
+    demo.set_defaults(run=_demo)
+    doctor = commands.add_parser("doctor", help="which model is configured, and does it answer")
+    doctor.add_argument("--timeout", type=float, default=15.0, help="seconds to wait for the endpoint")
+    doctor.set_defaults(run=_doctor)
+    personas = commands.add_parser("personas", help="the simulated customers")
+    persona_commands = personas.add_subparsers(dest="action", required=True)
+    persona_commands.add_parser("list", help="show the cast").set_defaults(run=_personas_list)
+    validate = persona_commands.add_parser("validate", help="check persona card files")
+    validate.add_argument("paths", nargs="+")
+    validate.set_defaults(run=_personas_validate)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run a command; a learner-facing error is printed as one clear message, not a traceback."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except KitError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

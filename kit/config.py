@@ -1,0 +1,141 @@
+"""Find the model backend: explicit arguments, then environment variables, then a `.env` file.
+
+With nothing configured the kit uses the offline practice model. The API key is held as a
+`SecretStr` so it never shows up in a repr, a log line or a notebook output.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import SecretStr
+
+from kit.errors import ConfigError
+
+PRACTICE = "practice"
+
+
+@dataclass(frozen=True)
+class Preset:
+    """Defaults for a known OpenAI-compatible provider."""
+
+    base_url: str
+    model: str
+    needs_key: bool = True
+    key_env: str | None = None
+
+
+PRESETS: dict[str, Preset] = {
+    "openai": Preset("https://api.openai.com/v1", "gpt-4o-mini", key_env="OPENAI_API_KEY"),
+    # Alibaba Cloud Model Studio (DashScope / 百炼), OpenAI-compatible mode.
+    "dashscope": Preset(
+        "https://dashscope.aliyuncs.com/compatible-mode/v1", "qwen-plus", key_env="DASHSCOPE_API_KEY"
+    ),
+    "ollama": Preset("http://localhost:11434/v1", "qwen2.5:7b", needs_key=False),
+    "vllm": Preset("http://localhost:8000/v1", "Qwen/Qwen2.5-7B-Instruct", needs_key=False),
+    "llamacpp": Preset("http://localhost:8080/v1", "local-model", needs_key=False),
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the kit will talk to. `model == "practice"` means the offline practice model."""
+
+    model: str
+    base_url: str | None = None
+    api_key: SecretStr | None = None
+    provider: str | None = None
+    source: str = "default"
+
+    @property
+    def is_practice(self) -> bool:
+        return self.model == PRACTICE
+
+    def describe(self) -> str:
+        """One line for humans; never includes the key itself."""
+        if self.is_practice:
+            return "Practice model (offline stand-in) — set KIT_MODEL to use a real one"
+        key = "key set" if self.api_key else "no key"
+        return f"{self.model} at {self.base_url or 'the provider default'} ({key}, from {self.source})"
+
+
+def _dotenv_values(start: Path) -> dict[str, str]:
+    """Read the nearest `.env` at or above `start` without touching os.environ."""
+    for folder in (start, *start.parents):
+        candidate = folder / ".env"
+        if candidate.is_file():
+            from dotenv import dotenv_values
+
+            return {k: v for k, v in dotenv_values(candidate).items() if v is not None}
+    return {}
+
+
+def load_settings(
+    model: str | None = None,
+    base_url: str | None = None,
+    api_key: str | None = None,
+    provider: str | None = None,
+    *,
+    environ: dict[str, str] | None = None,
+    cwd: Path | None = None,
+) -> Settings:
+    """Resolve the settings; explicit arguments win over the environment, which wins over `.env`."""
+    env = dict(os.environ if environ is None else environ)
+    dotenv = _dotenv_values(cwd or Path.cwd())
+
+    def lookup(*names: str) -> tuple[str | None, str]:
+        for name in names:
+            if env.get(name):
+                return env[name], "environment"
+        for name in names:
+            if dotenv.get(name):
+                return dotenv[name], ".env"
+        return None, "default"
+
+    provider = provider or lookup("KIT_PROVIDER")[0]
+    preset = None
+    if provider:
+        preset = PRESETS.get(provider.lower())
+        if preset is None:
+            raise ConfigError(
+                f"KIT_PROVIDER={provider!r} is not a known provider. "
+                f"Use one of: {', '.join(PRESETS)}; or leave it unset and set KIT_BASE_URL yourself."
+            )
+
+    found_model, source = (model, "arguments") if model else lookup("KIT_MODEL")
+    if not found_model and preset:
+        found_model, source = preset.model, f"preset {provider}"
+    if not found_model or found_model == PRACTICE:
+        return Settings(model=PRACTICE, source=source)
+
+    found_url = base_url or lookup("KIT_BASE_URL")[0] or (preset.base_url if preset else None)
+    key_names = ["KIT_API_KEY"] + ([preset.key_env] if preset and preset.key_env else []) + ["OPENAI_API_KEY"]
+    found_key = api_key or lookup(*key_names)[0]
+    if not found_key and preset is not None and not preset.needs_key:
+        found_key = "not-needed"  # local servers accept any key, the SDK insists on one
+    return Settings(
+        model=found_model,
+        base_url=found_url,
+        api_key=SecretStr(found_key) if found_key else None,
+        provider=provider,
+        source=source,
+    )
+
+
+def data_dir() -> Path:
+    """Where learners' progress and caches live: KIT_DATA_DIR, else `progress/` in a source checkout, else ~/.local/share."""
+    if configured := os.environ.get("KIT_DATA_DIR"):
+        return Path(configured).expanduser()
+    root = Path(__file__).resolve().parent.parent
+    if (root / "pyproject.toml").is_file() and (root / "notebooks").is_dir():
+        return root / "progress"
+    return Path.home() / ".local" / "share" / "cs-prompt-kit"
+
+
+def cache_dir() -> Path:
+    """Where recorded model calls are kept: KIT_CACHE_DIR, else a `cache` folder in the data folder."""
+    if configured := os.environ.get("KIT_CACHE_DIR"):
+        return Path(configured).expanduser()
+    return data_dir() / "cache"

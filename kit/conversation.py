@@ -1,0 +1,240 @@
+"""The agent a learner builds, the conversation loop, and the transcript it leaves behind."""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from kit.errors import KitError, PromptError
+from kit.llm import ChatModel, Message, Reply, get_model
+from kit.personas import Persona, load
+from kit.personas.typos import Typo, highlight
+from kit.tools import Tool
+
+MAX_TOOL_ROUNDS = 3
+
+
+class Agent:
+    """A customer-service agent: a system prompt, a model, and optionally tools.
+
+    The agent also sees the page of the product the customer is asking about, as a second
+    system message, like a real shop's chat window does.
+    """
+
+    def __init__(
+        self,
+        system_prompt: str,
+        model: str | ChatModel | None = None,
+        tools: Sequence[Tool] | None = None,
+        knowledge: Any = None,
+        name: str | None = None,
+    ) -> None:
+        if not isinstance(system_prompt, str) or not system_prompt.strip():
+            raise PromptError(
+                "The system prompt is empty. Write at least one sentence telling the agent who it is "
+                'and how to help, e.g. kit.Agent("You are the friendly customer service of a clothing shop.").'
+            )
+        if knowledge is not None:
+            raise KitError("Knowledge bases arrive in lesson 04; for now leave knowledge=None.")
+        self.system_prompt = system_prompt.strip()
+        self.model = get_model(model)
+        self.tools = {tool.name: tool for tool in tools or ()}
+        self.name = name or self.system_prompt.splitlines()[0][:40]
+
+    def __repr__(self) -> str:
+        return f"Agent(name={self.name!r}, model={self.model.name!r}, tools={list(self.tools)})"
+
+    def opening_messages(self, sku: str, language: str) -> list[Message]:
+        """The system prompt and the product page the customer opened the chat from."""
+        from kit.shop import brief
+
+        return [
+            {"role": "system", "content": self.system_prompt},
+            {"role": "system", "content": brief(sku, language)},
+        ]
+
+    def respond(self, messages: list[Message]) -> tuple[Reply, list[dict[str, Any]]]:
+        """Answer the conversation, running any tools the model calls; appends to `messages`."""
+        schemas = [tool.schema() for tool in self.tools.values()] or None
+        calls: list[dict[str, Any]] = []
+        for _ in range(MAX_TOOL_ROUNDS + 1):
+            reply = self.model.complete(messages, schemas)
+            messages.append(reply.to_message())
+            if not reply.tool_calls:
+                return reply, calls
+            for call in reply.tool_calls:
+                tool = self.tools.get(call.name)
+                result = tool.run(call.arguments) if tool else json.dumps({"error": f"no tool named {call.name}"})
+                calls.append({"name": call.name, "arguments": call.arguments, "result": result})
+                messages.append({"role": "tool", "tool_call_id": call.id, "content": result})
+        return reply, calls
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One message of the conversation, numbered from 1, with what the kit observed about it."""
+
+    number: int
+    role: Literal["customer", "agent"]
+    text: str
+    intended: str = ""
+    gloss: str = ""
+    typos: tuple[Typo, ...] = ()
+    emotion: int | None = None
+    events: tuple[str, ...] = ()
+    revealed: tuple[str, ...] = ()
+    tool_calls: tuple[dict[str, Any], ...] = ()
+    tokens: int = 0
+    latency_s: float = 0.0
+
+
+@dataclass(frozen=True)
+class Transcript:
+    """A whole conversation and its context: who the customer was, what they wanted, how it ended."""
+
+    persona_id: str
+    persona_name: str
+    language: str
+    novice: bool
+    goal: dict[str, Any]
+    seed: int
+    model: str
+    system_prompt: str
+    turns: tuple[Turn, ...] = field(default_factory=tuple)
+    outcome: str = "max_turns"  # satisfied, handoff, left, max_turns
+
+    @property
+    def customer_turns(self) -> list[Turn]:
+        return [turn for turn in self.turns if turn.role == "customer"]
+
+    @property
+    def agent_turns(self) -> list[Turn]:
+        return [turn for turn in self.turns if turn.role == "agent"]
+
+    @property
+    def emotions(self) -> list[int]:
+        """The customer's upset level (0-10) at each of their messages."""
+        return [turn.emotion for turn in self.customer_turns if turn.emotion is not None]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Transcript:
+        turns = tuple(
+            Turn(**{**turn, "typos": tuple(Typo(**t) for t in turn.get("typos", ())),
+                    "events": tuple(turn.get("events", ())), "revealed": tuple(turn.get("revealed", ())),
+                    "tool_calls": tuple(turn.get("tool_calls", ()))})
+            for turn in data["turns"]
+        )
+        return cls(**{**data, "turns": turns})
+
+    def save(self, path: str | Path) -> Path:
+        """Write the transcript as JSON; refuses to overwrite an existing file."""
+        path = Path(path)
+        if path.exists():
+            raise FileExistsError(f"{path} already exists; choose another name so no transcript is lost.")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(self.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
+        return path
+
+    def __str__(self) -> str:
+        lines = [f"{self.persona_name} · seed {self.seed} · {self.model} · ended: {self.outcome}"]
+        for turn in self.turns:
+            if turn.role == "customer":
+                mood = f" [upset {turn.emotion}/10]" if turn.emotion is not None else ""
+                lines.append(f"{turn.number:>2} customer{mood}: {turn.text}")
+                if turn.gloss:
+                    lines.append(f"   (gloss: {turn.gloss})")
+            else:
+                for call in turn.tool_calls:
+                    lines.append(f"   tool {call['name']}({json.dumps(call['arguments'], ensure_ascii=False)})")
+                lines.append(f"{turn.number:>2} agent: {turn.text}")
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        bubbles = [
+            f"<div style='font-size:90%;color:#555'>{html.escape(self.persona_name)} · seed {self.seed} · "
+            f"{html.escape(self.model)} · ended: <b>{self.outcome}</b></div>"
+        ]
+        for turn in self.turns:
+            text = html.escape(turn.text).replace("\n", "<br>")
+            if turn.role == "customer":
+                shown = highlight(turn.text, turn.typos).replace("\n", "<br>") if turn.typos else text
+                meter = _meter(turn.emotion) if turn.emotion is not None else ""
+                gloss = (
+                    f"<details><summary style='font-size:80%;color:#777'>English</summary>"
+                    f"<i>{html.escape(turn.gloss)}</i></details>" if turn.gloss else ""
+                )
+                bubbles.append(
+                    f"<div style='margin:4px 30% 4px 0;padding:6px 10px;background:#f1f1f1;border-radius:10px'>"
+                    f"<small>{turn.number} · customer {meter}</small><br>{shown}{gloss}</div>"
+                )
+            else:
+                tools = "".join(
+                    f"<details><summary style='font-size:80%'>tool {html.escape(c['name'])}</summary>"
+                    f"<code>{html.escape(json.dumps(c['arguments'], ensure_ascii=False))} → "
+                    f"{html.escape(c['result'])}</code></details>" for c in turn.tool_calls
+                )
+                bubbles.append(
+                    f"<div style='margin:4px 0 4px 30%;padding:6px 10px;background:#dbeafe;border-radius:10px'>"
+                    f"<small>{turn.number} · agent</small><br>{tools}{text}</div>"
+                )
+        style = "<style>.typo{background:#fde68a;border-bottom:1px dotted #b45309;cursor:help}</style>"
+        return style + "<div style='max-width:720px'>" + "".join(bubbles) + "</div>"
+
+
+def _meter(level: int) -> str:
+    face = "😊" if level <= 2 else "😐" if level <= 4 else "😟" if level <= 6 else "😠"
+    bar = "▮" * level + "▯" * (10 - level)
+    return f"<span title='upset {level}/10' style='color:#b91c1c'>{face} {bar}</span>"
+
+
+def converse(agent: Agent, customer: Persona | str, seed: int = 0, max_turns: int = 12) -> Transcript:
+    """Let the simulated customer talk to the agent until the conversation ends or `max_turns` replies."""
+    persona = load(customer) if isinstance(customer, str) else customer
+    card = persona.card
+    session = persona.start(seed)
+    messages = agent.opening_messages(card.goal.sku, card.language)
+    turns: list[Turn] = []
+
+    def add_customer(message: Any) -> None:
+        messages.append({"role": "user", "content": message.text})
+        turns.append(Turn(
+            number=len(turns) + 1, role="customer", text=message.text, intended=message.intended,
+            gloss=message.gloss, typos=message.typos, emotion=message.emotion,
+            events=message.events, revealed=message.revealed,
+        ))
+
+    add_customer(session.opening())
+    for _ in range(max_turns):
+        reply, calls = agent.respond(messages)
+        turns.append(Turn(
+            number=len(turns) + 1, role="agent", text=reply.text, tool_calls=tuple(calls),
+            tokens=reply.usage.total_tokens, latency_s=reply.latency_s,
+        ))
+        message = session.respond(reply.text)
+        add_customer(message)
+        if message.outcome:
+            break
+    return Transcript(
+        persona_id=card.id,
+        persona_name=f"{card.name.zh} ({card.name.en})",
+        language=card.language,
+        novice=card.style.novice,
+        goal={
+            "kind": card.goal.kind,
+            "sku": card.goal.sku,
+            "height_cm": card.facts["height"].value,
+            "weight_kg": card.facts["weight"].value,
+        },
+        seed=seed,
+        model=agent.model.name,
+        system_prompt=agent.system_prompt,
+        turns=tuple(turns),
+        outcome=session.ended or "max_turns",
+    )

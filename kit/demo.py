@@ -1,0 +1,39 @@
+"""`kit demo`: the first lesson in a terminal: three prompts against the typo auntie, and the climb."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# (what changed, the prompt): the three attempts of lesson 01.
+PROMPTS = (
+    ("a one-line prompt", "You are a customer service bot."),
+    ("+ ask height and weight first", "You are a customer service bot.\n"
+     "Ask for the customer's height and weight before recommending a size."),
+    ("+ 斤, feelings, plain words, steps, short", "You are the customer service of a clothing shop.\n"
+    "Ask for the customer's height and weight before recommending a size; ask only what you need.\n"
+    "Customers weigh themselves in 斤: 1 斤 = 0.5 kg.\n"
+    "Acknowledge the customer's feelings first when they are worried or upset.\n"
+    "Use plain words and avoid jargon.\n"
+    "Explain how to order in numbered steps.\n"
+    "Keep replies short."),
+)
+
+
+@dataclass(frozen=True)
+class Attempt:
+    change: str
+    prompt: str
+    total: float
+    scores: dict[str, float | None]
+    hint: str
+
+
+def run(persona: str = "typo_auntie", seed: int = 0, model: str = "practice") -> list[Attempt]:
+    """Play the three prompts and grade each conversation."""
+    import kit
+
+    attempts = []
+    for change, prompt in PROMPTS:
+        card = kit.grade(kit.converse(kit.Agent(prompt, model=model), persona, seed=seed))
+        attempts.append(Attempt(change, prompt, card.total, card.scores, card.hints[0] if card.hints else ""))
+    return attempts

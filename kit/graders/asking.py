@@ -1,0 +1,42 @@
+"""Asked before guessing: no size before the customer's height and weight are known, and no needless questions."""
+
+from __future__ import annotations
+
+from kit import signals
+from kit.conversation import Transcript
+from kit.graders.base import Evidence, GraderResult
+from kit.units import parse_body
+
+NEEDED = frozenset({"height", "weight"})
+NEEDLESS_PENALTY = 30.0
+
+
+class AskedBeforeGuessing:
+    name = "asked_first"
+    title = "Asked before guessing"
+
+    def __call__(self, transcript: Transcript) -> GraderResult:
+        known: set[str] = set()
+        asked_needed = False
+        score, evidence, hints = 100.0, [], []
+        for turn in transcript.turns:
+            if turn.role == "customer":
+                body = parse_body(turn.text)
+                known |= {fact for fact, value in (("height", body.height_cm), ("weight", body.weight_kg)) if value}
+                continue
+            asked = signals.asked_facts(turn.text)
+            asked_needed = asked_needed or bool(asked & NEEDED)
+            if extra := asked - NEEDED:
+                if transcript.novice and score == 100.0:
+                    score -= NEEDLESS_PENALTY
+                    evidence.append(Evidence.at(turn, f"asked for {', '.join(sorted(extra))}, which this customer cannot know"))
+                    hints.append("Tell the agent to ask only for what it needs (height and weight), one short question.")
+            if signals.recommended_size(turn.text) and not NEEDED <= known:
+                missing = " and ".join(sorted(NEEDED - known))
+                evidence.insert(0, Evidence.at(turn, f"recommended a size before knowing {missing}"))
+                hints.insert(0, "Tell the agent to ask for height and weight first, before it recommends a size.")
+                return GraderResult(self.name, self.title, 0.0, tuple(evidence), " ".join(hints))
+        if not asked_needed and not NEEDED <= known:
+            return GraderResult(self.name, self.title, 0.0, tuple(evidence),
+                                "The agent never asked for height and weight: tell it to ask for them first.")
+        return GraderResult(self.name, self.title, score, tuple(evidence), " ".join(hints))

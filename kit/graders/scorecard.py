@@ -1,0 +1,78 @@
+"""The scorecard: every grader's result, a weighted total, and the hints worth the most points."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+from kit.graders.base import Evidence, GraderResult
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    """Weighted total (0-100) over the graders that apply, with their evidence and hints."""
+
+    results: tuple[GraderResult, ...]
+    weights: dict[str, float]
+    persona_id: str = ""
+    seed: int = 0
+
+    @property
+    def total(self) -> float:
+        applicable = [r for r in self.results if r.applicable]
+        weight = sum(self.weights.get(r.name, 0.0) for r in applicable)
+        if weight == 0:
+            return 0.0
+        return round(sum(self.weights.get(r.name, 0.0) * r.score for r in applicable) / weight, 1)
+
+    @property
+    def scores(self) -> dict[str, float | None]:
+        return {r.name: r.score for r in self.results}
+
+    @property
+    def evidence(self) -> dict[str, tuple[Evidence, ...]]:
+        return {r.name: r.evidence for r in self.results}
+
+    @property
+    def hints(self) -> list[str]:
+        """Hints in the order the conversation went wrong: earliest evidence first, then most points lost."""
+        missed = [r for r in self.results if r.applicable and r.hint and r.score < 100]
+        missed.sort(key=lambda r: (min((e.turn for e in r.evidence), default=10**6),
+                                   -self.weights.get(r.name, 0.0) * (100 - r.score)))
+        return [r.hint for r in missed]
+
+    def __str__(self) -> str:
+        lines = [f"Score {self.total:.0f}/100  ({self.persona_id}, seed {self.seed})"]
+        for r in self.results:
+            shown = "n/a" if r.score is None else f"{r.score:5.0f}"
+            lines.append(f"  {r.title:<26} {shown}   weight {self.weights.get(r.name, 0):g}")
+            lines += [f"      {e}" for e in r.evidence if r.score is not None and r.score < 100]
+        if self.hints:
+            lines.append(f"Next step: {self.hints[0]}")
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        rows = []
+        for r in self.results:
+            if r.score is None:
+                bar, shown = "<i>not applicable</i>", "n/a"
+            else:
+                colour = "#16a34a" if r.score >= 80 else "#d97706" if r.score >= 50 else "#dc2626"
+                bar = (f"<div style='background:#eee;width:160px;height:10px'>"
+                       f"<div style='background:{colour};width:{1.6 * r.score:.0f}px;height:10px'></div></div>")
+                shown = f"{r.score:.0f}"
+            notes = "<br>".join(
+                f"<small>turn {e.turn}: “{html.escape(e.quote)}” — {html.escape(e.note)}</small>" for e in r.evidence
+            )
+            rows.append(
+                f"<tr><td style='text-align:left'>{html.escape(r.title)}</td><td>{bar}</td><td>{shown}</td>"
+                f"<td style='text-align:left'>{notes}</td></tr>"
+            )
+        hints = "".join(f"<li>{html.escape(h)}</li>" for h in self.hints)
+        return (
+            f"<div><span style='font-size:160%;font-weight:bold'>{self.total:.0f}</span>/100 "
+            f"<small>({html.escape(self.persona_id)}, seed {self.seed})</small>"
+            f"<table>{''.join(rows)}</table>"
+            + (f"<b>What to try next</b><ol>{hints}</ol>" if hints else "")
+            + "</div>"
+        )

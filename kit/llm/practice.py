@@ -1,0 +1,189 @@
+"""`PracticeModel`: the offline, deterministic stand-in for a weak customer-service assistant.
+
+It is not a language model. It reads what a real model would read (the messages: the first
+system message as its instructions, later system messages as reference such as the product
+page) and builds a reply from sentence templates. Which catalogue instructions it finds in
+the prompt decides what it does; each missing one shows its typical failure. See
+`practice_catalogue.yaml` and `kit.llm.explain()`.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from kit import signals
+from kit.llm.base import Message, Reply, ToolSchema, Usage
+from kit.llm.catalogue import load_catalogue, recognise
+from kit.shop.catalogue import SizeChart, SizeRow, Text
+from kit.shop.sizing import recommend_size
+
+NAME = "practice"
+
+def _pattern(regex: str) -> Callable[[str], bool]:
+    compiled = re.compile(regex, re.IGNORECASE)
+    return lambda text: bool(compiled.search(text))
+
+
+# What the customer's last message asks for, tried in the order of `_Turn.answer`.
+_WANTS: dict[str, Callable[[str], bool]] = {
+    "reveal": _pattern(r"指令|提示词|设定|system prompt|your (instructions|prompt|rules)|ignore (all|your|previous)"),
+    "human": signals.asks_for_human,
+    "price": _pattern(r"便宜|优惠|打折|折扣|多少钱|价格|价钱|减价|discount|cheaper|price|how much|coupon"),
+    "order": signals.asks_how_to_order,
+    "size": _pattern(r"码|尺码|尺寸|多大|大小|合适|能穿|穿.{0,3}(吗|不)|\bsize\b|\bfit\b|\bwear\b"),
+    "thanks": _pattern(r"谢谢|多谢|明白了|知道了|好的|好嘞|thank|got it|great"),
+}
+
+
+@dataclass
+class _Page:
+    """What the practice model could read off the product page in its reference messages."""
+
+    product: str = ""
+    price: Decimal | None = None
+    chart: list[SizeRow] = field(default_factory=list)
+    steps: list[str] = field(default_factory=list)
+
+
+_ROW = re.compile(r"^\|\s*([A-Z0-9]+)\s*\|\s*([\d/]+[A-Z])\s*\|\s*([\d.]+)-([\d.]+)\s*\|\s*([\d.]+)-([\d.]+)\s*\|", re.M)
+_TITLE = re.compile(r"^##\s*[^:：\n]+[:：]\s*(.+?)\s*(?:\([^)]*\))?\s*$", re.M)
+_PRICE = re.compile(r"^-\s*(?:价格|Price)\s*[:：]\s*[¥￥]?\s*([\d.]+)", re.M)
+_STEP = re.compile(r"^\d+\.\s*(.+)$", re.M)
+
+
+def _read_page(reference: str) -> _Page:
+    page = _Page()
+    if title := _TITLE.search(reference):
+        page.product = title.group(1)
+    if price := _PRICE.search(reference):
+        page.price = Decimal(price.group(1))
+    page.chart = [
+        SizeRow(size=size, code=code, height_cm=(float(h1), float(h2)), weight_kg=(float(w1), float(w2)))
+        for size, code, h1, h2, w1, w2 in _ROW.findall(reference)
+    ]
+    page.steps = _STEP.findall(reference)
+    return page
+
+
+class PracticeModel:
+    """A deterministic simulator of a weak assistant, driven by the instruction catalogue."""
+
+    name = NAME
+
+    def __repr__(self) -> str:
+        return "PracticeModel() — offline stand-in, not a language model"
+
+    def complete(self, messages: list[Message], tools: list[ToolSchema] | None = None, **params: Any) -> Reply:
+        """Build the reply to the last customer message."""
+        started = time.perf_counter()
+        text = _Turn(messages).reply()
+        prompt_chars = sum(len(str(m.get("content") or "")) for m in messages)
+        return Reply(
+            text=text,
+            usage=Usage(prompt_tokens=prompt_chars // 2 + 1, completion_tokens=len(text) // 2 + 1),
+            latency_s=time.perf_counter() - started,
+            model=NAME,
+        )
+
+    async def acomplete(
+        self, messages: list[Message], tools: list[ToolSchema] | None = None, **params: Any
+    ) -> Reply:
+        """Same as `complete`: there is nothing to wait for."""
+        return self.complete(messages, tools, **params)
+
+
+class _Turn:
+    """One reply in the making: what the prompt asks for, what the page says, what the customer said."""
+
+    def __init__(self, messages: list[Message]) -> None:
+        systems = [str(m.get("content") or "") for m in messages if m.get("role") == "system"]
+        self.prompt = systems[0] if systems else ""
+        self.page = _read_page("\n".join(systems[1:]))
+        self.does = {key for key, row in recognise(self.prompt).items() if row.found}
+        self.customer = [str(m.get("content") or "") for m in messages if m.get("role") == "user"]
+        self.last = self.customer[-1] if self.customer else ""
+        self.lang = signals.language(self.last) if self.last else "zh"
+        self.turn = sum(1 for m in messages if m.get("role") == "assistant")
+        self.replies = load_catalogue().replies
+
+    def say(self, key: str, **values: Any) -> str:
+        variants = self.replies[key][self.lang]
+        return variants[self.turn % len(variants)].format(**values)
+
+    def wants(self, topic: str) -> bool:
+        return _WANTS[topic](self.last)
+
+    def reply(self) -> str:
+        parts = []
+        if "empathy" in self.does and signals.expresses_distress(self.last):
+            parts.append(self.say("acknowledge"))
+        parts.append(self.answer())
+        if "be_brief" not in self.does:
+            parts = [self.say("padding_before"), *parts, self.say("padding_after")]
+        joiner = "" if self.lang == "zh" else " "
+        return joiner.join(parts)
+
+    def answer(self) -> str:
+        if self.wants("reveal"):
+            return self.say("refuse_reveal") if "no_reveal" in self.does else self.say("reveal_prompt", system_prompt=self.prompt)
+        if self.wants("human"):
+            return self.say("handoff") if "handoff" in self.does else self.say("refuse_handoff")
+        if self.wants("price") and self.page.price is not None:
+            if "grounded" in self.does:
+                return self.say("price_grounded", price=self.page.price)
+            return self.say("price_invented", invented=self.page.price - 50)
+        if self.wants("order"):
+            if "numbered_steps" in self.does and self.page.steps:
+                steps = "\n".join(f"{n}. {step}" for n, step in enumerate(self.page.steps, 1))
+                return self.say("order_steps", steps=steps)
+            return self.say("order_runon")
+        height, weight = self.body()
+        if self.wants("size") or height or weight:
+            return self.size_answer(height, weight)
+        if self.wants("thanks"):
+            return self.say("thanks")
+        return self.say("fallback")
+
+    def body(self) -> tuple[float | None, float | None]:
+        """Height in cm and weight in kg from everything the customer said, the latest winning."""
+        from kit.units import parse_body
+
+        height = weight = None
+        for message in self.customer:
+            body = parse_body(message)
+            if body.height_cm:
+                height = body.height_cm
+            if body.weight:
+                reading = body.weight
+                misread = reading.unit == "jin" and "units_jin" not in self.does
+                weight = reading.value if misread else body.weight_kg
+        return height, weight
+
+    def size_answer(self, height: float | None, weight: float | None) -> str:
+        chart = self.page.chart
+        if not chart:
+            return self.say("fallback")
+        if height is None or weight is None:
+            if "ask_first" not in self.does:
+                middle = next((row for row in chart if row.size == "M"), chart[len(chart) // 2])
+                return self.say("guess_size", product=self.page.product, size=middle.size, code=middle.code)
+            if "ask_only_needed" not in self.does:
+                return self.say("ask_everything")
+            names = {"zh": ("身高", "体重", "和"), "en": ("height", "weight", " and ")}[self.lang]
+            missing = [name for name, value in zip(names[:2], (height, weight)) if value is None]
+            return self.say("ask_needed", missing=names[2].join(missing))
+        row = recommend_size(SizeChart(name=Text(zh="", en=""), rows=tuple(chart)), height, weight).row
+        values = {
+            "size": row.size,
+            "code": row.code,
+            "height": f"{height:g}",
+            "weight": f"{weight:g}",
+            "height_band": f"{row.height_cm[0]:g}-{row.height_cm[1]:g}",
+            "weight_band": f"{row.weight_kg[0]:g}-{row.weight_kg[1]:g}",
+        }
+        return self.say("recommend_plain" if "plain_words" in self.does else "recommend_jargon", **values)

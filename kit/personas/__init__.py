@@ -1,0 +1,65 @@
+"""Simulated difficult customers: persona cards and the engine that plays them.
+
+    auntie = kit.personas.load("typo_auntie")
+    kit.personas.names()   # every customer in the cast
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from pathlib import Path
+
+from kit.errors import UnknownPersona
+from kit.personas.card import PersonaCard, load_card
+from kit.personas.engine import CustomerMessage, CustomerSession
+
+CARDS = Path(__file__).with_name("cards")
+
+__all__ = ["CustomerMessage", "CustomerSession", "Persona", "PersonaCard", "load", "load_card", "names"]
+
+
+def names() -> list[str]:
+    """The ids of every persona card that ships with the kit."""
+    return sorted(path.stem for path in CARDS.glob("*.yaml"))
+
+
+@dataclass(frozen=True)
+class Persona:
+    """A customer the kit can play: a validated card plus the simulator."""
+
+    card: PersonaCard
+
+    @property
+    def id(self) -> str:
+        return self.card.id
+
+    def start(self, seed: int = 0) -> CustomerSession:
+        """A fresh conversation with this customer."""
+        return CustomerSession(self.card, seed)
+
+    def preview(self, seed: int = 0) -> CustomerMessage:
+        """The customer's first message for this seed, typos and gloss included."""
+        return self.start(seed).opening()
+
+    def __str__(self) -> str:
+        card = self.card
+        return f"{card.name.zh} ({card.name.en}) — {card.background.en}"
+
+    def _repr_html_(self) -> str:
+        card = self.card
+        return (
+            f"<b>{html.escape(card.name.zh)}</b> ({html.escape(card.name.en)})<br>"
+            f"{html.escape(card.background.zh)}<br><i>{html.escape(card.background.en)}</i>"
+        )
+
+
+def load(persona_id: str | Path) -> Persona:
+    """Load a persona by id (see `names()`), or a card file by path."""
+    path = Path(persona_id)
+    if path.suffix in (".yaml", ".yml"):
+        return Persona(load_card(path))
+    path = CARDS / f"{persona_id}.yaml"
+    if not path.is_file():
+        raise UnknownPersona(f"No persona called {str(persona_id)!r}. Known personas: {', '.join(names())}.")
+    return Persona(load_card(path))

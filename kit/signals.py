@@ -1,0 +1,211 @@
+"""Reading a reply: did it ask for a fact, name a size, acknowledge feelings, use jargon, hand off?
+
+Shared by the simulated customers (who react to what the agent said) and the graders (who
+score it). The patterns cover how real assistants phrase things in Chinese and English, not
+only the practice model's wording; `tests/test_signals.py` pins them on varied examples.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+def language(text: str) -> str:
+    """'zh' when Chinese characters carry the text, else 'en'."""
+    cjk = len(_CJK.findall(text))
+    latin_words = len(re.findall(r"[A-Za-z]{2,}", text))
+    return "zh" if cjk and cjk >= latin_words else "en"
+
+
+_SENTENCE_END = re.compile(r"(?<=[。！？!?；;\n])|(?<=\.)\s+")
+
+
+def sentences(text: str) -> list[str]:
+    """Split into sentences on Chinese and English end marks and line breaks."""
+    return [part.strip() for part in _SENTENCE_END.split(text) if part and part.strip()]
+
+
+def is_question(sentence: str) -> bool:
+    """A sentence that asks something (ends with a question mark or uses a question frame)."""
+    return bool(
+        re.search(r"[?？]\s*$", sentence)
+        or re.search(r"(请问|能否|可以告诉|方便(告诉|说|提供)|麻烦(您)?(告诉|说)|是多少|多少呢|吗[。！]?$|呢[。！]?$)", sentence)
+        or re.match(r"\s*(could|can|would|may|what|how|which|do|are)\b.*", sentence, re.IGNORECASE)
+        and sentence.rstrip().endswith("?")
+    )
+
+
+_FACT_WORDS: dict[str, str] = {
+    "height": r"身高|多高|个子|几米|多少厘米|height|how tall|tall are you",
+    "weight": r"体重|多重|几斤|多少斤|多少公斤|weigh",
+    "bust": r"胸围|bust|chest",
+    "waist": r"腰围|waist",
+    "hips": r"臀围|hips?\b",
+    "shoulder": r"肩宽|shoulder",
+    "usual_size": r"平时穿|平常穿|一般穿|usually wear|normally wear|usual size",
+    "fit": r"宽松.*修身|修身.*宽松|喜欢.*(宽松|修身)|loose or|fitted or|prefer.*(loose|fit)",
+}
+
+
+def asked_facts(text: str) -> frozenset[str]:
+    """The facts a reply asks the customer for, by name ('height', 'weight', 'bust', ...)."""
+    asked: set[str] = set()
+    for sentence in sentences(text) or [text]:
+        if not is_question(sentence) and not re.search(r"(告诉|提供|说一下|发一下|let me know|tell me|share)", sentence, re.I):
+            continue
+        for fact, pattern in _FACT_WORDS.items():
+            if re.search(pattern, sentence, re.IGNORECASE):
+                asked.add(fact)
+    return frozenset(asked)
+
+
+_SIZE_WORDS = {
+    "xs": "XS", "s": "S", "m": "M", "l": "L", "xl": "XL", "xxl": "XXL", "2xl": "XXL", "xxxl": "XXXL", "3xl": "XXXL",
+    "small": "S", "medium": "M", "large": "L", "extra large": "XL", "extra-large": "XL",
+    "小码": "S", "中码": "M", "大码": "L", "加大码": "XL", "加加大": "XXL",
+}
+_LETTER = r"(?<![A-Za-z])(?-i:(XXXL|XXL|3XL|2XL|XL|XS|[SML]))(?![A-Za-z'’])"
+_SIZE = re.compile(
+    rf"\bsize\s+(?-i:(XXXL|XXL|3XL|2XL|XL|XS|[SML]))\b|{_LETTER}\s*(?:码|号)?"
+    r"|\b(extra[ -]large|small|medium|large)\b|(加大码|加加大|小码|中码|大码)",
+    re.IGNORECASE,
+)
+_CODE = re.compile(r"(\d{3})/(\d{2,3})[ABCY]")
+
+
+def sizes_named(sentence: str, codes: Mapping[str, str] | None = None) -> list[str]:
+    """Letter sizes named in the text, in order; `codes` maps 号型 like 165/88A to a letter."""
+    found: list[tuple[int, str]] = []
+    for match in _SIZE.finditer(sentence):
+        word = next(group for group in match.groups() if group)
+        if word.upper() in {"S", "M", "L"} and not _looks_like_size(sentence, match):
+            continue
+        found.append((match.start(), _SIZE_WORDS[word.lower()]))
+    for match in _CODE.finditer(sentence):
+        if codes and match.group(0) in codes:
+            found.append((match.start(), codes[match.group(0)]))
+    return [size for _, size in sorted(found)]
+
+
+def _looks_like_size(sentence: str, match: re.Match[str]) -> bool:
+    """A lone S, M or L is a size only next to size words (码, size, 穿, 选, 建议...)."""
+    before = sentence[max(0, match.start() - 8) : match.start()]
+    after = sentence[match.end() - 1 : match.end() + 4]
+    return bool(
+        re.search(r"码|号|size", match.group(0), re.I)
+        or re.search(r"(码|号|size|穿|选|建议|推荐|拍|买|an?\s*$|go with|take|wear|recommend|fit)", before + after, re.I)
+    )
+
+
+def recommended_size(text: str, codes: Mapping[str, str] | None = None) -> str | None:
+    """The size a reply recommends: the last size in a statement, not in a question or a chart listing."""
+    chosen = None
+    for sentence in sentences(text):
+        if is_question(sentence) or re.search(r"还是|\bor\b", sentence) and is_question(sentence):
+            continue
+        if sentence.lstrip().startswith("|"):  # a pasted size-chart row
+            continue
+        named = sizes_named(sentence, codes)
+        if named and len(set(named)) <= 2:
+            chosen = named[-1]
+    return chosen
+
+
+_ACK = re.compile(
+    r"别着急|不要着急|不用着急|别急|别担心|不用担心|不要担心|放心|理解您|明白您|懂您|抱歉|对不起|不好意思|"
+    r"让您久等|辛苦|慢慢来|您的心情|您先消消气|消消气|能理解|"
+    r"\bsorry\b|I understand|I hear you|don'?t worry|no worries|frustrat|I can see|apologi[sz]e|"
+    r"take your time|completely understand|that must be|I get it",
+    re.IGNORECASE,
+)
+
+
+def acknowledges_feelings(text: str) -> bool:
+    """The reply names or soothes the customer's feelings."""
+    return bool(_ACK.search(text))
+
+
+_DISTRESS = re.compile(
+    r"着急|急死|急啊|怕|担心|不会(在?网上)?(用|买|弄|操作)|看不懂|听不懂|搞不懂|不明白|生气|气死|烦死|太烦|"
+    r"什么意思|啥意思|咋回事|怎么回事|投诉|算了|受不了|离谱|[!！]{2,}|[?？]{2,}|"
+    r"angry|annoyed|frustrat|confus|worried|ridiculous|what do you mean|useless",
+    re.IGNORECASE,
+)
+
+
+def expresses_distress(text: str) -> bool:
+    """A customer message that shows worry, confusion or anger."""
+    return bool(_DISTRESS.search(text))
+
+
+_EXPLAINED = re.compile(r"^\s*(（|\(|[,，]?\s*(就是|也就是|意思是|即|指的?是|i\.e\.|which means|meaning))")
+
+
+def unexplained_jargon(text: str, terms: Iterable[str]) -> list[str]:
+    """Jargon terms the reply uses without a gloss right after them (brackets, 就是, which means)."""
+    missed = []
+    for term in terms:
+        for match in re.finditer(re.escape(term), text):
+            if not _EXPLAINED.match(text[match.end() : match.end() + 12]):
+                missed.append(term)
+                break
+    return missed
+
+
+_STEP = re.compile(r"^\s*(\d+\s*[.、)）]|[①②③④⑤⑥⑦⑧⑨]|第[一二三四五六七八九]步|step\s*\d+\b|[-*]\s)", re.I | re.M)
+
+
+def has_numbered_steps(text: str) -> bool:
+    """At least two lines that start a step (1. / 1、/ ① / 第一步 / Step 1)."""
+    return len(_STEP.findall(text)) >= 2
+
+
+_HANDOFF = re.compile(
+    r"(为您|帮您|给您|马上|立即|现在|这就)(转接?|联系|安排).{0,6}(人工|真人|同事|专员)|转接?人工|"
+    r"(transfer|connect|hand)(ring|ing)?\s+(you\s+)?(over\s+)?(to|with)\s+(a|an|our|one of our)?\s*"
+    r"(human|live|real|colleague|specialist|person|agent|team)",
+    re.IGNORECASE,
+)
+_REFUSE = re.compile(r"(无法|不能|没办法|没有|不支持).{0,4}(转|人工)|can'?not|can't|unable to|not able to", re.I)
+
+
+def hands_off(text: str) -> bool:
+    """The reply hands the customer to a human (and is not a refusal to do so)."""
+    return bool(_HANDOFF.search(text)) and not _REFUSE.search(text)
+
+
+_WANTS_HUMAN = re.compile(r"人工|真人|找人|活人|转接|human|real person|live agent|speak to (a|an) (person|agent)", re.I)
+
+
+def asks_for_human(text: str) -> bool:
+    """A customer message asking for a human agent."""
+    return bool(_WANTS_HUMAN.search(text))
+
+
+_PRICE = re.compile(r"(?:¥|￥|RMB\s*|CNY\s*)(\d+(?:\.\d{1,2})?)|(\d+(?:\.\d{1,2})?)\s*(?:元|块钱|块|yuan|RMB)", re.I)
+
+
+def prices(text: str) -> list[Decimal]:
+    """Every money amount stated in the reply, in yuan."""
+    return [Decimal(a or b) for a, b in _PRICE.findall(text)]
+
+
+_HOW_TO_ORDER = re.compile(
+    r"怎么买|咋买|怎么下单|怎么弄|怎么操作|咋弄|怎么付|how (do|can) i (buy|order|pay)|how to (buy|order)", re.I
+)
+
+
+def asks_how_to_order(text: str) -> bool:
+    """A customer message asking how to buy."""
+    return bool(_HOW_TO_ORDER.search(text))
+
+
+def longest_sentence(text: str) -> int:
+    """Length in characters of the longest sentence (Chinese) or words x 2 (English)."""
+    lengths = [len(s) if language(s) == "zh" else 2 * len(s.split()) for s in sentences(text)]
+    return max(lengths, default=0)

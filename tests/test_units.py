@@ -1,0 +1,183 @@
+"""Tests for kit.units: heights and weights in the mixed units real customers write."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from kit.units import Body, Reading, parse_body, parse_height, parse_weight
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+HEIGHTS = [
+    ("一米六五", 165.0),
+    ("1米65", 165.0),
+    ("1.65米", 165.0),
+    ("165cm", 165.0),
+    ("165公分", 165.0),
+    ("165厘米", 165.0),
+    ("一米六", 160.0),
+    ("1m7", 170.0),
+    ("一米六十", 160.0),
+    ("一米〇五", 105.0),  # cn2an alone would read 〇五 as 5, i.e. 1米5 = 150
+    ("五尺二", 173.33),
+    ("5尺2", 173.33),
+    ("5尺2寸", 173.33),
+    ("5'4\"", 162.56),
+    ("5 ft 4 in", 162.56),
+    ("5 feet 4", 162.56),
+    ("5’4”", 162.56),
+    ("64 inches", 162.56),
+    ("一米七几", 170.0),
+    ("165", 165.0),
+    ("1.65", 165.0),
+]
+
+WEIGHTS = [
+    ("一百二十斤", 60.0),
+    ("120斤", 60.0),
+    ("60公斤", 60.0),
+    ("60千克", 60.0),
+    ("六十千克", 60.0),
+    ("60kg", 60.0),
+    ("60 KG", 60.0),
+    ("132 lbs", 59.87),
+    ("132磅", 59.87),
+    ("一百斤出头", 50.0),
+    ("一百多斤", 50.0),
+    ("两百斤", 100.0),
+    ("一百零五斤", 52.5),
+    ("九十斤", 45.0),
+    ("120", 60.0),  # bare, above 90: 斤
+    ("60", 60.0),  # bare, 90 or less: kg
+]
+
+
+@pytest.mark.parametrize(("text", "cm"), HEIGHTS)
+def test_parse_height(text: str, cm: float) -> None:
+    assert parse_height(text) == pytest.approx(cm, abs=0.01)
+
+
+@pytest.mark.parametrize(("text", "kg"), WEIGHTS)
+def test_parse_weight(text: str, kg: float) -> None:
+    assert parse_weight(text) == pytest.approx(kg, abs=0.01)
+
+
+def test_round_values_are_exact() -> None:
+    assert parse_height("一米六五") == 165.0
+    assert parse_height("一米六") == 160.0  # not 160.00000000000003
+
+
+@pytest.mark.parametrize(
+    ("text", "height_cm", "weight_kg"),
+    [
+        ("我一米六五，一百二十斤，穿什么码", 165.0, 60.0),
+        ("我一米六五，一百二十斤，穿神么码", 165.0, 60.0),  # typo next to the numbers
+        ("我一米六五一百二十斤", 165.0, 60.0),  # no separator: cn2an.transform gives up here
+        ("I'm 5'4\" and 132 lbs", 162.56, 59.87),
+        ("I am 5 ft 4 in, 60kg", 162.56, 60.0),
+        ("我一米六五，穿什么码", 165.0, None),
+        ("我120斤，想买2件", None, 60.0),
+        ("你好，请问有货吗？", None, None),
+        ("", None, None),
+    ],
+)
+def test_parse_body(text: str, height_cm: float | None, weight_kg: float | None) -> None:
+    body = parse_body(text)
+    assert body.height_cm == (None if height_cm is None else pytest.approx(height_cm))
+    assert body.weight_kg == (None if weight_kg is None else pytest.approx(weight_kg))
+    for reading in (body.height, body.weight):
+        if reading is not None:
+            assert text[reading.start : reading.end] == reading.text
+
+
+def test_parse_body_readings_point_into_original_text() -> None:
+    body = parse_body("我一米六五，一百二十斤，穿什么码")
+    assert body == Body(
+        height_cm=165.0,
+        weight_kg=60.0,
+        height=Reading("一米六五", 1.65, "m", 1, 5, assumed=False),
+        weight=Reading("一百二十斤", 120.0, "jin", 6, 11, assumed=False),
+        ambiguous=(),
+    )
+
+
+def test_english_reading_units() -> None:
+    body = parse_body("I'm 5'4\" and 132 lbs")
+    assert body.height is not None and body.weight is not None
+    assert (body.height.text, body.height.unit) == ("5'4\"", "ft_in")
+    assert (body.weight.text, body.weight.unit) == ("132 lbs", "lb")
+
+
+def test_bare_numbers_are_assumed_and_explained() -> None:
+    body = parse_body("身高165，体重一百二")
+    assert (body.height_cm, body.weight_kg) == (165.0, 60.0)
+    assert body.height is not None and body.height.assumed and body.height.unit == "cm"
+    assert body.weight is not None and body.weight.assumed and body.weight.unit == "jin"
+    assert body.ambiguous == (
+        '"165" has no unit: read as cm',
+        '"一百二" has no unit: read as 斤 because 120 kg is unlikely (bare numbers above 90 are taken as 斤)',
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [("我一米七几，一百斤", "几"), ("一米六五，一百斤出头", "出头"), ("一米六五，一百多斤", "多")],
+)
+def test_approximate_numbers_are_noted(text: str, word: str) -> None:
+    notes = parse_body(text).ambiguous
+    assert len(notes) == 1 and f'"{word}"' in notes[0]
+
+
+def test_多少_is_not_approximate() -> None:
+    assert parse_body("一百二十斤多少钱").ambiguous == ()
+
+
+def test_implausible_value_in_a_message_is_ignored_with_a_note() -> None:
+    body = parse_body("3米，60kg")
+    assert (body.height_cm, body.weight_kg) == (None, 60.0)
+    assert "implausible" in body.ambiguous[0]
+
+
+@pytest.mark.parametrize(
+    ("parse", "text", "expected"),
+    [
+        (parse_height, "很高", ['"很高"', "length unit", "165cm, 1米65, 一米六五, 5尺2 or 5'4\""]),
+        (parse_height, "120斤", ['"120斤"', "Could not read a height"]),
+        (parse_weight, "很重", ['"很重"', "weight unit", "60kg, 120斤, 一百二十斤 or 132 lbs"]),
+        (parse_weight, "165cm", ['"165cm"', "Could not read a weight"]),
+    ],
+)
+def test_unreadable_input_explains_accepted_forms(parse: Callable[[str], float], text: str, expected: list[str]) -> None:
+    with pytest.raises(ValueError) as error:
+        parse(text)
+    for part in expected:
+        assert part in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("parse", "text", "expected"),
+    [
+        (parse_height, "3米", "300 cm, which is implausible (expected 50-250 cm)"),
+        (parse_height, "20cm", "20 cm, which is implausible"),
+        (parse_weight, "1000斤", "500 kg, which is implausible (expected 2-300 kg)"),
+        (parse_weight, "1kg", "1 kg, which is implausible"),
+    ],
+)
+def test_implausible_values_raise(parse: Callable[[str], float], text: str, expected: str) -> None:
+    with pytest.raises(ValueError, match="implausible") as error:
+        parse(text)
+    assert expected in str(error.value)
+
+
+def test_import_is_lazy() -> None:
+    """Importing kit.units must not pay for pint or cn2an; they load on first use."""
+    check = "import kit.units, sys; assert 'pint' not in sys.modules and 'cn2an' not in sys.modules"
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+    result = subprocess.run([sys.executable, "-c", check], cwd=REPO_ROOT, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
