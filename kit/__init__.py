@@ -39,6 +39,18 @@ if TYPE_CHECKING:
     from kit.tracker import Tracker
 
 
+def _setup_notebook() -> None:
+    import sys
+
+    if "IPython" in sys.modules:  # only in a notebook or IPython shell; costs nothing elsewhere
+        from kit.notebook import install_error_display
+
+        install_error_display()
+
+
+_setup_notebook()
+
+
 def __getattr__(name: str) -> Any:
     """Import public names on first use (PEP 562)."""
     if name in _LAZY:

@@ -13,13 +13,13 @@ def _demo(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.table import Table
 
-    from kit import demo
+    from kit import demo, personas
     from kit.config import load_settings
 
     console = Console()
     console.print(f"[bold]kit demo[/] · {load_settings().describe()}")
-    console.print("The typo auntie (错别字阿姨) asks which size of a padded jacket to buy. Three prompts:\n")
-    attempts = demo.run(seed=args.seed)
+    console.print(f"Customer: {personas.load(args.persona)}\nThree prompts, each a little better:\n")
+    attempts = demo.run(persona=args.persona, seed=args.seed)
     for number, attempt in enumerate(attempts, 1):
         console.print(f"[bold]Attempt {number}[/] ({attempt.change}):")
         console.print("  " + attempt.prompt.replace("\n", "\n  "), highlight=False)
@@ -81,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     demo = commands.add_parser("demo", help="three prompts against the typo auntie, offline, in a few seconds")
     demo.add_argument("--seed", type=int, default=0)
+    demo.add_argument("--persona", default="typo_auntie", help="which customer (see `kit personas list`)")
     demo.set_defaults(run=_demo)
     doctor = commands.add_parser("doctor", help="which model is configured, and does it answer")
     doctor.add_argument("--timeout", type=float, default=15.0, help="seconds to wait for the endpoint")

@@ -89,7 +89,7 @@ class Turn:
     revealed: tuple[str, ...] = ()
     tool_calls: tuple[dict[str, Any], ...] = ()
     tokens: int = 0
-    latency_s: float = 0.0
+    latency_s: float = field(default=0.0, compare=False)  # wall-clock: differs run to run
 
 
 @dataclass(frozen=True)

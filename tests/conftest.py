@@ -1,0 +1,16 @@
+"""Every test runs offline on the practice model, writing only into temporary folders."""
+
+from __future__ import annotations
+
+import pytest
+
+KIT_VARIABLES = ("KIT_MODEL", "KIT_BASE_URL", "KIT_API_KEY", "OPENAI_API_KEY", "KIT_PROVIDER", "KIT_CACHE", "DASHSCOPE_API_KEY")
+
+
+@pytest.fixture(autouse=True)
+def offline_kit(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No real endpoint, no learner's progress folder: a clean environment for each test."""
+    for name in KIT_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("KIT_DATA_DIR", str(tmp_path_factory.mktemp("kit-data")))
+    monkeypatch.setenv("KIT_CACHE_DIR", str(tmp_path_factory.mktemp("kit-cache")))

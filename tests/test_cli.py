@@ -1,0 +1,44 @@
+"""The `kit` command: the demo's climb, and clear one-line errors."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def kit_command(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "kit", *args], capture_output=True, text=True, env=None)
+
+
+def test_demo_shows_three_strictly_rising_totals_the_last_30_above_the_first() -> None:
+    run = kit_command("demo")
+    assert run.returncode == 0, run.stderr
+    assert "Practice model (offline stand-in)" in run.stdout
+    totals = [float(x) for x in re.search(r"Totals: ([\d.]+) → ([\d.]+) → ([\d.]+)", run.stdout).groups()]
+    assert totals[0] < totals[1] < totals[2] and totals[2] >= totals[0] + 30
+
+
+def test_the_console_script_is_installed() -> None:
+    script = Path(sys.executable).with_name("kit")
+    assert script.exists() or shutil.which("kit"), "pip install -e . should create the `kit` command"
+    run = subprocess.run([str(script), "personas", "list"], capture_output=True, text=True)
+    assert "typo_auntie" in run.stdout
+
+
+def test_unknown_persona_is_one_clear_line_listing_the_known_ones() -> None:
+    run = kit_command("demo", "--persona", "typo_uncle")
+    assert run.returncode == 2
+    line = run.stderr.strip()
+    assert line.startswith("error: No persona called 'typo_uncle'. Known personas: ") and "typo_auntie" in line
+    assert "\n" not in line
+
+
+@pytest.mark.parametrize("args", [["personas", "validate", "/no/such/card.yaml"]])
+def test_missing_file_is_reported(args: list[str]) -> None:
+    run = kit_command(*args)
+    assert run.returncode == 1 and "no such file" in run.stderr and "Traceback" not in run.stderr

@@ -1,0 +1,51 @@
+"""Finding the model: arguments over environment over .env; presets; the practice default."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kit.config import PRESETS, load_settings
+from kit.errors import ConfigError
+
+
+def test_nothing_configured_means_the_practice_model(tmp_path: Path) -> None:
+    settings = load_settings(environ={}, cwd=tmp_path)
+    assert settings.is_practice and "offline stand-in" in settings.describe()
+
+
+def test_environment_wins_over_dotenv_and_arguments_win_over_both(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("KIT_MODEL=from-dotenv\nKIT_BASE_URL=http://dotenv/v1\nKIT_API_KEY=k1\n")
+    nested = tmp_path / "notebooks"
+    nested.mkdir()
+    assert load_settings(environ={}, cwd=nested).model == "from-dotenv"  # found in a parent folder
+    env = {"KIT_MODEL": "from-env"}
+    assert load_settings(environ=env, cwd=nested).model == "from-env"
+    assert load_settings(environ=env, cwd=nested).base_url == "http://dotenv/v1"
+    assert load_settings("from-args", environ=env, cwd=nested).model == "from-args"
+
+
+@pytest.mark.parametrize("provider", sorted(PRESETS))
+def test_presets_fill_url_and_model(provider: str, tmp_path: Path) -> None:
+    settings = load_settings(environ={"KIT_PROVIDER": provider, "KIT_API_KEY": "x"}, cwd=tmp_path)
+    assert settings.base_url == PRESETS[provider].base_url and settings.model == PRESETS[provider].model
+
+
+def test_local_servers_need_no_key(tmp_path: Path) -> None:
+    settings = load_settings(environ={"KIT_PROVIDER": "ollama"}, cwd=tmp_path)
+    assert settings.api_key is not None
+
+
+def test_dashscope_key_variable_is_understood(tmp_path: Path) -> None:
+    settings = load_settings(environ={"KIT_PROVIDER": "dashscope", "DASHSCOPE_API_KEY": "ds"}, cwd=tmp_path)
+    assert settings.api_key.get_secret_value() == "ds"
+
+
+def test_an_unknown_provider_lists_the_known_ones(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="dashscope"):
+        load_settings(environ={"KIT_PROVIDER": "skynet"}, cwd=tmp_path)
+
+
+def test_practice_explicitly_overrides_a_configured_model(tmp_path: Path) -> None:
+    assert load_settings("practice", environ={"KIT_MODEL": "gpt-x"}, cwd=tmp_path).is_practice

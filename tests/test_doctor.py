@@ -1,0 +1,94 @@
+"""`kit doctor` as a learner runs it: a subprocess with only the environment we give it."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from kit.testing.openai_server import serve
+
+
+def clean_env(tmp_path: Path, **settings: str) -> dict[str, str]:
+    """The current environment without any KIT_*/OPENAI_* variable, plus `settings`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("KIT_", "OPENAI_", "DASHSCOPE_"))}
+    return {**env, "KIT_DATA_DIR": str(tmp_path / "data"), **settings}
+
+
+def doctor(tmp_path: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """Run `python -m kit doctor` in `tmp_path` (so no .env file is found)."""
+    return subprocess.run(
+        [sys.executable, "-m", "kit", "doctor", *args],
+        cwd=tmp_path, env=env, capture_output=True, text=True, encoding="utf-8", timeout=60,
+    )
+
+
+def closed_port() -> int:
+    """A localhost port nobody listens on (bound, then released)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_no_configuration_uses_the_practice_model(tmp_path: Path) -> None:
+    result = doctor(tmp_path, clean_env(tmp_path))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Practice model" in result.stdout
+    assert "FAIL" not in result.stdout
+
+
+def test_unreachable_endpoint_fails_fast_in_one_line(tmp_path: Path) -> None:
+    url = f"http://127.0.0.1:{closed_port()}/v1"
+    env = clean_env(tmp_path, KIT_MODEL="test-model", KIT_BASE_URL=url, KIT_API_KEY="sk-test")
+    started = time.perf_counter()
+    result = doctor(tmp_path, env, "--timeout", "3")
+    elapsed = time.perf_counter() - started
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    output = result.stdout + result.stderr
+    assert "Traceback" not in output
+    (failure,) = [line for line in output.splitlines() if "Could not reach" in line]
+    assert failure.startswith("FAIL") and url in failure
+    assert elapsed < 10, f"doctor took {elapsed:.1f} s against a closed port"
+
+
+def test_slow_endpoint_is_cut_off_by_timeout(tmp_path: Path) -> None:
+    env = clean_env(tmp_path, KIT_MODEL="test-model", KIT_API_KEY="sk-test")
+    with serve([{"delay": 5, "text": "ready"}], tmp_path / "requests.jsonl") as url:
+        started = time.perf_counter()
+        result = doctor(tmp_path, {**env, "KIT_BASE_URL": url}, "--timeout", "0.3")
+        elapsed = time.perf_counter() - started
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    assert [line for line in result.stdout.splitlines() if line.startswith("FAIL")], result.stdout
+    # one try and one retry (doctor uses max_retries=1), each cut at 0.3 s, plus the SDK's backoff
+    assert elapsed < 4.5, f"doctor took {elapsed:.1f} s with --timeout 0.3"
+
+
+def test_scripted_server_answers(tmp_path: Path) -> None:
+    log = tmp_path / "requests.jsonl"
+    env = clean_env(tmp_path, KIT_MODEL="test-model", KIT_API_KEY="sk-test")
+    with serve([{"text": "ready"}], log) as url:
+        result = doctor(tmp_path, {**env, "KIT_BASE_URL": url}, "--timeout", "3")
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"test-model at {url}" in result.stdout
+    (connection,) = [line for line in result.stdout.splitlines() if "connection" in line]
+    assert connection.startswith("ok") and "answered in" in connection and "ready" in connection
+    (request,) = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    assert request["model"] == "test-model" and request["max_tokens"] == 5
+
+
+@pytest.mark.parametrize("provider", ["no-such-provider"])
+def test_bad_provider_is_a_failed_check_not_a_crash(tmp_path: Path, provider: str) -> None:
+    result = doctor(tmp_path, clean_env(tmp_path, KIT_PROVIDER=provider))
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    assert "KIT_PROVIDER" in result.stdout
