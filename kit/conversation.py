@@ -156,6 +156,10 @@ class Transcript:
                 lines.append(f"{turn.number:>2} agent: {turn.text}")
         return "\n".join(lines)
 
+    def _repr_pretty_(self, printer, cycle: bool) -> None:  # type: ignore[no-untyped-def]
+        """IPython's plain-text view: the readable text, not the dataclass fields."""
+        printer.text(str(self))
+
     def _repr_html_(self) -> str:
         bubbles = [
             f"<div style='font-size:90%;color:#555'>{html.escape(self.persona_name)} · seed {self.seed} · "

@@ -7,15 +7,13 @@ import sys
 from dataclasses import dataclass
 
 import kit
-from kit.config import Settings, cache_dir, data_dir, load_settings
+from kit.config import cache_dir, data_dir, load_settings
 from kit.errors import KitError
 
 
-def check() -> Settings:
+def check() -> None:
     """Print the kit version and the model in use (the first cell of every lesson)."""
-    settings = load_settings()
-    print(f"kit {kit.__version__} · Python {platform.python_version()} · {settings.describe()}")
-    return settings
+    print(f"kit {kit.__version__} · {load_settings().describe()}")
 
 
 @dataclass(frozen=True)
@@ -34,14 +32,16 @@ def diagnose(timeout_s: float = 15.0) -> list[Finding]:
         return [*findings, Finding(False, "configuration", str(error))]
     findings.append(Finding(True, "model", settings.describe()))
     findings.append(Finding(True, "data folder", str(data_dir())))
-    findings.append(Finding(True, "cache", f"KIT_CACHE={__import__('kit.llm.cache', fromlist=['x']).cache_mode()} in {cache_dir()}"))
     from kit.llm import OpenAIChat, PracticeModel
+    from kit.llm.cache import cache_mode
 
+    findings.append(Finding(True, "cache", f"KIT_CACHE={cache_mode()} in {cache_dir()}"))
+    if settings.is_practice:
+        reply = PracticeModel().complete([{"role": "user", "content": "你好"}])
+        return [*findings, Finding(True, "connection", f"answers offline: {reply.text[:40]!r}")]
     try:
-        model = PracticeModel() if settings.is_practice else OpenAIChat(settings=settings, max_retries=1, timeout_s=timeout_s)
-        reply = model.complete([{"role": "user", "content": "Reply with the word: ready"}], max_tokens=5) \
-            if not settings.is_practice else model.complete([{"role": "user", "content": "你好"}])
+        model = OpenAIChat(settings=settings, max_retries=1, timeout_s=timeout_s)
+        reply = model.complete([{"role": "user", "content": "Reply with one word: ready"}])
     except KitError as error:
         return [*findings, Finding(False, "connection", str(error))]
-    latency = f"answered in {reply.latency_s:.2f} s" if not settings.is_practice else "answers offline"
-    return [*findings, Finding(True, "connection", f"{latency}: {reply.text[:40]!r}")]
+    return [*findings, Finding(True, "connection", f"answered in {reply.latency_s:.2f} s: {reply.text[:40]!r}")]

@@ -97,7 +97,10 @@ class Tracker:
         return pd.DataFrame(rows).set_index("attempt") if rows else pd.DataFrame()
 
     def plot(self, ax: Any = None) -> Figure:
-        """The learning curve: the total per attempt, bold, over each grader's score, faint."""
+        """The learning curve: the total per attempt, bold, over each grader's score, faint.
+
+        Returns the figure: a notebook shows it as the cell's value; a script can `savefig` it.
+        """
         import matplotlib.pyplot as plt
 
         attempts = self.history()
@@ -119,4 +122,5 @@ class Tracker:
             ax.set_xticks(xs)
         ax.legend(loc="center left", bbox_to_anchor=(1, 0.5), fontsize="small")
         fig.tight_layout()
+        plt.close(fig)  # shown once, as the cell's value, not again by pyplot's automatic display
         return fig

@@ -10,8 +10,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
-
 from kit.testing.openai_server import serve
 
 
@@ -83,12 +81,11 @@ def test_scripted_server_answers(tmp_path: Path) -> None:
     (connection,) = [line for line in result.stdout.splitlines() if "connection" in line]
     assert connection.startswith("ok") and "answered in" in connection and "ready" in connection
     (request,) = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
-    assert request["model"] == "test-model" and request["max_tokens"] == 5
+    assert request["model"] == "test-model" and request["messages"]
 
 
-@pytest.mark.parametrize("provider", ["no-such-provider"])
-def test_bad_provider_is_a_failed_check_not_a_crash(tmp_path: Path, provider: str) -> None:
-    result = doctor(tmp_path, clean_env(tmp_path, KIT_PROVIDER=provider))
+def test_unknown_provider_is_a_failed_check_not_a_crash(tmp_path: Path) -> None:
+    result = doctor(tmp_path, clean_env(tmp_path, KIT_PROVIDER="no-such-provider"))
     assert result.returncode == 1, result.stdout + result.stderr
     assert "Traceback" not in result.stdout + result.stderr
     assert "KIT_PROVIDER" in result.stdout

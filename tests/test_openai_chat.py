@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -26,12 +25,9 @@ AUNTIE_SCRIPT: list[dict[str, Any]] = [
 
 
 @pytest.fixture(autouse=True)
-def no_configuration(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """Each test starts from no model configuration, so a developer's own setup cannot leak in."""
-    for name in list(os.environ):
-        if name.startswith(("KIT_", "OPENAI_")):
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)  # no .env file above here
+def away_from_dotenv(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Run where no `.env` is found (conftest.py already cleared the KIT_* variables)."""
+    monkeypatch.chdir(tmp_path)
 
 
 def requests(log: Path) -> list[dict[str, Any]]:

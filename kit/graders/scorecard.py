@@ -51,6 +51,10 @@ class Scorecard:
             lines.append(f"Next step: {self.hints[0]}")
         return "\n".join(lines)
 
+    def _repr_pretty_(self, printer, cycle: bool) -> None:  # type: ignore[no-untyped-def]
+        """IPython's plain-text view: the readable text, not the dataclass fields."""
+        printer.text(str(self))
+
     def _repr_html_(self) -> str:
         rows = []
         for r in self.results:

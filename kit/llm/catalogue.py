@@ -105,6 +105,10 @@ class Explanation:
                 out.append(f"      → without it: {row.instruction.without}")
         return "\n".join(out)
 
+    def _repr_pretty_(self, printer, cycle: bool) -> None:  # type: ignore[no-untyped-def]
+        """IPython's plain-text view: the readable text, not the dataclass fields."""
+        printer.text(str(self))
+
     def _repr_html_(self) -> str:
         cells = []
         for row in self.rows:

@@ -46,6 +46,10 @@ class Persona:
         card = self.card
         return f"{card.name.zh} ({card.name.en}) — {card.background.en}"
 
+    def _repr_pretty_(self, printer, cycle: bool) -> None:  # type: ignore[no-untyped-def]
+        """IPython's plain-text view: the readable text, not the dataclass fields."""
+        printer.text(str(self))
+
     def _repr_html_(self) -> str:
         card = self.card
         return (

@@ -59,9 +59,9 @@ def completion(number: int, step: dict[str, Any], body: dict[str, Any]) -> dict[
     finish = "stop"
     if "tool_call" in step or step.get("malformed_tool_call"):
         call = step.get("tool_call", {"name": step.get("name", "size_lookup")})
-        arguments = '{"sku": "J-101", "height_cm": 165,' if step.get("malformed_tool_call") else json.dumps(
-            call.get("arguments", {}), ensure_ascii=False
-        )
+        arguments = json.dumps(call.get("arguments", {}), ensure_ascii=False)
+        if step.get("malformed_tool_call"):
+            arguments = '{"sku": "J-101", "height_cm": 165,'  # cut off, as a model may emit it
         function = {"name": call["name"], "arguments": arguments}
         message["tool_calls"] = [{"id": f"call_{number}", "type": "function", "function": function}]
         finish = "tool_calls"
@@ -103,7 +103,8 @@ class Handler(BaseHTTPRequestHandler):
     def _send(self, status: int, payload: dict[str, Any], headers: dict[str, str] | None = None) -> None:
         data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
         self.send_response(status)
-        for name, value in {"Content-Type": "application/json", "Content-Length": str(len(data)), **(headers or {})}.items():
+        fields = {"Content-Type": "application/json", "Content-Length": str(len(data)), **(headers or {})}
+        for name, value in fields.items():
             self.send_header(name, value)
         self.end_headers()
         self.wfile.write(data)
@@ -134,6 +135,7 @@ def main(argv: list[str] | None = None) -> None:
 @contextmanager
 def serve(script: list[dict[str, Any]], log: Path, start_timeout_s: float = 15.0) -> Iterator[str]:
     """Run the server in a subprocess for the `with` block; yields its base URL (…/v1)."""
+    Script(script, None)  # a bad script fails here, with a plain message, not in the child
     log.parent.mkdir(parents=True, exist_ok=True)
     script_file = log.with_name(log.name + ".script.json")
     script_file.write_text(json.dumps(script, ensure_ascii=False), encoding="utf-8")
@@ -141,14 +143,16 @@ def serve(script: list[dict[str, Any]], log: Path, start_timeout_s: float = 15.0
     command = [sys.executable, "-m", "kit.testing.openai_server", "--port", "0", "--script", str(script_file)]
     with errors.open("wb") as stderr:
         process = subprocess.Popen([*command, "--log", str(log)], stdout=subprocess.PIPE, stderr=stderr, text=True)
+    assert process.stdout is not None
+    stdout = process.stdout
     try:
-        first_line: list[str] = []
-        reader = threading.Thread(target=lambda: first_line.append(process.stdout.readline()), daemon=True)
+        first_line: list[str] = []  # read in a thread, so a silent server cannot block us forever
+        reader = threading.Thread(target=lambda: first_line.append(stdout.readline()), daemon=True)
         reader.start()
         reader.join(start_timeout_s)
         if not first_line or not first_line[0].strip():
             why = errors.read_text(encoding="utf-8", errors="replace").strip() or "no output"
-            raise RuntimeError(f"The scripted OpenAI server did not start within {start_timeout_s} s: {why}")
+            raise RuntimeError(f"The scripted OpenAI server did not start (waited {start_timeout_s} s): {why}")
         yield f"http://127.0.0.1:{json.loads(first_line[0])['port']}/v1"
     finally:
         process.terminate()
@@ -157,7 +161,7 @@ def serve(script: list[dict[str, Any]], log: Path, start_timeout_s: float = 15.0
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-        process.stdout.close()
+        stdout.close()
 
 
 if __name__ == "__main__":
