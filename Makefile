@@ -5,9 +5,11 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+ROOT_OK := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
+LAB_ARGS ?=
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: lab test demo doctor clean-venv
+.PHONY: lab test demo doctor notebooks clean-venv
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,7 +17,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 lab: $(STAMP)  ## open the lessons in JupyterLab
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab $(ROOT_OK) $(LAB_ARGS) notebooks/
 
 test: $(STAMP)  ## unit and integration tests, then every notebook against its committed outputs
 	$(BIN)/python -m pytest tests
@@ -29,3 +31,8 @@ doctor: $(STAMP)  ## which model is configured, and does it answer
 
 clean-venv:
 	rm -rf $(VENV)
+
+notebooks: $(STAMP)  ## re-execute the lessons on the practice model, so their committed outputs are current
+	cd notebooks && for nb in *.ipynb; do \
+	  KIT_MODEL=practice KIT_CACHE=off KIT_DATA_DIR=$$(mktemp -d) \
+	  ../$(BIN)/jupyter nbconvert --to notebook --execute --inplace "$$nb" || exit 1; done

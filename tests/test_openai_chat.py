@@ -36,6 +36,7 @@ def requests(log: Path) -> list[dict[str, Any]]:
 
 
 def chat(url: str, max_retries: int = 2) -> OpenAIChat:
+    """The model as a learner would configure it, pointed at the scripted server."""
     return OpenAIChat("test-model", base_url=url, api_key="sk-test", max_retries=max_retries, timeout_s=10)
 
 

@@ -54,6 +54,7 @@ class Runs:
 
 
 def run(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run this Python with `args` in a fresh process, capturing what it prints."""
     return subprocess.run(
         [sys.executable, *args], cwd=cwd, env=env, capture_output=True, text=True, encoding="utf-8", timeout=60
     )
