@@ -46,7 +46,7 @@ def _doctor(args: argparse.Namespace) -> int:
 
     findings = diagnose(timeout_s=args.timeout)
     for finding in findings:
-        print(f"{'ok ' if finding.ok else 'FAIL'}  {finding.what:<12} {finding.detail}")
+        print(f"{'ok  ' if finding.ok else 'FAIL'}  {finding.what:<12} {finding.detail}")
     return 0 if all(f.ok for f in findings) else 1
 
 

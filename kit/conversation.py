@@ -67,11 +67,21 @@ class Agent:
             if not reply.tool_calls:
                 return reply, calls
             for call in reply.tool_calls:
-                tool = self.tools.get(call.name)
-                result = tool.run(call.arguments) if tool else json.dumps({"error": f"no tool named {call.name}"})
+                result = self._run_tool(call.name, call.arguments)
                 calls.append({"name": call.name, "arguments": call.arguments, "result": result})
                 messages.append({"role": "tool", "tool_call_id": call.id, "content": result})
         return reply, calls
+
+
+    def _run_tool(self, name: str, arguments: dict[str, Any]) -> str:
+        """Run one tool call; a call the agent cannot run comes back as an error the model can read."""
+        if "_unparsed" in arguments:
+            problem = f"the arguments were not valid JSON: {arguments['_unparsed']!r}"
+        elif name not in self.tools:
+            problem = f"there is no tool named {name!r}; the tools are: {', '.join(self.tools) or 'none'}"
+        else:
+            return self.tools[name].run(arguments)
+        return json.dumps({"error": problem}, ensure_ascii=False)
 
 
 @dataclass(frozen=True)

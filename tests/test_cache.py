@@ -54,3 +54,16 @@ def test_a_replay_miss_names_the_call_and_how_to_record_it(tmp_path: Path) -> No
 def test_an_unknown_mode_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="off, read, write, replay"):
         CachedModel(PracticeModel(), "sometimes", tmp_path)
+
+
+def test_replay_needs_no_api_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A class replaying a recorded run offline should not need anyone's key."""
+    from kit.llm import get_model
+
+    monkeypatch.setenv("KIT_MODEL", "qwen-plus")
+    monkeypatch.setenv("KIT_CACHE", "replay")
+    monkeypatch.setenv("KIT_CACHE_DIR", str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    model = get_model()
+    with pytest.raises(ReplayMiss, match="qwen-plus"):
+        talk(model)

@@ -94,5 +94,8 @@ def test_malformed_tool_arguments_do_not_crash_the_conversation(tmp_path: Path) 
     (call,) = first.tool_calls
     assert call["name"] == "size_lookup" and "_unparsed" in call["arguments"]
     assert "error" in json.loads(call["result"]), "the model should be told its call failed"
-    tool_message = next(m for m in requests(log)[1]["messages"] if m["role"] == "tool")
-    assert "error" in json.loads(tool_message["content"])
+    sent = requests(log)[1]["messages"]
+    tool_message = next(m for m in sent if m["role"] == "tool")
+    assert "not valid JSON" in json.loads(tool_message["content"])["error"]
+    echoed = next(m for m in sent if m.get("tool_calls"))["tool_calls"][0]["function"]["arguments"]
+    assert "_unparsed" not in echoed, "the model's own (broken) arguments go back as it wrote them"

@@ -21,11 +21,9 @@ class ToolCall:
         """The OpenAI wire form, for the assistant message that carries the call."""
         import json
 
-        return {
-            "id": self.id,
-            "type": "function",
-            "function": {"name": self.name, "arguments": json.dumps(self.arguments, ensure_ascii=False)},
-        }
+        raw = self.arguments.get("_unparsed")  # the model's own text, when it was not valid JSON
+        arguments = raw if isinstance(raw, str) else json.dumps(self.arguments, ensure_ascii=False)
+        return {"id": self.id, "type": "function", "function": {"name": self.name, "arguments": arguments}}
 
 
 @dataclass(frozen=True)

@@ -31,11 +31,6 @@ class OpenAIChat:
         settings = settings or load_settings(model=model, base_url=base_url, api_key=api_key)
         if settings.is_practice:
             raise ConfigError("OpenAIChat needs a real model name: set KIT_MODEL or pass model=...")
-        if settings.api_key is None:
-            raise ConfigError(
-                f"No API key for {settings.model}: set KIT_API_KEY (or OPENAI_API_KEY) in the "
-                "environment or in a .env file. Local servers (Ollama, vLLM) accept any value."
-            )
         self.name = settings.model
         self.base_url = settings.base_url
         self._key = settings.api_key
@@ -48,6 +43,12 @@ class OpenAIChat:
         return f"OpenAIChat(model={self.name!r}, base_url={self.base_url!r})"
 
     def _client_args(self) -> dict[str, Any]:
+        """Connection settings; checked here, not earlier, so a replayed class needs no key at all."""
+        if self._key is None:
+            raise ConfigError(
+                f"No API key for {self.name}: set KIT_API_KEY (or OPENAI_API_KEY) in the "
+                "environment or in a .env file. Local servers (Ollama, vLLM) accept any value."
+            )
         return {
             "base_url": self.base_url,
             "api_key": self._key.get_secret_value(),
@@ -94,14 +95,18 @@ class OpenAIChat:
         import openai
 
         where = self.base_url or "the provider's default URL"
+        tries = self._max_retries + 1
+        if isinstance(error, openai.APITimeoutError):
+            return ModelError(f"{where} did not answer within {self._timeout_s:g} s ({tries} tries). Is the server overloaded?")
         if isinstance(error, openai.APIConnectionError):
-            return ModelError(f"Could not reach {where}: {error}. Check KIT_BASE_URL and that the server is running.")
+            reason = str(error).rstrip(".")
+            return ModelError(f"Could not reach {where}: {reason}. Check KIT_BASE_URL and that the server is running.")
         if isinstance(error, openai.AuthenticationError):
             return ModelError(f"{where} rejected the API key (401). Check KIT_API_KEY.")
         if isinstance(error, openai.NotFoundError):
             return ModelError(f"{where} does not know the model {self.name!r} (404). Check KIT_MODEL.")
         if isinstance(error, openai.APIStatusError):
-            return ModelError(f"{where} answered {error.status_code} after retries: {error.message}")
+            return ModelError(f"{where} answered {error.status_code} ({tries} tries at most): {error.message}")
         return ModelError(f"The call to {where} failed: {error}")
 
 
