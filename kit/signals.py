@@ -22,7 +22,8 @@ def language(text: str) -> str:
     return "zh" if cjk and cjk >= latin_words else "en"
 
 
-_SENTENCE_END = re.compile(r"(?<=[。！？!?；;\n])|(?<=\.)\s+")
+# Sentence ends; a wavy dash ends a chatty clause ("感谢您的咨询～") but not a range ("S～XXL", "150~160").
+_SENTENCE_END = re.compile(r"(?<=[。！？!?；;\n])|(?<=[～~])(?![\s\dA-Za-z])|(?<=\.)\s+")
 
 
 def sentences(text: str) -> list[str]:
@@ -40,6 +41,9 @@ def is_question(sentence: str) -> bool:
     )
 
 
+# Body measurements most shoppers cannot give off-hand: asking a novice for them overwhelms.
+MEASUREMENTS = frozenset({"bust", "waist", "hips", "shoulder"})
+
 _FACT_WORDS: dict[str, str] = {
     "height": r"身高|多高|个子|几米|多少厘米|height|how tall|tall are you",
     "weight": r"体重|多重|几斤|多少斤|多少公斤|weigh",
@@ -52,12 +56,25 @@ _FACT_WORDS: dict[str, str] = {
 }
 
 
+_REQUEST = re.compile(r"(告诉|提供|说一下|发一下|let me know|tell me|share|provide|send me|(I'?ll|I will|I'?d|I) need (your|to know))", re.I)
+_THANKS = re.compile(r"\s*(感谢|谢谢|多谢|thanks|thank you)", re.I)
+
+
 def asked_facts(text: str) -> frozenset[str]:
     """The facts a reply asks the customer for, by name ('height', 'weight', 'bust', ...)."""
     asked: set[str] = set()
+    form = False  # inside a "请提供以下信息：" form, whose bullet lines name the facts
     for sentence in sentences(text) or [text]:
-        if not is_question(sentence) and not re.search(r"(告诉|提供|说一下|发一下|let me know|tell me|share)", sentence, re.I):
+        if form and re.match(r"\s*([-*•]|\d+[.、])", sentence):
+            pass
+        elif _THANKS.match(sentence) and not is_question(sentence):
+            form = False
             continue
+        elif not is_question(sentence) and not _REQUEST.search(sentence):
+            form = False
+            continue
+        else:
+            form = bool(re.search(r"[:：]\s*$", sentence))
         for fact, pattern in _FACT_WORDS.items():
             if re.search(pattern, sentence, re.IGNORECASE):
                 asked.add(fact)
@@ -78,13 +95,23 @@ _SIZE = re.compile(
 _CODE = re.compile(r"(\d{3})/(\d{2,3})[ABCY]")
 
 
+_ANY = r"(?:XXXL|XXL|3XL|2XL|XL|XS|S|M|L)"
+_SIZE_LIST = re.compile(
+    rf"(?-i:{_ANY})(?:\s*(?:[、,，/]|\band\b|\bor\b|和|或)\s*(?-i:{_ANY})){{2,}}"
+    rf"|(?-i:{_ANY})\s*(?:码|号)?\s*(?:到|至|~|～|-|—|\bto\b)\s*(?-i:{_ANY})"
+)
+
+
 def sizes_named(sentence: str, codes: Mapping[str, str] | None = None) -> list[str]:
     """Letter sizes named in the text, in order; `codes` maps 号型 like 165/88A to a letter."""
     found: list[tuple[int, str]] = []
+    sentence = re.sub(r"[*_`]+", "", sentence)  # markdown emphasis
     for match in _SIZE.finditer(sentence):
         word = next(group for group in match.groups() if group)
         if word.upper() in {"S", "M", "L"} and not _looks_like_size(sentence, match):
             continue
+        if re.search(r"\b(runs?|running|fits?|comes? up)\s+(a\s+(bit|little)\s+)?$", sentence[: match.start()], re.I):
+            continue  # 'runs large': a fit remark, not a size
         found.append((match.start(), _SIZE_WORDS[word.lower()]))
     for match in _CODE.finditer(sentence):
         if codes and match.group(0) in codes:
@@ -95,10 +122,11 @@ def sizes_named(sentence: str, codes: Mapping[str, str] | None = None) -> list[s
 def _looks_like_size(sentence: str, match: re.Match[str]) -> bool:
     """A lone S, M or L is a size only next to size words (码, size, 穿, 选, 建议...)."""
     before = sentence[max(0, match.start() - 8) : match.start()]
-    after = sentence[match.end() - 1 : match.end() + 4]
+    after = sentence[match.end() - 1 : match.end() + 20]
     return bool(
         re.search(r"码|号|size", match.group(0), re.I)
-        or re.search(r"(码|号|size|穿|选|建议|推荐|拍|买|an?\s*$|go with|take|wear|recommend|fit)", before + after, re.I)
+        or re.search(r"\b(an?|the)\s*$|go (with|for)", before, re.I)
+        or re.search(r"(码|号|size|穿|选|建议|推荐|拍|买|go with|take|wear|recommend|fit|适合|合适|刚好|正好)", before + after, re.I)
     )
 
 
@@ -108,18 +136,30 @@ def recommended_size(text: str, codes: Mapping[str, str] | None = None) -> str |
     for sentence in sentences(text):
         if is_question(sentence) or re.search(r"还是|\bor\b", sentence) and is_question(sentence):
             continue
-        if sentence.lstrip().startswith("|"):  # a pasted size-chart row
+        if sentence.lstrip().startswith("|") or _SIZE_LIST.search(sentence):  # a chart row or a list of sizes
             continue
-        named = sizes_named(sentence, codes)
-        if named and len(set(named)) <= 2:
-            chosen = named[-1]
+        if chosen and _ALTERNATIVE.match(sentence):  # a whole "If you like it looser, ..." sentence
+            continue
+        for clause in re.split(r"[，,；;]\s*|\s+[—–-]\s+", sentence):
+            if chosen and _ALTERNATIVE.search(clause):  # "if you like it looser, XL": not the pick
+                continue
+            if _REJECTED.search(clause):  # "M码会紧", "M would be tight"
+                continue
+            named = sizes_named(clause, codes)
+            if named and len(set(named)) <= 2:
+                chosen = named[-1]
     return chosen
+
+
+_ALTERNATIVE = re.compile(r"^\s*(如果|要是|若|假如|喜欢|想要|if\b)|如果|if you (like|prefer|want)", re.I)
+_REJECTED = re.compile(r"会(偏|有点|有些)?(紧|小|大|短|长)|would be (too )?(tight|snug|small|big|short)|too (tight|small|big)", re.I)
 
 
 _ACK = re.compile(
     r"别着急|不要着急|不用着急|别急|别担心|不用担心|不要担心|放心|理解您|明白您|懂您|抱歉|对不起|不好意思|"
-    r"让您久等|辛苦|慢慢来|您的心情|您先消消气|消消气|能理解|"
-    r"\bsorry\b|I understand|I hear you|don'?t worry|no worries|frustrat|I can see|apologi[sz]e|"
+    r"让您久等|辛苦|慢慢来|您的心情|您先消消气|消消气|(能|非常|完全|特别|很)理解|别慌|不要慌|不用慌|"
+    r"\bsorry\b|I understand|I hear you|don'?t worry|no worries|frustrat|I can see (why|how|that you|you('re| are))|apologi[sz]e|understandable|"
+    r"sounds (stressful|frustrating|confusing|worrying|hard|overwhelming)|"
     r"take your time|completely understand|that must be|I get it",
     re.IGNORECASE,
 )
@@ -131,9 +171,9 @@ def acknowledges_feelings(text: str) -> bool:
 
 
 _DISTRESS = re.compile(
-    r"着急|急死|急啊|怕|担心|不会(在?网上)?(用|买|弄|操作)|看不懂|听不懂|搞不懂|不明白|生气|气死|烦死|太烦|"
+    r"着急|急死|急啊|怕(?!冷|热|洗|水|晒|皱|脏|起球)|担心|还是不会|太快了|不买了|不要了|咋就|怎么就|不会(在?网上)?(用|买|弄|操作)|看不懂|听不懂|搞不懂|不明白|生气|气死|烦死|太烦|"
     r"什么意思|啥意思|咋回事|怎么回事|投诉|算了|受不了|离谱|[!！]{2,}|[?？]{2,}|"
-    r"angry|annoyed|frustrat|confus|worried|ridiculous|what do you mean|useless",
+    r"angry|annoyed|frustrat|confus|worried|ridiculous|what do you mean|useless|don'?t get it|\bugh\b",
     re.IGNORECASE,
 )
 
@@ -143,7 +183,7 @@ def expresses_distress(text: str) -> bool:
     return bool(_DISTRESS.search(text))
 
 
-_EXPLAINED = re.compile(r"^\s*(（|\(|[,，]?\s*(就是|也就是|意思是|即|指的?是|i\.e\.|which means|meaning))")
+_EXPLAINED = re.compile(r"^[”\"’'」』*_\]】\s]*(（|\(|[,，]?\s*(就是|也就是|的?意思是|即|指的?是|i\.e\.|which means|meaning))")
 
 
 def unexplained_jargon(text: str, terms: Iterable[str]) -> list[str]:
@@ -157,7 +197,9 @@ def unexplained_jargon(text: str, terms: Iterable[str]) -> list[str]:
     return missed
 
 
-_STEP = re.compile(r"^\s*(\d+\s*[.、)）]|[①②③④⑤⑥⑦⑧⑨]|第[一二三四五六七八九]步|step\s*\d+\b|[-*]\s)", re.I | re.M)
+_STEP = re.compile(
+    r"^\s*(?:\*\*|__)?\s*(\d+\s*[.、)）]|\d\ufe0f?\u20e3|[①②③④⑤⑥⑦⑧⑨]|第\s*[一二三四五六七八九\d]\s*步|步骤\s*[一二三四五六七八九\d]"
+    r"|[一二三四五六七八九十][、.．]|step\s*\d+\b|[-*]\s)", re.I | re.M)
 
 
 def has_numbered_steps(text: str) -> bool:
@@ -166,12 +208,13 @@ def has_numbered_steps(text: str) -> bool:
 
 
 _HANDOFF = re.compile(
-    r"(为您|帮您|给您|马上|立即|现在|这就)(转接?|联系|安排).{0,6}(人工|真人|同事|专员)|转接?人工|"
+    r"(为您|帮您|给您|马上|立即|现在|这就)(转接?|联系|安排).{0,6}(人工|真人|同事|专员|客服)|转接?人工|"
     r"(transfer|connect|hand)(ring|ing)?\s+(you\s+)?(over\s+)?(to|with)\s+(a|an|our|one of our)?\s*"
-    r"(human|live|real|colleague|specialist|person|agent|team)",
+    r"(human|live|real|colleague|specialist|person|agent|team)|"
+    r"escalat\w*\s+(this|it|your \w+)\s+to\s+(a|an|our)?\s*(human|live|colleague|specialist|person|agent|team|supervisor)",
     re.IGNORECASE,
 )
-_REFUSE = re.compile(r"(无法|不能|没办法|没有|不支持).{0,4}(转|人工)|can'?not|can't|unable to|not able to", re.I)
+_REFUSE = re.compile(r"(无法|不能|没办法|没有|不支持).{0,4}(转|人工)|(can'?not|can't|unable to|not able to)\s+(transfer|connect|hand|put you through|escalate)", re.I)
 
 
 def hands_off(text: str) -> bool:
@@ -179,7 +222,7 @@ def hands_off(text: str) -> bool:
     return bool(_HANDOFF.search(text)) and not _REFUSE.search(text)
 
 
-_WANTS_HUMAN = re.compile(r"人工|真人|找人|活人|转接|human|real person|live agent|speak to (a|an) (person|agent)", re.I)
+_WANTS_HUMAN = re.compile(r"人工(?!毛|皮|革|合成|智能)|真人|找人|活人|转接|human|real person|live agent|(speak|talk|chat) (to|with) (a|an)( real| live)? (person|agent|human|representative)|(speak|talk) to (someone|somebody) real", re.I)
 
 
 def asks_for_human(text: str) -> bool:
@@ -187,22 +230,35 @@ def asks_for_human(text: str) -> bool:
     return bool(_WANTS_HUMAN.search(text))
 
 
-_PRICE = re.compile(r"(?:¥|￥|RMB\s*|CNY\s*)(\d+(?:\.\d{1,2})?)|(\d+(?:\.\d{1,2})?)\s*(?:元|块钱|块|yuan|RMB)", re.I)
+_AMOUNT = r"(\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?)"
+_PRICE = re.compile(rf"(?:¥|￥|RMB|CNY)\s*{_AMOUNT}|{_AMOUNT}\s*(?:元|块钱|块|yuan|RMB)|([零一二两三四五六七八九十百千万]+)\s*(?:元|块钱|块)", re.I)
 
 
 def prices(text: str) -> list[Decimal]:
     """Every money amount stated in the reply, in yuan."""
-    return [Decimal(a or b) for a, b in _PRICE.findall(text)]
+    found = []
+    for a, b, c in _PRICE.findall(text):
+        if c:
+            import cn2an
+            found.append(Decimal(int(cn2an.cn2an(c, "normal"))))
+        else:
+            found.append(Decimal((a or b).replace(",", "")))
+    return found
 
 
 _HOW_TO_ORDER = re.compile(
-    r"怎么买|咋买|怎么下单|怎么弄|怎么操作|咋弄|怎么付|how (do|can) i (buy|order|pay)|how to (buy|order)", re.I
+    r"怎么买|咋买|怎么下单|怎么弄|怎么操作|咋弄|怎么付|(在|去)哪(里|儿)?(买|付|下单)|how (do|can) i (buy|order|pay)|how to (buy|order)|what do i do (next|now)|where do i (pay|buy|order)", re.I
 )
 
 
 def asks_how_to_order(text: str) -> bool:
     """A customer message asking how to buy."""
     return bool(_HOW_TO_ORDER.search(text))
+
+
+def reading_length(text: str) -> int:
+    """How long a reply reads: characters for Chinese, words counted double for English."""
+    return len(text) if language(text) == "zh" else 2 * len(text.split())
 
 
 def longest_sentence(text: str) -> int:

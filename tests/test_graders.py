@@ -246,8 +246,6 @@ def test_asked_first_penalty_then_guess_puts_the_guess_first() -> None:
     )
 
 
-@pytest.mark.xfail(strict=True, reason="AskedBeforeGuessing calls recommended_size without the chart's codes, "
-                   "so a guess given as a 号型 (165/88A) is not seen, while TaskSolved and the persona do see it")
 def test_asked_first_a_guess_given_as_a_hao_xing_code_is_a_guess() -> None:
     t = make(
         [
@@ -395,8 +393,6 @@ def test_clarity_never_goes_below_0() -> None:
     assert Clarity()(make(turns)).score == 0.0
 
 
-@pytest.mark.xfail(strict=True, reason="WALL_CHARS['en'] is '60 words counted double' (60 * 2) but the grader "
-                   "compares it with len(text) in characters, so ~20 English words already count as a wall")
 def test_clarity_a_short_english_reply_is_not_a_wall() -> None:
     reply = ("Thanks for the details! Based on your height of 165 cm and weight of 60 kg, I'd go with a size L. "
              "It should fit you comfortably.")
@@ -481,9 +477,10 @@ def test_scorecard_str_shows_evidence_quote_turn_and_next_step() -> None:
 def test_scorecard_str_marks_a_grader_that_does_not_apply() -> None:
     lines = str(kit.grade(CALM)).splitlines()
     assert lines[0] == "Score 90/100  (typo_auntie, seed 0)"
-    assert [line for line in lines if "Empathy when upset" in line] == [
-        "  Empathy when upset" + " " * 8 + " n/a   weight 20"  # title padded to 26
-    ]
+    (empathy,) = [line for line in lines if "Empathy when upset" in line]
+    right_size = next(line for line in lines if "Right size" in line)
+    assert empathy == "  Empathy when upset" + " " * 8 + "   n/a   weight 20"  # title padded to 26, score to 5
+    assert empathy.index("n/a") + 3 == right_size.index("100") + 3  # n/a sits in the score column
 
 
 def test_scorecard_html_shows_evidence_quote_and_turn() -> None:
@@ -516,8 +513,6 @@ def test_grade_rejects_unknown_weights_naming_the_known_graders() -> None:
     assert "task_solved, asked_first, empathy, clarity, satisfaction" in message
 
 
-@pytest.mark.xfail(strict=True, reason="Scorecard.hints sorts by the earliest evidence of any kind, and Empathy's "
-                   "evidence includes the turns it got right, so a miss at turn 6 sorts as if it went wrong at turn 2")
 def test_scorecard_hints_sort_by_where_things_went_wrong_not_where_they_went_right() -> None:
     t = make(
         [

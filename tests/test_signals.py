@@ -1,9 +1,7 @@
 """kit.signals on replies phrased the way real assistants phrase them.
 
 The cases below are written in the styles of GPT-4o, Qwen, Claude and Taobao-style shop bots
-(亲/您, markdown bullets and bold, chatty English), not the practice model's templates. A case
-marked xfail(strict=True) is a realistic phrasing that signals.py gets wrong today: when the
-module is fixed, the xfail turns into an XPASS failure and the mark should be removed.
+(亲/您, markdown bullets and bold, chatty English), not the practice model's templates.
 """
 
 from __future__ import annotations
@@ -23,11 +21,6 @@ def ok(text, expected):
     return pytest.param(text, expected, id=text[:40])
 
 
-def bug(text, expected, reason):
-    """A realistic phrasing signals.py gets wrong today (expected is still the right answer)."""
-    return pytest.param(text, expected, id=text[:40], marks=pytest.mark.xfail(strict=True, reason=reason))
-
-
 H, W = "height", "weight"
 
 # ---------------------------------------------------------------------------------------------
@@ -35,6 +28,7 @@ H, W = "height", "weight"
 # ---------------------------------------------------------------------------------------------
 
 ASKED = [
+    ok("亲，您好！感谢您的咨询～请提供您的身高、体重，方便为您推荐。", {H, W}),  # a wavy dash ends the greeting
     ok("方便告诉我您的身高体重吗？", {H, W}),
     ok("请问您身高多少、体重多少斤呢？", {H, W}),
     ok("Could you share your height and weight?", {H, W}),
@@ -55,14 +49,10 @@ ASKED = [
     ok("根据您的身高165cm、体重60kg，建议选L码。", set()),
     ok("Got it: 165 cm and 60 kg. Based on that, I'd go with a Large.", set()),
     ok("Thanks for sharing your height and weight! Size L should fit you well.", set()),
-    bug("To recommend the right size, I'll need your height and weight.", {H, W},
-        "a statement of need ('I'll need', 'I need') is not read as a request"),
-    bug("Please provide your height and weight so I can recommend a size.", {H, W},
-        "English 'provide' is not among the request verbs (Chinese 提供 is)"),
-    bug("为了给您推荐合适的尺码，请提供以下信息：\n- **身高**：\n- **体重**：", {H, W},
-        "a markdown form: the request verb is on the intro line, the facts on the bullet lines"),
-    bug("感谢您提供身高体重信息！根据尺码表，建议您选L码。", set(),
-        "thanking for facts already given (提供/告诉 in 感谢您提供...) is read as asking for them"),
+    ok("To recommend the right size, I'll need your height and weight.", {H, W}),
+    ok("Please provide your height and weight so I can recommend a size.", {H, W}),
+    ok("为了给您推荐合适的尺码，请提供以下信息：\n- **身高**：\n- **体重**：", {H, W}),
+    ok("感谢您提供身高体重信息！根据尺码表，建议您选L码。", set()),
 ]
 
 
@@ -76,6 +66,8 @@ def test_asked_facts(text: str, expected: set[str]) -> None:
 # ---------------------------------------------------------------------------------------------
 
 RECOMMENDED = [
+    ok("我们有S～XXL五个尺码哦～", None),  # a range, not a pick
+    ok("身高150~160cm的亲穿M码就可以～", "M"),
     ok("建议您拍L码", "L"),
     ok("**推荐尺码：L**", "L"),
     ok("您穿L号应该刚好", "L"),
@@ -100,25 +92,16 @@ RECOMMENDED = [
     ok("| 尺码 | 号型 | 身高(cm) | 体重(kg) |\n|---|---|---|---|\n| M | 160/84A | 158-162 | 48-55 |\n| L | 165/88A | 163-167 | 55-62 |", None),
     ok("尺码有 S / M / L / XL / XXL 可选～", None),
     ok("好的亲，马上为您查询～", None),
-    bug("我们有S到XXL五个尺码", None,
-        "a range 'S到XXL': the lone S is dropped (no size word within reach), leaving XXL as the pick"),
-    bug("我们有S、M、L、XL、XXL五个尺码", None,
-        "a list: lone S/M/L are dropped, so only XL and XXL count and the '<= 2 sizes' rule picks XXL"),
-    bug("This jacket comes in S, M, L, XL and XXL.", None,
-        "same as above in English: the list reads as a recommendation of XXL"),
-    bug("Based on your measurements, **L** is the best fit.", "L",
-        "a lone bold **L** with 'best fit' after it: 'fit' is outside the 4-char window after the letter"),
-    bug("I'd go for the L.", "L", "'go for' / 'the L' is not among the size cues (only 'go with', 'an L')"),
-    bug("I'd suggest an L.", "L",
-        "the 'an L' cue is dead: `an?\\s*$` is searched in before+after, so $ is the end of the after-window"),
-    bug("I'd take a Medium — this style runs large.", "M",
-        "'runs large' (a fit remark) is read as the size Large and, coming last, wins"),
-    bug("建议L码，如果喜欢宽松可以拍XL。", "L",
-        "a recommendation plus an optional alternative in one sentence: the last size (XL) wins"),
-    bug("L码（165/88A）最适合您，M码会紧。", "L",
-        "the recommended size first and a rejected one after it, in one sentence: the last size (M) wins"),
-    bug("Based on 165 cm and 60 kg, Size L should fit you well. If you like a looser fit, you could size up to XL.", "L",
-        "an optional 'if you like it looser, XL' sentence after the recommendation overrides it"),
+    ok("我们有S到XXL五个尺码", None),
+    ok("我们有S、M、L、XL、XXL五个尺码", None),
+    ok("This jacket comes in S, M, L, XL and XXL.", None),
+    ok("Based on your measurements, **L** is the best fit.", "L"),
+    ok("I'd go for the L.", "L"),
+    ok("I'd suggest an L.", "L"),
+    ok("I'd take a Medium — this style runs large.", "M"),
+    ok("建议L码，如果喜欢宽松可以拍XL。", "L"),
+    ok("L码（165/88A）最适合您，M码会紧。", "L"),
+    ok("Based on 165 cm and 60 kg, Size L should fit you well. If you like a looser fit, you could size up to XL.", "L"),
 ]
 
 
@@ -130,8 +113,7 @@ def test_recommended_size(text: str, expected: str | None) -> None:
 @pytest.mark.parametrize("text, expected", [
     ok("您平时穿M还是L？", ["M", "L"]),
     ok("根据尺码表，您适合165/88A（L码）", ["L", "L"]),
-    bug("Size XL runs large; most people your height take an M.", ["XL", "M"],
-        "'runs large' is read as the size Large"),
+    ok("Size XL runs large; most people your height take an M.", ["XL", "M"]),
     ok("身高165cm、体重60kg，您的号型是165/88A。", ["L"]),
     ok("Hi! I'm Sam from Warm Sun. How can I help?", []),
 ])
@@ -161,14 +143,11 @@ ACK = [
     ok("好的亲，这款建议拍L码。", False),
     ok("Size L should fit you well.", False),
     ok("1. 选尺码\n2. 点立即购买\n3. 付款", False),
-    bug("亲亲不要慌哦，有我在呢～", True, "不要慌 / 别慌 are not in the list"),
-    bug("您的担心我非常理解，第一次网购都会这样的。", True,
-        "'我非常理解' / '非常理解' without 您 after it is not matched (only 理解您, 能理解)"),
-    bug("That's totally understandable — lots of people feel the same.", True,
-        "'understandable' is not matched (only 'I understand', 'completely understand')"),
-    bug("That sounds stressful! Let's sort it out together.", True, "'that sounds' + feeling is not matched"),
-    bug("I can see your order was shipped yesterday.", False,
-        "'I can see' matches even when it is about an order, not feelings"),
+    ok("亲亲不要慌哦，有我在呢～", True),
+    ok("您的担心我非常理解，第一次网购都会这样的。", True),
+    ok("That's totally understandable — lots of people feel the same.", True),
+    ok("That sounds stressful! Let's sort it out together.", True),
+    ok("I can see your order was shipped yesterday.", False),
 ]
 
 
@@ -198,12 +177,11 @@ DISTRESS = [
     ok("这下我会了，谢谢你！", False),
     ok("I'm 165 cm and about 60 kg.", False),
     ok("Thanks, that's really helpful!", False),
-    bug("你说德太快了，我还恃不会，能一步一步跟我说吗？", True,
-        "'我还是不会' without a verb after 不会 is not matched; 太快了 is not either"),
-    bug("连个人都找不到，不买了！", True, "不买了 (giving up) is not matched; only 算了"),
-    bug("你都不知道我多高多重，咋就说XXL码了？", True, "an annoyed 咋就/怎么就 complaint is not matched"),
-    bug("Ugh, I don't get it.", True, "'I don't get it' / 'ugh' are not matched"),
-    bug("我怕冷，这件暖和吗？", False, "怕 in 怕冷 (feels the cold) is read as fear"),
+    ok("你说德太快了，我还恃不会，能一步一步跟我说吗？", True),
+    ok("连个人都找不到，不买了！", True),
+    ok("你都不知道我多高多重，咋就说XXL码了？", True),
+    ok("Ugh, I don't get it.", True),
+    ok("我怕冷，这件暖和吗？", False),
 ]
 
 
@@ -229,9 +207,9 @@ JARGON_CASES = [
     ok("本店全场包邮哦~", ["包邮"]),
     ok("下单后48小时内发货，SKU是J-101。", ["下单", "SKU"]),
     ok("Just pick size L and tap Buy now.", []),
-    bug("“号型”（衣服标签上的码）", [], "a quoted term: the closing ” sits between the term and its gloss"),
-    bug("**加购**（加入购物车）", [], "a bold term: the closing ** sits between the term and its gloss"),
-    bug("下单的意思是提交订单、买下来。", [], "'的意思是' is not accepted as a gloss (only '意思是')"),
+    ok("“号型”（衣服标签上的码）", []),
+    ok("**加购**（加入购物车）", []),
+    ok("下单的意思是提交订单、买下来。", []),
 ]
 
 
@@ -256,12 +234,11 @@ STEPS = [
     ok("Just pick your size, tap Buy now, fill in your address and pay.", False),
     ok("1. 点“选择尺码”，选L码就可以了", False),
     ok("2023年的新款，1.65米穿L码。", False),
-    bug("**第一步**：选尺码\n**第二步**：点立即购买\n**第三步**：付款", True,
-        "bold step labels: the line starts with ** before 第一步"),
-    bug("一、选好尺码\n二、点立即购买\n三、填地址付款", True, "Chinese-numeral list markers 一、二、 are not matched"),
-    bug("1️⃣ 选好尺码\n2️⃣ 点立即购买\n3️⃣ 付款", True, "keycap emoji 1️⃣ (digit + U+FE0F U+20E3) is not matched"),
-    bug("第1步：选尺码\n第2步：点立即购买\n第3步：付款", True, "第1步 with an Arabic digit is not matched"),
-    bug("步骤1：选尺码\n步骤2：点立即购买\n步骤3：付款", True, "步骤1 is not matched"),
+    ok("**第一步**：选尺码\n**第二步**：点立即购买\n**第三步**：付款", True),
+    ok("一、选好尺码\n二、点立即购买\n三、填地址付款", True),
+    ok("1️⃣ 选好尺码\n2️⃣ 点立即购买\n3️⃣ 付款", True),
+    ok("第1步：选尺码\n第2步：点立即购买\n第3步：付款", True),
+    ok("步骤1：选尺码\n步骤2：点立即购买\n步骤3：付款", True),
 ]
 
 
@@ -289,11 +266,9 @@ HANDOFF = [
     ok("Sorry, I'm not able to connect you to a human agent, but I can help here.", False),
     ok("目前人工客服不在线，您可以留言哦", False),
     ok("您好，这款外套有黑色、酒红色和藏青色。", False),
-    bug("I'll connect you to a human agent. They can't see this chat, so please repeat your question.", True,
-        "any can't/cannot anywhere in the reply vetoes the hand-off, even when it is about something else"),
-    bug("这边帮您转接到售后客服小姐姐，请稍等哦～", True,
-        "转接 to 客服 (售后客服, 专属客服) is not matched: only 人工/真人/同事/专员 count"),
-    bug("I've escalated your chat to a human agent, who will reply shortly.", True, "'escalate' is not matched"),
+    ok("I'll connect you to a human agent. They can't see this chat, so please repeat your question.", True),
+    ok("这边帮您转接到售后客服小姐姐，请稍等哦～", True),
+    ok("I've escalated your chat to a human agent, who will reply shortly.", True),
 ]
 
 
@@ -312,8 +287,8 @@ WANTS_HUMAN = [
     ok("Can I speak to a real person?", True),
     ok("I want to talk to a human.", True),
     ok("这个外套暖和吗？", False),
-    bug("Can I talk to an agent, please?", True, "'talk to an agent' is not matched (only 'speak to')"),
-    bug("这个毛领是人工毛还是真毛？", False, "人工 in 人工毛 (faux fur) is read as asking for a human"),
+    ok("Can I talk to an agent, please?", True),
+    ok("这个毛领是人工毛还是真毛？", False),
 ]
 
 
@@ -329,8 +304,8 @@ HOW_TO_ORDER = [
     ok("微信怎么付啊？", True),
     ok("这件外套多少钱？", False),
     ok("我一米六五，一百二十斤", False),
-    bug("然后在哪里付钱？", True, "在哪(里)付/买 is not matched"),
-    bug("What do I do next to buy it?", True, "'what do I do' + buy is not matched"),
+    ok("然后在哪里付钱？", True),
+    ok("What do I do next to buy it?", True),
 ]
 
 
@@ -355,9 +330,9 @@ PRICES = [
     ok("两件到手价538.2元", ["538.2"]),
     ok("身高165cm，体重60kg，建议L码。", []),
     ok("满300减30，2件9折", []),
-    bug("¥1,299", ["1299"], "a thousands separator: only the '1' is read"),
-    bug("价格是 ¥ 299，包邮～", ["299"], "a space between ¥ and the amount is not allowed"),
-    bug("这件是两百九十九元", ["299"], "Chinese-numeral amounts are not read"),
+    ok("¥1,299", ["1299"]),
+    ok("价格是 ¥ 299，包邮～", ["299"]),
+    ok("这件是两百九十九元", ["299"]),
 ]
 
 

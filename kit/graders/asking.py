@@ -5,6 +5,7 @@ from __future__ import annotations
 from kit import signals
 from kit.conversation import Transcript
 from kit.graders.base import Evidence, GraderResult
+from kit.shop import catalogue
 from kit.units import parse_body
 
 NEEDED = frozenset({"height", "weight"})
@@ -16,6 +17,7 @@ class AskedBeforeGuessing:
     title = "Asked before guessing"
 
     def __call__(self, transcript: Transcript) -> GraderResult:
+        codes = {row.code: row.size for row in catalogue().chart_for(transcript.goal["sku"]).rows}
         known: set[str] = set()
         asked_needed = False
         score, evidence, hints = 100.0, [], []
@@ -26,12 +28,12 @@ class AskedBeforeGuessing:
                 continue
             asked = signals.asked_facts(turn.text)
             asked_needed = asked_needed or bool(asked & NEEDED)
-            if extra := asked - NEEDED:
+            if extra := asked & signals.MEASUREMENTS:
                 if transcript.novice and score == 100.0:
                     score -= NEEDLESS_PENALTY
                     evidence.append(Evidence.at(turn, f"asked for {', '.join(sorted(extra))}, which this customer cannot know"))
                     hints.append("Tell the agent to ask only for what it needs (height and weight), one short question.")
-            if signals.recommended_size(turn.text) and not NEEDED <= known:
+            if signals.recommended_size(turn.text, codes) and not NEEDED <= known:
                 missing = " and ".join(sorted(NEEDED - known))
                 evidence.insert(0, Evidence.at(turn, f"recommended a size before knowing {missing}"))
                 hints.insert(0, "Tell the agent to ask for height and weight first, before it recommends a size.")

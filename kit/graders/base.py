@@ -15,11 +15,12 @@ class Evidence:
     turn: int
     quote: str
     note: str
+    good: bool = False  # evidence of something done right (hints point only at what went wrong)
 
     @classmethod
-    def at(cls, turn: Turn, note: str, width: int = 60) -> Evidence:
+    def at(cls, turn: Turn, note: str, width: int = 60, good: bool = False) -> Evidence:
         text = " ".join(turn.text.split())
-        return cls(turn.number, text if len(text) <= width else text[: width - 1] + "…", note)
+        return cls(turn.number, text if len(text) <= width else text[: width - 1] + "…", note, good)
 
     def __str__(self) -> str:
         return f'turn {self.turn}: "{self.quote}" — {self.note}'

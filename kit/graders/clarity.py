@@ -8,7 +8,7 @@ from kit.graders.base import Evidence, GraderResult
 from kit.shop import catalogue
 
 PENALTY = {"jargon": 20.0, "wall": 10.0, "no_steps": 25.0}
-WALL_CHARS = {"zh": 90, "en": 60 * 2}  # characters a reader takes in at a glance (English words count double)
+WALL = 90  # reading length (signals.reading_length) a reader takes in at a glance
 
 
 class Clarity:
@@ -31,8 +31,10 @@ class Clarity:
                 score -= PENALTY["no_steps"]
                 evidence.append(Evidence.at(turn, "explained how to order without numbered steps"))
                 hints["steps"] = "Tell the agent to explain how to order in short numbered steps."
-            elif not teaching and len(turn.text) > WALL_CHARS[transcript.language]:
+            elif not teaching and (length := signals.reading_length(turn.text)) > WALL:
                 score -= PENALTY["wall"]
-                evidence.append(Evidence.at(turn, f"{len(turn.text)} characters: a wall of text for this customer"))
+                unit = "characters" if signals.language(turn.text) == "zh" else "words"
+                size = length if unit == "characters" else length // 2
+                evidence.append(Evidence.at(turn, f"{size} {unit}: a wall of text for this customer"))
                 hints["wall"] = "Tell the agent to keep replies short, without greetings and sign-offs around them."
         return GraderResult(self.name, self.title, max(0.0, score), tuple(evidence), " ".join(hints.values()))

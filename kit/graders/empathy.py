@@ -24,7 +24,7 @@ class Empathy:
                 continue
             moments += 1
             if signals.acknowledges_feelings(reply.text):
-                evidence.append(Evidence.at(reply, "acknowledged the customer's feelings"))
+                evidence.append(Evidence.at(reply, "acknowledged the customer's feelings", good=True))
             else:
                 misses += 1
                 evidence.append(Evidence.at(reply, f"turn {customer.number} sounded upset; this reply ignored it"))

@@ -37,14 +37,14 @@ class Scorecard:
     def hints(self) -> list[str]:
         """Hints in the order the conversation went wrong: earliest evidence first, then most points lost."""
         missed = [r for r in self.results if r.applicable and r.hint and r.score < 100]
-        missed.sort(key=lambda r: (min((e.turn for e in r.evidence), default=10**6),
+        missed.sort(key=lambda r: (min((e.turn for e in r.evidence if not e.good), default=10**6),
                                    -self.weights.get(r.name, 0.0) * (100 - r.score)))
         return [r.hint for r in missed]
 
     def __str__(self) -> str:
         lines = [f"Score {self.total:.0f}/100  ({self.persona_id}, seed {self.seed})"]
         for r in self.results:
-            shown = "n/a" if r.score is None else f"{r.score:5.0f}"
+            shown = f"{'n/a':>5}" if r.score is None else f"{r.score:5.0f}"
             lines.append(f"  {r.title:<26} {shown}   weight {self.weights.get(r.name, 0):g}")
             lines += [f"      {e}" for e in r.evidence if r.score is not None and r.score < 100]
         if self.hints:

@@ -26,7 +26,7 @@ class TaskSolved:
             )
         final_turn, final = named[-1]
         if final == truth:
-            return GraderResult(self.name, self.title, 100.0, (Evidence.at(final_turn, f"{final} is right"),))
+            return GraderResult(self.name, self.title, 100.0, (Evidence.at(final_turn, f"{final} is right", good=True),))
         evidence = (Evidence.at(final_turn, f"ended on {final}; the size chart gives {truth}"),)
         score = 50.0 if any(size == truth for _, size in named) else 0.0
         read_as_kg = recommend_size(chart, goal["height_cm"], goal["weight_kg"] * 2).size

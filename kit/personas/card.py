@@ -44,7 +44,9 @@ class Style(_Card):
     typo_rate: float = Field(0.0, ge=0.0, le=1.0, description="share of common hanzi typed as a homophone")
     protect: tuple[str, ...] = Field((), description="words never garbled by typos (key words and facts)")
     novice: bool = Field(False, description="new to online shopping: shop jargon confuses them")
-    max_reply_chars: int = Field(120, gt=0, description="a reply longer than this reads as a wall of text")
+    max_reply_chars: int = Field(
+        120, gt=0, description="a reply longer than this reads as a wall of text (English words count double)"
+    )
 
 
 class Emotion(_Card):

@@ -117,7 +117,7 @@ class CustomerSession:
         if card.style.novice and (terms := signals.unexplained_jargon(reply, _jargon_terms())):
             events.append("jargon")
             lines.append(self._pick(said.jargon, term=terms[0]))
-        if len(reply) > card.style.max_reply_chars:
+        if signals.reading_length(reply) > card.style.max_reply_chars:
             events.append("wall_of_text")
             if not lines:
                 lines.append(self._pick(said.wall_of_text))
@@ -128,7 +128,7 @@ class CustomerSession:
             if asked & self.revealed:
                 events.append("repeated")
                 lines.append(self._pick(said.repeated))
-            if asked - set(REQUIRED_FACTS):
+            if asked & signals.MEASUREMENTS:
                 events.append("overwhelmed")
                 lines.append(self._pick(said.overwhelmed))
             if size and not self.revealed.issuperset(REQUIRED_FACTS):
