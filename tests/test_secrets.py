@@ -75,6 +75,11 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Runs:
         write = {**env, "KIT_CACHE": "write"}
         results["write"] = run(["-c", CONVERSE, str(folder / "recorded.json")], write, folder)
         results["doctor"] = run(["-m", "kit", "doctor", "--timeout", "5"], write, folder)
+        lesson = Path(__file__).resolve().parent.parent / "notebooks" / "01_first_prompt.ipynb"
+        results["notebook"] = run(
+            ["-m", "jupyter", "nbconvert", "--to", "notebook", "--execute", str(lesson),
+             "--output-dir", str(folder / "notebook"), "--output", "lesson01"], write, folder,
+        )
     replay = {**env, "KIT_CACHE": "replay"}  # KIT_BASE_URL now points at a closed port
     results["replay"] = run(["-c", CONVERSE, str(folder / "replayed.json")], replay, folder)
     return Runs(folder, env, results)
@@ -90,6 +95,8 @@ def test_key_appears_in_no_output_and_no_file(runs: Runs) -> None:
     files = [path for path in runs.folder.rglob("*") if path.is_file()]
     recorded = [path for path in files if path.is_relative_to(runs.folder / "cache")]
     assert recorded and (runs.folder / "data" / "secrets_check.jsonl").is_file()  # the walk sees real files
+    executed = (runs.folder / "notebook" / "lesson01.ipynb").read_text(encoding="utf-8")
+    assert "test-model" in executed and "key set" in executed  # the lesson really ran on the keyed endpoint
     leaked = [path for path in files if KEY_HEX.encode() in path.read_bytes()]
     assert not leaked, f"the key was written to {leaked}"
 
