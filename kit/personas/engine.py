@@ -73,8 +73,9 @@ class CustomerSession:
 
     def opening(self) -> CustomerMessage:
         """The first message: the customer's question."""
-        distress = ("worried",) if signals.expresses_distress(self.card.lines.opening[0].zh) else ()
-        return self._message([self._pick(self.card.lines.opening)], events=distress)
+        line = self._pick(self.card.lines.opening)
+        worried = signals.expresses_distress(line.zh if self.card.language == "zh" else line.en)
+        return self._message([line], events=("worried",) if worried else ())
 
     def respond(self, reply: str) -> CustomerMessage:
         """React to the agent's reply and write the next message."""
