@@ -1,62 +1,124 @@
-"""Functions an agent may call, each with its OpenAI tool schema.
+"""Functions an agent may call, with OpenAI tool schemas generated from their signatures.
 
-The conversation loop runs a tool when the model asks for it and sends the result back.
-Lesson 05 builds on these; for now the shop offers a size lookup.
+    @tool
+    def size_lookup(sku: str, height_cm: float, weight_kg: float) -> dict: ...
+
+The decorator reads the type hints (with `Annotated[..., Field(description=...)]` for the
+words a model sees) and the docstring's first paragraph, and builds both the JSON schema and
+the validator that checks a model's arguments before the function runs. A bad call comes
+back to the model as a readable tool error; it never crashes the conversation.
 """
 
 from __future__ import annotations
 
+import inspect
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from functools import cached_property
+from typing import Annotated, Any, get_type_hints
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 
 @dataclass(frozen=True)
 class Tool:
-    """A named function with a JSON-schema description the model reads."""
+    """A typed Python function offered to the model under its own name."""
 
-    name: str
-    description: str
-    parameters: dict[str, Any]
     function: Callable[..., Any]
+
+    @property
+    def name(self) -> str:
+        return self.function.__name__
+
+    @property
+    def description(self) -> str:
+        return inspect.cleandoc(self.function.__doc__ or "").split("\n\n")[0].replace("\n", " ")
+
+    @cached_property
+    def arguments(self) -> type[BaseModel]:
+        """A pydantic model of the parameters: it validates calls and writes the JSON schema."""
+        hints = get_type_hints(self.function, include_extras=True)
+        fields: dict[str, Any] = {}
+        for name, parameter in inspect.signature(self.function).parameters.items():
+            default = ... if parameter.default is inspect.Parameter.empty else parameter.default
+            fields[name] = (hints[name], default)
+        return create_model(f"{self.name}_arguments", __config__=ConfigDict(extra="forbid"), **fields)
 
     def schema(self) -> dict[str, Any]:
         """The OpenAI `tools=[...]` entry for this tool."""
-        return {
-            "type": "function",
-            "function": {"name": self.name, "description": self.description, "parameters": self.parameters},
-        }
+        parameters = self.arguments.model_json_schema()
+        parameters.pop("title", None)
+        for field in parameters.get("properties", {}).values():
+            field.pop("title", None)
+        return {"type": "function", "function": {"name": self.name, "description": self.description, "parameters": parameters}}
 
     def run(self, arguments: dict[str, Any]) -> str:
-        """Call the function; a bad call comes back as an error the model can read and correct."""
+        """Validate the model's arguments, call the function, and return JSON for the model to read."""
         try:
-            result = self.function(**arguments)
-        except (TypeError, ValueError, KeyError) as error:
-            return json.dumps({"error": f"{self.name}: {error}"}, ensure_ascii=False)
+            checked = self.arguments.model_validate(arguments)
+        except ValidationError as error:
+            problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'arguments'}: {e['msg']}" for e in error.errors())
+            return _error(f"{self.name} was called with invalid arguments ({problems}). Fix them and call again.")
+        try:
+            result = self.function(**dict(checked))
+        except (ValueError, KeyError, LookupError) as error:
+            return _error(f"{self.name}: {error.args[0] if error.args else error}")
         return json.dumps(result, ensure_ascii=False, default=str)
 
 
-def _size_lookup(sku: str, height_cm: float, weight_kg: float) -> dict[str, Any]:
+def _error(message: str) -> str:
+    return json.dumps({"error": message}, ensure_ascii=False)
+
+
+def tool(function: Callable[..., Any]) -> Tool:
+    """Make a typed function into a `Tool` (its name, docstring and type hints become the schema)."""
+    return Tool(function)
+
+
+# The shop's tools. Each returns plain data (dicts of strings and numbers) a model can read.
+
+Sku = Annotated[str, Field(description="the product code shown on the product page, e.g. J-101")]
+
+
+@tool
+def size_lookup(
+    sku: Sku,
+    height_cm: Annotated[float, Field(gt=0, description="height in centimetres")],
+    weight_kg: Annotated[float, Field(gt=0, description="weight in kilograms (1 斤 = 0.5 kg)")],
+) -> dict[str, Any]:
+    """Recommend a clothing size from the product's size chart, from height in cm and weight in kg."""
     from kit.shop import catalogue, recommend_size
 
-    advice = recommend_size(catalogue().chart_for(sku), float(height_cm), float(weight_kg))
-    return {"size": advice.size, "code": advice.row.code, "explanation": advice.explain("zh")}
+    advice = recommend_size(catalogue().chart_for(sku), height_cm, weight_kg)
+    return {
+        "size": advice.size,
+        "code": advice.row.code,
+        "between": [advice.by_height.size, advice.by_weight.size] if advice.between else None,
+        "explanation_zh": advice.explain("zh"),
+        "explanation_en": advice.explain("en"),
+    }
 
 
-size_lookup = Tool(
-    name="size_lookup",
-    description="Recommend a clothing size from the product's size chart. Height in centimetres, weight in kilograms.",
-    parameters={
-        "type": "object",
-        "properties": {
-            "sku": {"type": "string", "description": "product code, e.g. J-101"},
-            "height_cm": {"type": "number"},
-            "weight_kg": {"type": "number", "description": "kilograms: 1 斤 = 0.5 kg"},
-        },
-        "required": ["sku", "height_cm", "weight_kg"],
-    },
-    function=_size_lookup,
-)
+@tool
+def convert_units(
+    text: Annotated[str, Field(description="the customer's words with their height and/or weight, as written")],
+) -> dict[str, Any]:
+    """Read a height and weight written in any units (一米六五, 5尺2, 一百二十斤, 5'4", 132 lbs) as cm and kg."""
+    from kit.units import parse_body
 
-ALL = (size_lookup,)
+    body = parse_body(text)
+    if body.height_cm is None and body.weight_kg is None:
+        raise ValueError(f"no height or weight found in {text!r}; ask the customer for them")
+    return {"height_cm": body.height_cm, "weight_kg": body.weight_kg, "notes": list(body.ambiguous)}
+
+
+@tool
+def hand_off(
+    reason: Annotated[str, Field(description="one sentence for the human colleague: what the customer needs")],
+) -> dict[str, Any]:
+    """Transfer the customer to a human colleague. Use it as soon as the customer asks for a person."""
+    return {"handed_off": True, "queue": "human customer service", "reason": reason}
+
+
+SHOP_TOOLS: tuple[Tool, ...] = (size_lookup, convert_units, hand_off)

@@ -27,7 +27,7 @@ class Reading:
 
     text: str  # the matched span, as written
     value: float  # the number in `unit`; compounds fold into the larger unit: 1米65 -> 1.65, 5'4" -> 5.333
-    unit: str  # canonical unit: 'cm','m','chi','cun','ft_in','inch','jin','kg','lb','g'
+    unit: str  # canonical unit: 'cm','m','chi','cun','ft_in','inch','jin','kg','lb','g','stone'
     start: int  # text == original[start:end]
     end: int
     assumed: bool = False  # True when no unit was written and we guessed it
@@ -46,19 +46,20 @@ class Body:
 
 # Unit words -> canonical unit. Feet are handled by their own pattern (5'4", 5 ft 4 in).
 _UNIT_WORDS = {
-    "米": "m", "公尺": "m", "m": "m",
-    "厘米": "cm", "公分": "cm", "cm": "cm",
+    "米": "m", "公尺": "m", "m": "m", "meters": "m", "metres": "m", "meter": "m", "metre": "m",
+    "厘米": "cm", "公分": "cm", "cm": "cm", "centimeters": "cm", "centimetres": "cm", "centimeter": "cm", "centimetre": "cm",
     "尺": "chi", "市尺": "chi",
     "寸": "cun",
     "英寸": "inch", "inches": "inch", "inch": "inch", "in": "inch",
     '"': "inch", "″": "inch", "”": "inch",
     "斤": "jin", "市斤": "jin",
-    "公斤": "kg", "千克": "kg", "kg": "kg", "kgs": "kg",
+    "公斤": "kg", "千克": "kg", "kg": "kg", "kgs": "kg", "kilos": "kg", "kilo": "kg", "kilograms": "kg", "kilogram": "kg",
+    "stone": "stone", "stones": "stone",
     "磅": "lb", "lb": "lb", "lbs": "lb", "pound": "lb", "pounds": "lb",
     "克": "g", "g": "g",
 }
 _LENGTH = frozenset({"cm", "m", "chi", "cun", "ft_in", "inch"})
-_MASS = frozenset({"jin", "kg", "lb", "g"})
+_MASS = frozenset({"jin", "kg", "lb", "g", "stone"})
 _PINT_NAME = {"ft_in": "foot"}  # every other canonical name is already a pint unit name
 
 # Words that make a number approximate (一百多斤, 一米七几, 一百斤出头): we read the number and say so.
@@ -120,10 +121,15 @@ def _ureg() -> pint.UnitRegistry:
     return ureg
 
 
+@cache
+def _factor(unit: str, target: str) -> float:
+    """How many `target` units one `unit` is, asked of pint once per pair (all these units are linear)."""
+    return _ureg().Quantity(1, _PINT_NAME.get(unit, unit)).to(target).magnitude
+
+
 def _convert(reading: Reading, target: str) -> float:
     """The reading in `target` units, rounded to 0.01 so 1.6 m gives 160.0, not 160.00000000000003."""
-    quantity = _ureg().Quantity(reading.value, _PINT_NAME.get(reading.unit, reading.unit))
-    return round(quantity.to(target).magnitude, 2)
+    return round(reading.value * _factor(reading.unit, target), 2)
 
 
 def _number(token: str) -> float:

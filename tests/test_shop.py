@@ -62,3 +62,10 @@ def test_a_chart_range_must_go_up(tmp_path: Path) -> None:
     broken.write_text(DATA_FILE.read_text(encoding="utf-8").replace("[163, 167]", "[167, 163]"), encoding="utf-8")
     with pytest.raises(CardError, match="low to high"):
         load_catalogue(broken)
+
+
+def test_the_in_between_case_is_explained_both_ways() -> None:
+    advice = recommend_size(CHART, 158, 60)  # height says M, weight says L
+    assert advice.span == ("M", "L")
+    assert "Between M and L" in advice.explain("en") and "L if you like it loose, M if you like it snug" in advice.explain("en")
+    assert "介于M和L之间：喜欢宽松选L码，喜欢修身可以选M码" in advice.explain("zh")

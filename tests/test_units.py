@@ -38,6 +38,18 @@ HEIGHTS = [
     ("1.65", 165.0),
 ]
 
+# How customers really type it in a chat window: with context words, approximations, spacing.
+EVERYDAY_HEIGHTS = [
+    ("身高165", 165.0), ("我165", 165.0), ("1米6", 160.0), ("一米七", 170.0), ("一米五八", 158.0),
+    ("1.58m", 158.0), ("158 cm", 158.0), ("158CM", 158.0), ("158公分左右", 158.0), ("大概一米六", 160.0),
+    ("一米六出头", 160.0), ("5尺", 166.67), ("五尺三寸", 176.67), ("5ft", 152.4), ("5 foot 2", 157.48),
+    ("5'2", 157.48), ("1m58", 158.0), ("1米58", 158.0), ("158厘米左右", 158.0), ("身高一米六八", 168.0),
+    ("我个子一米五", 150.0), ("1.7米", 170.0), ("170", 170.0), ("一米八", 180.0), ("1米8", 180.0),
+    ("六尺", 200.0), ("5 ft 10 in", 177.8), ("5′6″", 167.64), ("一米六二的个子", 162.0),
+    ("I'm 5'4\"", 162.56), ("I am 165cm tall", 165.0), ("5 foot 4 inches", 162.56), ("height: 1.63 m", 163.0),
+    ("162 centimeters", 162.0), ("1.65 metres", 165.0), ("5ft 3", 160.02),
+]
+
 WEIGHTS = [
     ("一百二十斤", 60.0),
     ("120斤", 60.0),
@@ -55,6 +67,17 @@ WEIGHTS = [
     ("九十斤", 45.0),
     ("120", 60.0),  # bare, above 90: 斤
     ("60", 60.0),  # bare, 90 or less: kg
+]
+
+EVERYDAY_WEIGHTS = [
+    ("一百一十斤", 55.0), ("110斤", 55.0), ("55kg", 55.0), ("55公斤左右", 55.0), ("五十五公斤", 55.0),
+    ("110 lb", 49.9), ("121 pounds", 54.88), ("55.5kg", 55.5), ("九十八斤", 49.0), ("一百斤", 50.0),
+    ("100斤", 50.0), ("二百斤", 100.0), ("一百六十斤", 80.0), ("八十斤", 40.0), ("50千克", 50.0),
+    ("体重55", 55.0), ("45公斤", 45.0), ("一百零八斤", 54.0), ("一百一", 55.0), ("体重一百二", 60.0),
+    ("130斤左右", 65.0), ("六十公斤出头", 60.0), ("55 KG", 55.0), ("大概一百三十斤", 65.0), ("120斤上下", 60.0),
+    ("48kg", 48.0), ("90斤", 45.0), ("105磅", 47.63), ("五十公斤", 50.0), ("一百一十五斤", 57.5),
+    ("about 60 kilos", 60.0), ("around 130 pounds", 58.97), ("I weigh 58 kg", 58.0), ("60 kgs", 60.0),
+    ("I weigh 58 kilograms", 58.0), ("9 stone", 57.15),
 ]
 
 
@@ -181,3 +204,23 @@ def test_import_is_lazy() -> None:
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
     result = subprocess.run([sys.executable, "-c", check], cwd=REPO_ROOT, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(("text", "cm"), EVERYDAY_HEIGHTS)
+def test_everyday_heights(text: str, cm: float) -> None:
+    assert parse_height(text) == pytest.approx(cm, abs=0.01)
+
+
+@pytest.mark.parametrize(("text", "kg"), EVERYDAY_WEIGHTS)
+def test_everyday_weights(text: str, kg: float) -> None:
+    assert parse_weight(text) == pytest.approx(kg, abs=0.01)
+
+
+@pytest.mark.parametrize(
+    ("parse", "text"),
+    [(parse_height, "about 60 kilos"), (parse_height, "I weigh 58 kg"), (parse_weight, "162 centimeters"),
+     (parse_weight, "1.65 metres"), (parse_height, "壹米陆伍")],
+)
+def test_the_wrong_kind_of_quantity_is_not_read(parse: Callable[[str], float], text: str) -> None:
+    with pytest.raises(ValueError, match="Could not read"):
+        parse(text)

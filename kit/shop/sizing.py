@@ -24,21 +24,30 @@ class SizeAdvice:
     def between(self) -> bool:
         return self.by_height.size != self.by_weight.size
 
+    @property
+    def span(self) -> tuple[str, str]:
+        """The smaller and the larger of the two sizes that height and weight point at."""
+        low, high = sorted((self.by_height, self.by_weight), key=lambda row: row.height_cm)
+        return low.size, high.size
+
     def explain(self, lang: str = "en") -> str:
         """Why this size, in plain words."""
         row = self.row
         if lang == "zh":
             text = f"建议{row.size}码（号型{row.code}，适合身高{_band(row.height_cm)}厘米、体重{_band(row.weight_kg)}公斤）。"
             if self.between:
-                text += f"按身高是{self.by_height.size}码，按体重是{self.by_weight.size}码，选大的{row.size}码穿着不紧。"
+                small, large = self.span
+                text += (f"按身高是{self.by_height.size}码，按体重是{self.by_weight.size}码，介于{small}和{large}之间："
+                         f"喜欢宽松选{large}码，喜欢修身可以选{small}码。")
             if self.beyond_chart:
                 text += "超出了尺码表的范围，这是最大的码，建议先咨询再买。"
             return text
         text = f"Size {row.size} ({row.code}: height {_band(row.height_cm)} cm, weight {_band(row.weight_kg)} kg)."
         if self.between:
+            small, large = self.span
             text += (
-                f" Height says {self.by_height.size}, weight says {self.by_weight.size}:"
-                f" the larger, {row.size}, will not be tight."
+                f" Between {small} and {large} (height says {self.by_height.size}, weight says {self.by_weight.size}):"
+                f" {large} if you like it loose, {small} if you like it snug."
             )
         if self.beyond_chart:
             text += " This is beyond the chart: it is the largest size, so check before buying."
