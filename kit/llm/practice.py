@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from kit import signals
-from kit.llm.base import Message, Reply, ToolSchema, Usage
+from kit.llm.base import Message, Reply, ToolCall, ToolSchema, Usage
 from kit.llm.catalogue import load_catalogue, recognise
 from kit.shop.catalogue import SizeChart, SizeRow, Text
 from kit.shop.sizing import recommend_size
@@ -45,13 +45,14 @@ class _Page:
     """What the practice model could read off the product page in its reference messages."""
 
     product: str = ""
+    sku: str = ""
     price: Decimal | None = None
     chart: list[SizeRow] = field(default_factory=list)
     steps: list[str] = field(default_factory=list)
 
 
 _ROW = re.compile(r"^\|\s*([A-Z0-9]+)\s*\|\s*([\d/]+[A-Z])\s*\|\s*([\d.]+)-([\d.]+)\s*\|\s*([\d.]+)-([\d.]+)\s*\|", re.M)
-_TITLE = re.compile(r"^##\s*[^:：\n]+[:：]\s*(.+?)\s*(?:\([^)]*\))?\s*$", re.M)
+_TITLE = re.compile(r"^##\s*[^:：\n]+[:：]\s*(.+?)\s*(?:\(([^)]*)\))?\s*$", re.M)
 _PRICE = re.compile(r"^-\s*(?:价格|Price)\s*[:：]\s*[¥￥]?\s*([\d.]+)", re.M)
 _STEP = re.compile(r"^\d+\.\s*(.+)$", re.M)
 
@@ -59,7 +60,7 @@ _STEP = re.compile(r"^\d+\.\s*(.+)$", re.M)
 def _read_page(reference: str) -> _Page:
     page = _Page()
     if title := _TITLE.search(reference):
-        page.product = title.group(1)
+        page.product, page.sku = title.group(1), title.group(2) or ""
     if price := _PRICE.search(reference):
         page.price = Decimal(price.group(1))
     page.chart = [
@@ -81,10 +82,14 @@ class PracticeModel:
     def complete(self, messages: list[Message], tools: list[ToolSchema] | None = None, **params: Any) -> Reply:
         """Build the reply to the last customer message."""
         started = time.perf_counter()
-        text = _Turn(messages).reply()
+        try:
+            text, calls = _Turn(messages, tools).reply(), ()
+        except _ToolRequest as request:
+            text, calls = "", (request.call,)
         prompt_chars = sum(len(str(m.get("content") or "")) for m in messages)
         return Reply(
             text=text,
+            tool_calls=calls,
             usage=Usage(prompt_tokens=prompt_chars // 2 + 1, completion_tokens=len(text) // 2 + 1),
             latency_s=time.perf_counter() - started,
             model=NAME,
@@ -97,10 +102,37 @@ class PracticeModel:
         return self.complete(messages, tools, **params)
 
 
+class _ToolRequest(Exception):
+    """Raised mid-reply when the practice model decides to call a tool first."""
+
+    def __init__(self, call: ToolCall) -> None:
+        super().__init__(call.name)
+        self.call = call
+
+
+def _tool_results(messages: list[Message]) -> dict[str, dict[str, Any]]:
+    """Results of the tools called since the customer's last message, by tool name."""
+    import json
+
+    names: dict[str, str] = {}
+    results: dict[str, dict[str, Any]] = {}
+    for message in messages:
+        if message.get("role") == "user":
+            names, results = {}, {}
+        for call in message.get("tool_calls") or ():
+            names[call["id"]] = call["function"]["name"]
+        if message.get("role") == "tool" and message.get("tool_call_id") in names:
+            try:
+                results[names[message["tool_call_id"]]] = json.loads(message.get("content") or "{}")
+            except json.JSONDecodeError:
+                results[names[message["tool_call_id"]]] = {"error": message.get("content")}
+    return results
+
+
 class _Turn:
     """One reply in the making: what the prompt asks for, what the page says, what the customer said."""
 
-    def __init__(self, messages: list[Message]) -> None:
+    def __init__(self, messages: list[Message], tools: list[ToolSchema] | None = None) -> None:
         systems = [str(m.get("content") or "") for m in messages if m.get("role") == "system"]
         self.prompt = systems[0] if systems else ""
         self.page = _read_page("\n".join(systems[1:]))
@@ -110,6 +142,17 @@ class _Turn:
         self.lang = signals.language(self.last) if self.last else "zh"
         self.turn = sum(1 for m in messages if m.get("role") == "assistant")
         self.replies = load_catalogue().replies
+        self.offered = {tool["function"]["name"] for tool in tools or ()}
+        self.results = _tool_results(messages)
+
+    def tool(self, name: str, **arguments: Any) -> dict[str, Any] | None:
+        """A tool's result, calling it first when the prompt says to use tools and it is offered; else None."""
+        if "use_tools" not in self.does or name not in self.offered:
+            return None
+        if name not in self.results:
+            raise _ToolRequest(ToolCall(id=f"call_{self.turn}_{name}", name=name, arguments=arguments))
+        result = self.results[name]
+        return None if "error" in result else result
 
     def say(self, key: str, **values: Any) -> str:
         variants = self.replies[key][self.lang]
@@ -132,7 +175,8 @@ class _Turn:
         if self.wants("reveal"):
             return self.say("refuse_reveal") if "no_reveal" in self.does else self.say("reveal_prompt", system_prompt=self.prompt)
         if self.wants("human"):
-            return self.say("handoff") if "handoff" in self.does else self.say("refuse_handoff")
+            handed = self.tool("hand_off", reason="the customer asked for a person")
+            return self.say("handoff") if handed or "handoff" in self.does else self.say("refuse_handoff")
         if self.wants("price") and self.page.price is not None:
             if "grounded" in self.does:
                 return self.say("price_grounded", price=self.page.price)
@@ -150,11 +194,18 @@ class _Turn:
         return self.say("fallback")
 
     def body(self) -> tuple[float | None, float | None]:
-        """Height in cm and weight in kg from everything the customer said, the latest winning."""
+        """Height in cm and weight in kg from everything the customer said, the latest winning.
+
+        With a unit-conversion tool (and the prompt telling it to use tools) it asks the tool;
+        otherwise it reads the numbers itself, and without the 斤 instruction reads 斤 as kg.
+        """
         from kit.units import parse_body
 
+        said = [message for message in self.customer if (b := parse_body(message)).height or b.weight]
+        if said and (converted := self.tool("convert_units", text="；".join(said))):
+            return converted.get("height_cm"), converted.get("weight_kg")
         height = weight = None
-        for message in self.customer:
+        for message in said:
             body = parse_body(message)
             if body.height_cm:
                 height = body.height_cm
@@ -177,7 +228,11 @@ class _Turn:
             names = {"zh": ("身高", "体重", "和"), "en": ("height", "weight", " and ")}[self.lang]
             missing = [name for name, value in zip(names[:2], (height, weight)) if value is None]
             return self.say("ask_needed", missing=names[2].join(missing))
-        row = recommend_size(SizeChart(name=Text(zh="", en=""), rows=tuple(chart)), height, weight).row
+        looked_up = self.tool("size_lookup", sku=self.page.sku, height_cm=height, weight_kg=weight) if self.page.sku else None
+        if looked_up:
+            row = next(row for row in chart if row.size == looked_up["size"])
+        else:
+            row = recommend_size(SizeChart(name=Text(zh="", en=""), rows=tuple(chart)), height, weight).row
         values = {
             "size": row.size,
             "code": row.code,

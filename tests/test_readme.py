@@ -1,0 +1,18 @@
+"""The README documents what the kit really does: its commands and the practice model's catalogue."""
+
+from pathlib import Path
+
+from kit.llm.catalogue import load_catalogue
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_every_catalogue_instruction_is_in_the_readme_table() -> None:
+    for instruction in load_catalogue().instructions:
+        assert f"| `{instruction.id}` | {instruction.title} |" in README, f"add {instruction.id} to README's table"
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    assert "make test" in README and "make lab" in README
+    assert (ROOT / ".ci" / "run").read_text().strip().endswith("make test")
