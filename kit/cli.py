@@ -76,6 +76,19 @@ def _personas_validate(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _exercises_build(args: argparse.Namespace) -> int:
+    from kit.exercises import build
+
+    results = build(Path(args.root), check=args.check)
+    for built in results:
+        state = ("out of date" if args.check else "written") if built.changed else "up to date"
+        print(f"{built.path}: {state}")
+    if args.check and any(built.changed for built in results):
+        print("exercises/ is out of date: run `kit exercises build`.", file=sys.stderr)
+        return 1
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kit", description="Prompt-engineering customer service: the course's tools.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -92,6 +105,12 @@ def build_parser() -> argparse.ArgumentParser:
     validate = persona_commands.add_parser("validate", help="check persona card files")
     validate.add_argument("paths", nargs="+")
     validate.set_defaults(run=_personas_validate)
+    exercises = commands.add_parser("exercises", help="generate exercises/ from solutions/")
+    exercise_commands = exercises.add_subparsers(dest="action", required=True)
+    build = exercise_commands.add_parser("build", help="write exercises/ (answers removed) from solutions/")
+    build.add_argument("--check", action="store_true", help="only check that exercises/ is up to date")
+    build.add_argument("--root", default=".", help="the course's top folder (default: here)")
+    build.set_defaults(run=_exercises_build)
     return parser
 
 

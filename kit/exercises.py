@@ -1,0 +1,71 @@
+"""Build `exercises/` from `solutions/`: the same notebooks with the answers taken out.
+
+A solution cell keeps a runnable weak starting point above an answer block marked the way
+nbgrader marks it:
+
+    prompt = "You are a customer service bot."   # the starting point
+    ### BEGIN SOLUTION
+    prompt = "..."                                # the answer
+    ### END SOLUTION
+
+The exercise keeps the starting point and replaces the block with a "your turn" comment, so
+it runs end to end as given (and shows a low score). Outputs are cleared: learners make them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+from kit.errors import KitError
+
+BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
+YOUR_TURN = "# ✏️ Your turn: improve the line(s) above, run the cell, and compare the score."
+_BLOCK = re.compile(rf"^([ \t]*){re.escape(BEGIN)}[^\n]*\n.*?^[ \t]*{re.escape(END)}[^\n]*(\n|$)", re.M | re.S)
+
+
+def strip_solutions(source: str, where: str = "cell") -> str:
+    """Replace every answer block in a cell's source with the "your turn" comment."""
+    if source.count(BEGIN) != source.count(END):
+        raise KitError(f"{where}: {source.count(BEGIN)} '{BEGIN}' but {source.count(END)} '{END}': pair them up.")
+    return _BLOCK.sub(lambda match: f"{match.group(1)}{YOUR_TURN}\n", source).rstrip("\n")
+
+
+def exercise_from(solution: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode:
+    """The exercise version of a solution notebook."""
+    exercise = nbformat.from_dict(solution)
+    for number, cell in enumerate(exercise.cells, 1):
+        if cell.cell_type == "code":
+            cell.source = strip_solutions(cell.source, f"{name}, cell {number}")
+            cell.outputs, cell.execution_count = [], None
+    exercise.metadata.pop("widgets", None)
+    return exercise
+
+
+@dataclass(frozen=True)
+class Built:
+    path: Path
+    changed: bool
+
+
+def build(root: Path, check: bool = False) -> list[Built]:
+    """Write (or, with `check`, only compare) exercises/NAME.ipynb for every solutions/NAME.ipynb."""
+    solutions, exercises = root / "solutions", root / "exercises"
+    if not solutions.is_dir():
+        raise KitError(f"No solutions/ folder in {root}: run this from the course's top folder.")
+    results = []
+    for path in sorted(solutions.glob("*.ipynb")):
+        text = nbformat.writes(exercise_from(nbformat.read(path, as_version=4), path.name)) + "\n"
+        target = exercises / path.name
+        changed = not target.is_file() or target.read_text(encoding="utf-8") != text
+        if changed and not check:
+            exercises.mkdir(exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+        results.append(Built(target, changed))
+    stale = {p.name for p in exercises.glob("*.ipynb")} - {p.name for p in solutions.glob("*.ipynb")} if exercises.is_dir() else set()
+    if stale:
+        raise KitError(f"exercises/ has notebooks with no solution: {', '.join(sorted(stale))}. Remove them.")
+    return results
