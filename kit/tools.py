@@ -121,4 +121,48 @@ def hand_off(
     return {"handed_off": True, "queue": "human customer service", "reason": reason}
 
 
-SHOP_TOOLS: tuple[Tool, ...] = (size_lookup, convert_units, hand_off)
+@tool
+def quote_price(
+    cart: Annotated[dict[str, int], Field(description='product codes and quantities, e.g. {"J-101": 2}')],
+    coupons: Annotated[list[str], Field(description="ids of the coupons the customer holds, e.g. shop-200-20")] = [],  # noqa: B006 - pydantic copies defaults
+    member: Annotated[bool, Field(description="whether the customer is a shop member")] = False,
+) -> dict[str, Any]:
+    """Compute the exact final price of a cart with every promotion and coupon, step by step."""
+    from kit.shop import quote
+
+    priced = quote(cart, coupons=coupons, member=member)
+    return {
+        "total": str(priced.total),
+        "original": str(priced.original),
+        "saved": str(priced.saved),
+        "explanation_zh": priced.explain("zh"),
+        "explanation_en": priced.explain("en"),
+    }
+
+
+@tool
+def order_status(
+    order_id: Annotated[str, Field(description="the 16-digit order number the customer gives")],
+    phone_last4: Annotated[str | None, Field(description="last 4 digits of the order's phone, to verify the customer")] = None,
+) -> dict[str, Any]:
+    """Look up an order. It is shown only when the customer gives the last 4 digits of the order's phone."""
+    from kit.shop import order_status as lookup
+
+    view = lookup(order_id, phone_last4)
+    return {"outcome": view.outcome, "message_zh": view.message.zh, "message_en": view.message.en,
+            **({"details": view.model_dump(mode="json", exclude_none=True)} if view.verified else {})}
+
+
+@tool
+def product_search(
+    query: Annotated[str, Field(description="what the customer wants, in their words, e.g. 混油皮 粉底")],
+    skin_type: Annotated[str | None, Field(description="optional skin type, e.g. 混油皮 or oily")] = None,
+    limit: Annotated[int, Field(ge=1, le=10, description="how many products to return")] = 3,
+) -> dict[str, Any]:
+    """Find products in the shop's catalogue that match a customer's need, best first."""
+    from kit.shop import search
+
+    return {"products": [hit.as_dict() for hit in search(query, skin_type=skin_type, limit=limit)]}
+
+
+SHOP_TOOLS: tuple[Tool, ...] = (size_lookup, convert_units, quote_price, order_status, product_search, hand_off)

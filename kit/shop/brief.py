@@ -42,9 +42,38 @@ def brief(sku: str, lang: str = "zh") -> str:
         lines += _cosmetic(shop, product, lang)
     elif isinstance(product, Shoe):
         lines += _shoe(shop, product, lang)
+    lines += _promotions(product, lang)
     lines += ["", f"### {words['how']}"]
     lines += [f"{number}. {step}" for number, step in enumerate(shop.steps(product, lang), start=1)]
     return "\n".join(lines)
+
+
+_PROMOTION_WORDS = {
+    "zh": ("促销活动", "仅会员", "持券可用，券号", "计算顺序：单品价（会员价与折扣取低）→ 第二件半价 → 跨店满减 → 店铺券 → 平台券；赠品不改变价格。"),
+    "en": ("Promotions", "members only", "with the coupon, id", "Order of calculation: unit price (member price or discount, the lower) → second item → cross-shop → shop coupon → platform coupon; gifts do not change the price."),
+}
+
+
+def _promotions(product: Product, lang: str) -> list[str]:
+    """The promotions this product takes part in, and the order they stack in (see kit.shop.promotions)."""
+    from kit.shop.promotions import Coupon, MemberPrice, promotions
+
+    title, members, coupon, order = _PROMOTION_WORDS[lang]
+    offers = promotions().for_product(product)
+    if not offers:
+        return []
+    lines = ["", f"### {title}"]
+    for rule in offers:
+        name = rule.name.in_(lang)
+        open_, close = ("（", "）") if lang == "zh" else (" (", ")")
+        if isinstance(rule, MemberPrice):
+            lines.append(f"- {name} ¥{rule.prices[product.sku]}{open_}{members}{close}")
+        elif isinstance(rule, Coupon):
+            lines.append(f"- {name}{open_}{coupon} {rule.id}{close}")
+        else:
+            lines.append(f"- {name}")
+    lines.append(f"- {order}")
+    return lines
 
 
 def _clothing(shop: Catalogue, product: Clothing, lang: str) -> list[str]:

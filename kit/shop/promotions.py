@@ -185,6 +185,15 @@ class Promotions(_Strict):
             raise ValueError(f"promotion ids must be unique; repeated: {', '.join(twice)}")
         return self
 
+    def for_product(self, product: Product) -> list[Promotion]:
+        """The live promotions a customer of this product can meet (coupons count: any order can use one)."""
+        def relevant(rule: _Rule) -> bool:
+            if isinstance(rule, MemberPrice):
+                return product.sku in rule.prices
+            return isinstance(rule, Coupon) or (isinstance(rule, _Scoped) and rule.covers(product))
+
+        return [rule for rule in self.promotions if rule.active and relevant(rule)]
+
     @property
     def coupons(self) -> dict[str, Coupon]:
         """The coupons a customer can hold, by id."""
