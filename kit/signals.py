@@ -256,6 +256,27 @@ def asks_how_to_order(text: str) -> bool:
     return bool(_HOW_TO_ORDER.search(text))
 
 
+_FINAL = re.compile(
+    r"最终|到手|实付|一共|总共|合计|总价|最后|共计|券后|折后|only pay|you(?:'ll| will)? pay|final|total|comes to|altogether|in all",
+    re.I,
+)
+_NEAR = 25  # characters between a "final" word and its amount
+
+
+def stated_total(text: str) -> Decimal | None:
+    """The final price a reply states: the amount next to 最终/到手/total…; a lone amount otherwise."""
+    amounts = [(match.start(), match.end(), price) for match, price in zip(_PRICE.finditer(text), prices(text))]
+    chosen = None
+    for word in _FINAL.finditer(text):
+        gaps = [(a[0] - word.end() if a[0] >= word.end() else word.start() - a[1], a[2]) for a in amounts]
+        near = [(gap, price) for gap, price in gaps if 0 <= gap <= _NEAR]
+        if near:
+            chosen = min(near, key=lambda pair: pair[0])[1]
+    if chosen is None and len({price for _, _, price in amounts}) == 1:
+        chosen = amounts[0][2]
+    return chosen
+
+
 def reading_length(text: str) -> int:
     """How long a reply reads: characters for Chinese, words counted double for English."""
     return len(text) if language(text) == "zh" else 2 * len(text.split())

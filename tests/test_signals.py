@@ -374,3 +374,22 @@ def test_sentences(text: str, expected: list[str]) -> None:
 ])
 def test_is_question(text: str, expected: bool) -> None:
     assert signals.is_question(text) is expected
+
+
+STATED_TOTAL = [
+    ok("会员价省40，第二件半价省149.5元，最后¥338.50", Decimal("338.50")),
+    ok("最终：¥393.50（共省 ¥264.50）", Decimal("393.50")),
+    ok("The total comes to ¥393.50.", Decimal("393.50")),
+    ok("You will pay ¥393.50 in total, saving ¥264.50.", Decimal("393.50")),
+    ok("到手价393.5元哦", Decimal("393.5")),
+    ok("两件原价¥658，用券后¥393.50", Decimal("393.50")),
+    ok("这款¥329", Decimal("329")),
+    ok("亲，算下来一共是393.50元～", Decimal("393.50")),
+    ok("原价658元，优惠264.5元", None),  # two amounts, neither said to be final
+    ok("请问您要买几件？", None),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), STATED_TOTAL)
+def test_stated_total(text: str, expected: Decimal | None) -> None:
+    assert signals.stated_total(text) == expected
