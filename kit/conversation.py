@@ -110,12 +110,20 @@ class Transcript:
     persona_name: str
     language: str
     novice: bool
-    goal: dict[str, Any]
+    tasks: tuple[dict[str, Any], ...]  # what the customer came for, with what graders need to check it
     seed: int
     model: str
     system_prompt: str
     turns: tuple[Turn, ...] = field(default_factory=tuple)
     outcome: str = "max_turns"  # satisfied, handoff, left, max_turns
+
+    def task(self, kind: str) -> dict[str, Any] | None:
+        """The first task of this kind, or None."""
+        return next((task for task in self.tasks if task["kind"] == kind), None)
+
+    def asked_at(self, kind: str) -> int | None:
+        """The number of the customer turn that asked a task of this kind (None: never reached)."""
+        return next((t.number for t in self.customer_turns if f"asks:{kind}" in t.events), None)
 
     @property
     def customer_turns(self) -> list[Turn]:
@@ -141,7 +149,7 @@ class Transcript:
                     "tool_calls": tuple(turn.get("tool_calls", ()))})
             for turn in data["turns"]
         )
-        return cls(**{**data, "turns": turns})
+        return cls(**{**data, "turns": turns, "tasks": tuple(data["tasks"])})
 
     def save(self, path: str | Path) -> Path:
         """Write the transcript as JSON; refuses to overwrite an existing file."""
@@ -208,12 +216,20 @@ def _meter(level: int) -> str:
     return f"<span title='upset {level}/10' style='color:#b91c1c'>{face} {bar}</span>"
 
 
+def _task_record(task: Any, card: Any) -> dict[str, Any]:
+    """A task as plain data, with the customer's facts where the ground truth needs them."""
+    record = task.model_dump(mode="json", exclude={"ask"})
+    if record["kind"] == "size_advice":
+        record |= {"height_cm": card.facts["height"].value, "weight_kg": card.facts["weight"].value}
+    return record
+
+
 def converse(agent: Agent, customer: Persona | str, seed: int = 0, max_turns: int = 12) -> Transcript:
     """Let the simulated customer talk to the agent until the conversation ends or `max_turns` replies."""
     persona = load(customer) if isinstance(customer, str) else customer
     card = persona.card
     session = persona.start(seed)
-    messages = agent.opening_messages(card.goal.sku, card.language)
+    messages = agent.opening_messages(card.page, card.language)
     turns: list[Turn] = []
 
     def add_customer(message: Any) -> None:
@@ -240,12 +256,7 @@ def converse(agent: Agent, customer: Persona | str, seed: int = 0, max_turns: in
         persona_name=f"{card.name.zh} ({card.name.en})",
         language=card.language,
         novice=card.style.novice,
-        goal={
-            "kind": card.goal.kind,
-            "sku": card.goal.sku,
-            "height_cm": card.facts["height"].value,
-            "weight_kg": card.facts["weight"].value,
-        },
+        tasks=tuple(_task_record(task, card) for task in card.tasks),
         seed=seed,
         model=agent.model.name,
         system_prompt=agent.system_prompt,

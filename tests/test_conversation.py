@@ -25,7 +25,7 @@ def test_the_transcript_keeps_emotion_per_customer_turn_and_the_outcome() -> Non
     assert t.outcome == "satisfied"
     assert len(t.emotions) == len(t.customer_turns) and t.emotions[-1] < t.emotions[0]
     assert [turn.number for turn in t.turns] == list(range(1, len(t.turns) + 1))
-    assert t.model == "practice" and t.goal["sku"] == "J-101"
+    assert t.model == "practice" and t.task("size_advice")["sku"] == "J-101"
 
 
 def test_max_turns_stops_the_conversation() -> None:

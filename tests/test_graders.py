@@ -36,7 +36,7 @@ def make(
     )
     return Transcript(
         persona_id="typo_auntie", persona_name="错别字阿姨 (The typo auntie)", language=language, novice=novice,
-        goal=dict(GOAL), seed=seed, model="hand-written", system_prompt="你是暖阳服饰旗舰店的客服。",
+        tasks=(dict(GOAL),), seed=seed, model="hand-written", system_prompt="你是暖阳服饰旗舰店的客服。",
         turns=built, outcome=outcome,
     )
 
@@ -101,14 +101,14 @@ CALM = make(
 def test_task_solved_ending_on_l_scores_100() -> None:
     result = TaskSolved()(GOOD)
     assert result.score == 100.0
-    assert notes(result) == [(6, "L is right")]  # the steps at turn 6 repeat 选L码: the last size named
+    assert notes(result) == [(6, "size L is right")]  # the steps at turn 6 repeat 选L码: the last size named
     assert result.hint == ""
 
 
 def test_task_solved_xxl_from_jin_read_as_kg_scores_0_with_the_jin_hint() -> None:
     result = TaskSolved()(BAD)
     assert result.score == 0.0
-    assert notes(result) == [(6, "ended on XXL; the size chart gives L")]
+    assert notes(result) == [(6, "ended on size XXL; the size chart gives L")]
     assert result.hint.startswith("The agent read 斤 as kilograms.")
     assert "1 斤 = 0.5 kg" in result.hint
 
@@ -125,9 +125,9 @@ def test_task_solved_l_then_changed_scores_50() -> None:
     )
     result = TaskSolved()(t)
     assert result.score == 50.0
-    assert notes(result) == [(4, "ended on M; the size chart gives L")]
+    assert notes(result) == [(4, "ended on size M; the size chart gives L")]
     assert result.hint == (
-        "The right size was L. Tell the agent to read the size chart with the customer's height and weight."
+        "The right size was L. Tell the agent to convert the customer's units (斤, 尺) and read the size chart with their height and weight."
     )
 
 
@@ -135,7 +135,7 @@ def test_task_solved_changed_to_the_right_size_scores_100() -> None:
     t = make([(C, FACTS), (A, "建议您拍M码～"), (C, "M码会不会小？"), (A, "抱歉，重新核对了一下，您穿L码更合适。")])
     result = TaskSolved()(t)
     assert result.score == 100.0
-    assert notes(result) == [(4, "L is right")]
+    assert notes(result) == [(4, "size L is right")]
 
 
 def test_task_solved_never_named_a_size_scores_0() -> None:
@@ -469,7 +469,7 @@ def test_scorecard_hints_start_with_the_earliest_evidence_then_the_most_points_l
 def test_scorecard_str_shows_evidence_quote_turn_and_next_step() -> None:
     text = str(kit.grade(BAD))
     assert text.splitlines()[0] == "Score 32/100  (typo_auntie, seed 0)"
-    assert 'turn 6: "亲，XXL码是按您的体重选的，没问题的哦。" — ended on XXL; the size chart gives L' in text
+    assert 'turn 6: "亲，XXL码是按您的体重选的，没问题的哦。" — ended on size XXL; the size chart gives L' in text
     assert 'turn 2: "亲，在的哦～这款可以先加购，看看号型再下单。" — shop jargon without a gloss: 号型, 加购, 下单' in text
     assert text.splitlines()[-1] == "Next step: " + Empathy()(BAD).hint
 
@@ -478,14 +478,14 @@ def test_scorecard_str_marks_a_grader_that_does_not_apply() -> None:
     lines = str(kit.grade(CALM)).splitlines()
     assert lines[0] == "Score 90/100  (typo_auntie, seed 0)"
     (empathy,) = [line for line in lines if "Empathy when upset" in line]
-    right_size = next(line for line in lines if "Right size" in line)
+    right_size = next(line for line in lines if "Task solved" in line)
     assert empathy == "  Empathy when upset" + " " * 8 + "   n/a   weight 20"  # title padded to 26, score to 5
     assert empathy.index("n/a") + 3 == right_size.index("100") + 3  # n/a sits in the score column
 
 
 def test_scorecard_html_shows_evidence_quote_and_turn() -> None:
     page = kit.grade(BAD)._repr_html_()
-    assert "turn 6: “亲，XXL码是按您的体重选的，没问题的哦。” — ended on XXL; the size chart gives L" in page
+    assert "turn 6: “亲，XXL码是按您的体重选的，没问题的哦。” — ended on size XXL; the size chart gives L" in page
     assert "turn 7: “气死我了，不买了！” — gave up and left, upset 10/10" in page
     assert "<span style='font-size:160%;font-weight:bold'>32</span>/100" in page
     assert "<b>What to try next</b>" in page
@@ -494,7 +494,7 @@ def test_scorecard_html_shows_evidence_quote_and_turn() -> None:
 def test_scorecard_html_escapes_quotes_and_marks_not_applicable() -> None:
     t = make([(C, FACTS), (A, "亲，身高<163选M，您选L码～"), (C, "好的")], emotions=[2, 0])
     page = kit.grade(t)._repr_html_()
-    assert "turn 2: “亲，身高&lt;163选M，您选L码～” — L is right" in page
+    assert "turn 2: “亲，身高&lt;163选M，您选L码～” — size L is right" in page
     assert "<i>not applicable</i>" in page
     assert "What to try next" not in page
 

@@ -17,7 +17,10 @@ class AskedBeforeGuessing:
     title = "Asked before guessing"
 
     def __call__(self, transcript: Transcript) -> GraderResult:
-        codes = {row.code: row.size for row in catalogue().chart_for(transcript.goal["sku"]).rows}
+        task = transcript.task("size_advice")
+        if task is None:
+            return GraderResult(self.name, self.title, None, hint="The customer did not ask for a size.")
+        codes = {row.code: row.size for row in catalogue().chart_for(task["sku"]).rows}
         known: set[str] = set()
         asked_needed = False
         score, evidence, hints = 100.0, [], []

@@ -31,7 +31,8 @@ class Clarity:
                 score -= PENALTY["no_steps"]
                 evidence.append(Evidence.at(turn, "explained how to order without numbered steps"))
                 hints["steps"] = "Tell the agent to explain how to order in short numbered steps."
-            elif not teaching and (length := signals.reading_length(turn.text)) > WALL:
+            elif not teaching and not signals.has_numbered_steps(turn.text) and (
+                length := signals.reading_length(turn.text)) > WALL:
                 score -= PENALTY["wall"]
                 unit = "characters" if signals.language(turn.text) == "zh" else "words"
                 size = length if unit == "characters" else length // 2

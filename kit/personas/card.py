@@ -7,10 +7,11 @@ can be found, the field's path, and what is wrong.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from decimal import Decimal
+from typing import Annotated, Literal, Union
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PositiveInt, ValidationError, model_validator
 
 from kit.errors import CardError
 
@@ -26,11 +27,36 @@ class Line(_Card):
     en: str
 
 
-class Goal(_Card):
-    """The task the customer brings; `kit.shop` computes its right answer."""
+class SizeTask(_Card):
+    """Which size of this product fits me? (`kit.shop.recommend_size` on the card's facts.)"""
 
     kind: Literal["size_advice"]
     sku: str
+
+
+class OrderHelpTask(_Card):
+    """How do I place the order? (Solved by the product page's ordering steps, one by one.)"""
+
+    kind: Literal["how_to_order"]
+    ask: tuple[Line, ...] = Field(min_length=1, description="how the customer asks it")
+
+
+class PriceTask(_Card):
+    """What do I pay in the end? (`kit.shop.quote` of this cart, coupons and membership.)"""
+
+    kind: Literal["price_quote"]
+    cart: dict[str, PositiveInt]
+    coupons: tuple[str, ...] = ()
+    member: bool = False
+    ask: tuple[Line, ...] = Field(min_length=1, description="how the customer asks it, with cart and coupons")
+
+    def truth(self) -> Decimal:
+        from kit.shop import quote
+
+        return quote(self.cart, coupons=self.coupons, member=self.member).total
+
+
+Task = Annotated[Union[SizeTask, OrderHelpTask, PriceTask], Field(discriminator="kind")]
 
 
 class Fact(_Card):
@@ -67,23 +93,38 @@ class Emotion(_Card):
 
 
 class Lines(_Card):
-    """What the customer says in each situation; one variant is picked per seed."""
+    """What the customer says in each situation; one variant is picked per seed.
 
-    opening: tuple[Line, ...] = Field(min_length=1)
-    guessed: tuple[Line, ...] = Field(min_length=1, description="the agent named a size before knowing her")
-    jargon: tuple[Line, ...] = Field(min_length=1, description="{term}: a shop word she does not know")
-    overwhelmed: tuple[Line, ...] = Field(min_length=1, description="asked for measurements she does not know")
-    repeated: tuple[Line, ...] = Field(min_length=1, description="asked again for something she said")
-    wrong_size: tuple[Line, ...] = Field(min_length=1, description="{size}: a size that cannot be right")
-    right_size: tuple[Line, ...] = Field(min_length=1, description="{size}: accepts, asks how to order")
-    no_steps: tuple[Line, ...] = Field(min_length=1, description="ordering explained too fast")
-    ignored: tuple[Line, ...] = Field(min_length=1, description="the reply did not answer her")
-    wall_of_text: tuple[Line, ...] = Field(min_length=1)
+    Lines a card's tasks never need may be left out (a customer without a size question needs
+    no `wrong_size`); `PersonaCard` checks that the ones its tasks need are there.
+    """
+
+    opening: tuple[Line, ...] = Field(min_length=1, description="the first message: asks the first task")
+    ignored: tuple[Line, ...] = Field(min_length=1, description="the reply did not answer them")
     satisfied: tuple[Line, ...] = Field(min_length=1)
     ask_human: tuple[Line, ...] = Field(min_length=1)
     refused_human: tuple[Line, ...] = Field(min_length=1, description="leaves after a refused hand-off")
     handed_off: tuple[Line, ...] = Field(min_length=1)
     leave: tuple[Line, ...] = Field(min_length=1)
+    wall_of_text: tuple[Line, ...] = Field(min_length=1)
+    repeated: tuple[Line, ...] = Field(min_length=1, description="asked again for something they said")
+    jargon: tuple[Line, ...] = Field((), description="{term}: a shop word a novice does not know")
+    guessed: tuple[Line, ...] = Field((), description="{size}: named before the agent knew them")
+    overwhelmed: tuple[Line, ...] = Field((), description="asked for measurements they do not know")
+    wrong_size: tuple[Line, ...] = Field((), description="{size}: a size that cannot be right")
+    right_size: tuple[Line, ...] = Field((), description="{size}: accepts the size")
+    no_steps: tuple[Line, ...] = Field((), description="ordering explained too fast")
+    wrong_price: tuple[Line, ...] = Field((), description="{price}: a final price that is not right")
+    right_price: tuple[Line, ...] = Field((), description="{price}: accepts the final price")
+
+
+# The lines each kind of task (or trait) needs, checked when a card loads.
+NEEDED_LINES = {
+    "size_advice": ("guessed", "overwhelmed", "wrong_size", "right_size"),
+    "how_to_order": ("no_steps",),
+    "price_quote": ("wrong_price", "right_price"),
+    "novice": ("jargon",),
+}
 
 
 class PersonaCard(_Card):
@@ -93,23 +134,45 @@ class PersonaCard(_Card):
     name: Line
     language: Literal["zh", "en"]
     background: Line
-    goal: Goal
-    facts: dict[Literal["height", "weight"], Fact]
+    tasks: tuple[Task, ...] = Field(min_length=1, description="what they came for, asked one after another")
+    facts: dict[Literal["height", "weight"], Fact] = Field(default_factory=dict)
     style: Style
     emotion: Emotion
     lines: Lines
 
+    @property
+    def page(self) -> str:
+        """The product page the customer opens the chat from: the first product they ask about."""
+        first = next(task for task in self.tasks if not isinstance(task, OrderHelpTask))
+        return first.sku if isinstance(first, SizeTask) else next(iter(first.cart))
+
     @model_validator(mode="after")
-    def _goal_is_solvable(self) -> PersonaCard:
+    def _tasks_are_solvable(self) -> PersonaCard:
         from kit.shop import catalogue
 
-        try:
-            catalogue().chart_for(self.goal.sku)
-        except KeyError as error:
-            raise ValueError(f"goal.sku: {error.args[0]}") from None
-        missing = {"height", "weight"} - set(self.facts)
-        if missing:
-            raise ValueError(f"a size_advice goal needs facts for {', '.join(sorted(missing))}")
+        for number, task in enumerate(self.tasks):
+            where = f"tasks.{number}"
+            if isinstance(task, SizeTask):
+                if number:
+                    raise ValueError(f"{where}: a size_advice task must come first (the opening asks it)")
+                try:
+                    catalogue().chart_for(task.sku)
+                except KeyError as error:
+                    raise ValueError(f"{where}.sku: {error.args[0]}") from None
+                if missing := {"height", "weight"} - set(self.facts):
+                    raise ValueError(f"a size_advice task needs facts for {', '.join(sorted(missing))}")
+            if isinstance(task, PriceTask):
+                try:
+                    task.truth()
+                except ValueError as error:
+                    raise ValueError(f"{where}: {error}") from None
+        if isinstance(self.tasks[0], OrderHelpTask) and len(self.tasks) == 1:
+            raise ValueError("tasks: a customer who only asks how to order needs a product task too")
+        needs = {task.kind for task in self.tasks} | ({"novice"} if self.style.novice else set())
+        for need in sorted(needs):
+            for field in NEEDED_LINES[need]:
+                if not getattr(self.lines, field):
+                    raise ValueError(f"lines.{field}: needed by this card's {need} (add at least one line)")
         return self
 
 

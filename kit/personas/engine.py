@@ -2,18 +2,19 @@
 
 It is scripted and seeded: the same card, seed and agent replies give the same messages.
 The customer sees only the agent's replies (never its prompt), reads them with
-`kit.signals`, moves an emotion level up or down, and answers from the card's lines, typing
-them with homophone typos at the card's rate.
+`kit.signals`, moves an emotion level up or down, and works through the card's tasks in
+order (a size, how to order, a final price), typing with homophone typos at the card's rate.
 """
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cached_property
 
 from kit import signals
-from kit.personas.card import Line, PersonaCard
+from kit.personas.card import Line, OrderHelpTask, PersonaCard, PriceTask, SizeTask, Task
 from kit.personas.typos import Typo, add_typos
 
 REQUIRED_FACTS = ("height", "weight")
@@ -34,6 +35,16 @@ class CustomerMessage:
 
 
 @dataclass
+class _Reaction:
+    """What one agent reply made the customer say and feel."""
+
+    lines: list[Line] = field(default_factory=list)
+    events: list[str] = field(default_factory=list)
+    revealed: list[str] = field(default_factory=list)
+    done: bool = False  # the current task is solved
+
+
+@dataclass
 class CustomerSession:
     """One conversation's worth of customer state."""
 
@@ -41,7 +52,7 @@ class CustomerSession:
     seed: int
     emotion: int = 0
     revealed: set[str] = field(default_factory=set)
-    phase: str = "size"  # size -> order -> done
+    task_index: int = 0
     asked_human: bool = False
     replies_seen: int = 0
     ended: str | None = None
@@ -49,12 +60,18 @@ class CustomerSession:
     def __post_init__(self) -> None:
         self.emotion = self.card.emotion.start
 
+    @property
+    def task(self) -> Task:
+        return self.card.tasks[self.task_index]
+
     @cached_property
-    def truth(self) -> str:
+    def size_truth(self) -> str:
         """The right size for this customer, from the shop's size chart."""
         from kit.shop import catalogue, recommend_size
 
-        chart = catalogue().chart_for(self.card.goal.sku)
+        task = self.card.tasks[0]
+        assert isinstance(task, SizeTask)
+        chart = catalogue().chart_for(task.sku)
         return recommend_size(chart, self.card.facts["height"].value, self.card.facts["weight"].value).size
 
     @cached_property
@@ -62,27 +79,30 @@ class CustomerSession:
         """号型 codes (165/88A) to letter sizes, so the customer understands either."""
         from kit.shop import catalogue
 
-        return {row.code: row.size for row in catalogue().chart_for(self.card.goal.sku).rows}
+        return {row.code: row.size for row in catalogue().chart_for(self.card.page).rows} if any(
+            isinstance(task, SizeTask) for task in self.card.tasks) else {}
 
     def _rng(self, salt: str) -> random.Random:
         return random.Random(f"{self.card.id}:{self.seed}:{self.replies_seen}:{salt}")
 
-    def _pick(self, lines: tuple[Line, ...], **values: str) -> Line:
+    def _pick(self, lines: tuple[Line, ...], **values: object) -> Line:
         line = self._rng("line").choice(lines)
         return Line(zh=line.zh.format(**values), en=line.en.format(**values))
 
     def opening(self) -> CustomerMessage:
-        """The first message: the customer's question."""
+        """The first message: the customer's first question."""
         line = self._pick(self.card.lines.opening)
         worried = signals.expresses_distress(line.zh if self.card.language == "zh" else line.en)
-        return self._message([line], events=("worried",) if worried else ())
+        events = (f"asks:{self.task.kind}", *(("worried",) if worried else ()))
+        return self._message([line], events=events)
 
     def respond(self, reply: str) -> CustomerMessage:
         """React to the agent's reply and write the next message."""
         if self.ended:
             raise RuntimeError(f"the conversation already ended ({self.ended})")
         self.replies_seen += 1
-        lines, events, revealed = self._react(reply)
+        reaction = self._react(reply)
+        lines, events = reaction.lines, reaction.events
         self.emotion = max(0, min(10, self.emotion + sum(self._delta(event) for event in events)))
         if self.ended is None and self.emotion >= self.card.emotion.leave_at:
             self.ended = "left"
@@ -93,77 +113,120 @@ class CustomerSession:
             self.asked_human = True
             events.append("asks_for_human")
             lines = [*lines[:1], self._pick(self.card.lines.ask_human)]
-        return self._message(lines, events=tuple(events), revealed=tuple(revealed))
+        return self._message(lines, events=tuple(events), revealed=tuple(reaction.revealed))
 
     def _delta(self, event: str) -> int:
         mood = self.card.emotion
         return mood.raise_.get(event, 0) - mood.lower.get(event, 0)
 
-    def _react(self, reply: str) -> tuple[list[Line], list[str], list[str]]:
-        card, said = self.card, self.card.lines
-        events: list[str] = []
-        lines: list[Line] = []
-        revealed: list[str] = []
-
+    def _react(self, reply: str) -> _Reaction:
+        said = self.card.lines
         if self.asked_human:
             self.ended = "handoff" if signals.hands_off(reply) else "left"
-            events.append("handed_off" if self.ended == "handoff" else "refused_human")
-            return [self._pick(said.handed_off if self.ended == "handoff" else said.refused_human)], events, []
+            handed = self.ended == "handoff"
+            return _Reaction([self._pick(said.handed_off if handed else said.refused_human)],
+                             ["handed_off" if handed else "refused_human"])
         if signals.hands_off(reply):
             self.ended = "handoff"
-            return [self._pick(said.handed_off)], ["handed_off"], []
+            return _Reaction([self._pick(said.handed_off)], ["handed_off"])
 
-        if signals.acknowledges_feelings(reply) and self.emotion > card.emotion.start - 1:
-            events.append("acknowledged")
-        if card.style.novice and (terms := signals.unexplained_jargon(reply, _jargon_terms())):
-            events.append("jargon")
-            lines.append(self._pick(said.jargon, term=terms[0]))
-        if signals.reading_length(reply) > card.style.max_reply_chars:
-            events.append("wall_of_text")
-            if not lines:
-                lines.append(self._pick(said.wall_of_text))
+        reaction = _Reaction()
+        if signals.acknowledges_feelings(reply) and self.emotion >= self.card.emotion.start:
+            reaction.events.append("acknowledged")
+        if self.card.style.novice and (terms := signals.unexplained_jargon(reply, _jargon_terms())):
+            reaction.events.append("jargon")
+            reaction.lines.append(self._pick(said.jargon, term=terms[0]))
+        if signals.reading_length(reply) > self.card.style.max_reply_chars and not signals.has_numbered_steps(reply):
+            reaction.events.append("wall_of_text")
+            if not reaction.lines:
+                reaction.lines.append(self._pick(said.wall_of_text))
 
+        task = self.task
+        if isinstance(task, SizeTask):
+            self._size(reply, reaction)
+        elif isinstance(task, OrderHelpTask):
+            self._order_help(reply, reaction)
+        else:
+            self._price(task, reply, reaction)
+        if reaction.done:
+            self._next_task(reaction)
+        return reaction
+
+    def _size(self, reply: str, reaction: _Reaction) -> None:
+        said = self.card.lines
         asked = signals.asked_facts(reply)
         size = signals.recommended_size(reply, self.codes)
-        if self.phase == "size":
-            if asked & self.revealed:
-                events.append("repeated")
-                lines.append(self._pick(said.repeated))
-            if asked & signals.MEASUREMENTS:
-                events.append("overwhelmed")
-                lines.append(self._pick(said.overwhelmed))
-            if size and not self.revealed.issuperset(REQUIRED_FACTS):
-                events.append("guessed")
-                lines.append(self._pick(said.guessed, size=size))
-                asked = asked | set(REQUIRED_FACTS)  # provoked, she says both
-            elif size == self.truth:
-                events.append("right_size")
-                self.phase = "order"
-                return [self._pick(said.right_size, size=size)], events, []
-            elif size:
-                events.append("wrong_size")
-                lines.append(self._pick(said.wrong_size, size=size))
-                asked = asked | set(REQUIRED_FACTS)  # she repeats what she said
-            to_say = [fact for fact in REQUIRED_FACTS if fact in asked]
-            if to_say:
-                revealed = [fact for fact in to_say if fact not in self.revealed]
-                self.revealed.update(to_say)
-                lines.append(Line(
-                    zh="，".join(card.facts[f].say.zh for f in to_say) + "。",
-                    en=", ".join(card.facts[f].say.en for f in to_say) + ".",
-                ))
-            elif not lines:
-                events.append("ignored")
-                lines.append(self._pick(said.ignored))
-        elif self.phase == "order":
-            if signals.has_numbered_steps(reply) and "jargon" not in events:
-                events.append("clear_steps")
-                self.phase = "done"
-                self.ended = "satisfied"
-                return [self._pick(said.satisfied)], events, []
-            events.append("no_steps")
-            lines.append(self._pick(said.no_steps))
-        return lines, events, revealed
+        if asked & self.revealed:
+            reaction.events.append("repeated")
+            reaction.lines.append(self._pick(said.repeated))
+        if asked & signals.MEASUREMENTS:
+            reaction.events.append("overwhelmed")
+            reaction.lines.append(self._pick(said.overwhelmed))
+        if size and not self.revealed.issuperset(REQUIRED_FACTS):
+            reaction.events.append("guessed")
+            reaction.lines.append(self._pick(said.guessed, size=size))
+            asked = asked | set(REQUIRED_FACTS)  # provoked, they say both
+        elif size == self.size_truth:
+            reaction.events.append("right_size")
+            reaction.lines = [self._pick(said.right_size, size=size)]
+            reaction.done = True
+            return
+        elif size:
+            reaction.events.append("wrong_size")
+            reaction.lines.append(self._pick(said.wrong_size, size=size))
+            asked = asked | set(REQUIRED_FACTS)  # they repeat what they said
+        to_say = [fact for fact in REQUIRED_FACTS if fact in asked]
+        if to_say:
+            reaction.revealed = [fact for fact in to_say if fact not in self.revealed]
+            self.revealed.update(to_say)
+            facts = self.card.facts
+            reaction.lines.append(Line(
+                zh="，".join(facts[f].say.zh for f in to_say) + "。",
+                en=", ".join(facts[f].say.en for f in to_say) + ".",
+            ))
+        elif not reaction.lines:
+            reaction.events.append("ignored")
+            reaction.lines.append(self._pick(said.ignored))
+
+    def _order_help(self, reply: str, reaction: _Reaction) -> None:
+        if signals.has_numbered_steps(reply) and "jargon" not in reaction.events:
+            reaction.events.append("clear_steps")
+            reaction.lines = []
+            reaction.done = True
+            return
+        reaction.events.append("no_steps")
+        reaction.lines.append(self._pick(self.card.lines.no_steps))
+
+    def _price(self, task: PriceTask, reply: str, reaction: _Reaction) -> None:
+        said = self.card.lines
+        stated = signals.stated_total(reply)
+        truth = task.truth()
+        if stated is not None and stated == truth:
+            reaction.events.append("right_price")
+            reaction.lines = [self._pick(said.right_price, price=_yuan(stated))]
+            reaction.done = True
+        elif stated is not None:
+            reaction.events.append("wrong_price")
+            reaction.lines.append(self._pick(said.wrong_price, price=_yuan(stated)))
+        elif signals.is_question(reply.strip().splitlines()[-1] if reply.strip() else ""):
+            reaction.events.append("repeated")  # asking what the question already said
+            reaction.lines.append(self._pick(said.repeated))
+            reaction.lines.append(self._pick(task.ask))
+        elif not reaction.lines:
+            reaction.events.append("ignored")
+            reaction.lines.append(self._pick(said.ignored))
+
+    def _next_task(self, reaction: _Reaction) -> None:
+        """Move on: ask the next task, or, when none is left, end satisfied."""
+        self.task_index += 1
+        if self.task_index == len(self.card.tasks):
+            self.ended = "satisfied"
+            reaction.lines.append(self._pick(self.card.lines.satisfied))
+            return
+        upcoming = self.task
+        assert not isinstance(upcoming, SizeTask)  # the card checks that a size task comes first
+        reaction.events.append(f"asks:{upcoming.kind}")
+        reaction.lines.append(self._pick(upcoming.ask))
 
     def _message(self, lines: list[Line], events: tuple[str, ...] = (), revealed: tuple[str, ...] = ()) -> CustomerMessage:
         style = self.card.style
@@ -184,6 +247,10 @@ class CustomerSession:
             revealed=revealed,
             outcome=self.ended,
         )
+
+
+def _yuan(amount: Decimal) -> str:
+    return f"{amount:.2f}".rstrip("0").rstrip(".")
 
 
 def _jargon_terms() -> tuple[str, ...]:
