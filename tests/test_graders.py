@@ -530,3 +530,48 @@ def test_scorecard_hints_sort_by_where_things_went_wrong_not_where_they_went_rig
     assert (card.scores["empathy"], card.scores["clarity"]) == (50.0, 80.0)
     by_name = {r.name: r.hint for r in card.results}
     assert card.hints == [by_name["clarity"], by_name["empathy"]]
+
+
+PRICE_TASK = {"kind": "price_quote", "cart": {"W-105": 2}, "coupons": ["shop-200-20", "shop-400-35", "platform-299-30"],
+              "member": True}
+
+
+def priced(reply: str) -> Transcript:
+    """The son's conversation with a given answer to his price question (the size was right)."""
+    turns = (
+        Turn(1, C, "你好，我想给我爸买这件男士棉服，他穿什么码合适？", events=("asks:size_advice",)),
+        Turn(2, A, "请问您爸爸身高体重多少？"),
+        Turn(3, C, "我爸说他五尺三，一百三十斤。"),
+        Turn(4, A, "L码正合适。"),
+        Turn(5, C, "好，L码。我是会员，买两件，有三张券，最后一共多少钱？", events=("asks:price_quote",)),
+        Turn(6, A, reply),
+    )
+    size = {"kind": "size_advice", "sku": "W-105", "height_cm": 176.67, "weight_kg": 65}
+    return Transcript(persona_id="size_seeker", persona_name="son", language="zh", novice=False,
+                      tasks=(size, PRICE_TASK), seed=0, model="hand-written", system_prompt="…", turns=turns)
+
+
+def test_task_solved_checks_the_final_price_against_the_quote() -> None:
+    right = TaskSolved()(priced("好的，帮您算了：最终到手¥378.50。"))
+    assert right.score == 100.0 and notes(right)[-1] == (6, "final price ¥378.50 is right")
+    wrong = TaskSolved()(priced("我帮您算一下：最后到手 ¥358.50"))
+    assert wrong.score == 50.0  # size right, price wrong: the mean of the two tasks
+    assert notes(wrong)[-1] == (6, "said ¥358.50; with the shop's promotions it is ¥378.50")
+    assert "quote_price tool" in wrong.hint
+    silent = TaskSolved()(priced("请问您要什么颜色？"))
+    assert silent.score == 50.0 and "never stated a final price (it is ¥378.50)" in silent.hint
+
+
+def test_how_to_order_is_solved_by_steps_after_the_question() -> None:
+    task = {"kind": "how_to_order"}
+    turns = (Turn(1, C, "怎么买？", events=("asks:how_to_order",)), Turn(2, A, "1. 选尺码\n2. 点立即购买"))
+    base = dict(persona_id="x", persona_name="x", language="zh", novice=True, seed=0, model="m", system_prompt="…")
+    assert TaskSolved()(Transcript(**base, tasks=(task,), turns=turns)).score == 100.0
+    run_on = (turns[0], Turn(2, A, "直接下单付款就行"))
+    assert TaskSolved()(Transcript(**base, tasks=(task,), turns=run_on)).score == 0.0
+
+
+def test_asked_first_does_not_apply_without_a_size_question() -> None:
+    base = dict(persona_id="x", persona_name="x", language="zh", novice=False, seed=0, model="m", system_prompt="…")
+    t = Transcript(**base, tasks=(PRICE_TASK,), turns=(Turn(1, C, "多少钱？", events=("asks:price_quote",)),))
+    assert AskedBeforeGuessing()(t).score is None

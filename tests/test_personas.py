@@ -107,3 +107,41 @@ def test_cli_validate_reports_problems_without_a_traceback(tmp_path: Path) -> No
     assert run.returncode == 1
     assert "typo_auntie.yaml: ok" in run.stdout
     assert "start < human_at" in run.stderr and "Traceback" not in run.stderr
+
+
+SEEKER = (CARDS / "size_seeker.yaml").read_text(encoding="utf-8")
+
+
+def test_the_size_seeker_asks_for_a_size_then_a_price_and_checks_both() -> None:
+    session = load("size_seeker").start(seed=0)
+    first = session.opening()
+    assert "asks:size_advice" in first.events and not first.typos
+    facts = session.respond("请问您爸爸的身高和体重是多少？")
+    assert "五尺三" in facts.text and "一百三十斤" in facts.text
+    price_question = session.respond("您爸爸穿L码正合适。")
+    assert "asks:price_quote" in price_question.events and "满400减35" in price_question.text
+    wrong = session.respond("最后到手¥358.50。")
+    assert "wrong_price" in wrong.events and "358.5" in wrong.text and wrong.outcome is None
+    assert session.respond("算好了：最终¥378.50。").outcome == "satisfied"
+
+
+def test_a_card_missing_the_lines_its_tasks_need_names_them(tmp_path: Path) -> None:
+    path = write(tmp_path, SEEKER.replace("  wrong_price:\n", "  unused_lines:\n"))
+    with pytest.raises(CardError, match="unused_lines"):
+        load_card(path)  # an unknown field
+    cut = SEEKER.split("  wrong_price:")[0] + "  right_price:" + SEEKER.split("  right_price:")[1]
+    with pytest.raises(CardError, match=r"lines\.wrong_price: needed by this card's price_quote"):
+        load_card(write(tmp_path, cut))
+
+
+def test_a_price_task_with_an_unknown_coupon_is_rejected(tmp_path: Path) -> None:
+    with pytest.raises(CardError, match=r"tasks\.1: .*shop-999"):
+        load_card(write(tmp_path, SEEKER.replace("coupons: [shop-200-20,", "coupons: [shop-999,")))
+
+
+def test_a_size_task_must_come_first(tmp_path: Path) -> None:
+    size_second = GOOD_CARD.replace("tasks:\n  - {kind: size_advice, sku: J-101}\n", "tasks:\n").replace(
+        "\nfacts:", "\n  - {kind: size_advice, sku: J-101}\nfacts:", 1
+    )
+    with pytest.raises(CardError, match="size_advice task must come first"):
+        load_card(write(tmp_path, size_second))

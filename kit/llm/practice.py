@@ -18,6 +18,7 @@ from typing import Any
 
 from kit import signals
 from kit.llm.base import Message, Reply, ToolCall, ToolSchema, Usage
+from kit.llm import practice_prices as prices
 from kit.llm.catalogue import load_catalogue, recognise
 from kit.shop.catalogue import SizeChart, SizeRow, Text
 from kit.shop.sizing import recommend_size
@@ -33,7 +34,9 @@ def _pattern(regex: str) -> Callable[[str], bool]:
 _WANTS: dict[str, Callable[[str], bool]] = {
     "reveal": _pattern(r"指令|提示词|设定|system prompt|your (instructions|prompt|rules)|ignore (all|your|previous)"),
     "human": signals.asks_for_human,
-    "price": _pattern(r"便宜|优惠|打折|折扣|多少钱|价格|价钱|减价|discount|cheaper|price|how much|coupon"),
+    "total": _pattern(r"多少钱|到手|一共|总共|最后.{0,6}(多少|价|付)|实付|再.{0,4}算|算错|算得对|how much|total|final price|"
+                      r"in the end|check again|work(ed)? it out"),
+    "price": _pattern(r"便宜|优惠|打折|折扣|价格|价钱|减价|discount|cheaper|price|coupon"),
     "order": signals.asks_how_to_order,
     "size": _pattern(r"码|尺码|尺寸|多大|大小|合适|能穿|穿.{0,3}(吗|不)|\bsize\b|\bfit\b|\bwear\b"),
     "thanks": _pattern(r"谢谢|多谢|明白了|知道了|好的|好嘞|thank|got it|great"),
@@ -129,13 +132,19 @@ def _tool_results(messages: list[Message]) -> dict[str, dict[str, Any]]:
     return results
 
 
+def _states_body(body: Any) -> bool:
+    """A message that gives a height or weight with its unit (a bare number may be a price or a size)."""
+    return any(reading is not None and not reading.assumed for reading in (body.height, body.weight))
+
+
 class _Turn:
     """One reply in the making: what the prompt asks for, what the page says, what the customer said."""
 
     def __init__(self, messages: list[Message], tools: list[ToolSchema] | None = None) -> None:
         systems = [str(m.get("content") or "") for m in messages if m.get("role") == "system"]
         self.prompt = systems[0] if systems else ""
-        self.page = _read_page("\n".join(systems[1:]))
+        self.reference = "\n".join(systems[1:])
+        self.page = _read_page(self.reference)
         self.does = {key for key, row in recognise(self.prompt).items() if row.found}
         self.customer = [str(m.get("content") or "") for m in messages if m.get("role") == "user"]
         self.last = self.customer[-1] if self.customer else ""
@@ -177,6 +186,8 @@ class _Turn:
         if self.wants("human"):
             handed = self.tool("hand_off", reason="the customer asked for a person")
             return self.say("handoff") if handed or "handoff" in self.does else self.say("refuse_handoff")
+        if self.wants("total") and self.page.price is not None:
+            return self.total_answer()
         if self.wants("price") and self.page.price is not None:
             if "grounded" in self.does:
                 return self.say("price_grounded", price=self.page.price)
@@ -193,6 +204,17 @@ class _Turn:
             return self.say("thanks")
         return self.say("fallback")
 
+    def total_answer(self) -> str:
+        """The final price: from the quote tool, worked in the page's order, or naively."""
+        offers = prices.read_offers(self.reference)
+        ask = prices.read_ask("\n".join(self.customer), offers)
+        cart = {self.page.sku: ask.quantity}
+        if quoted := self.tool("quote_price", cart=cart, coupons=list(ask.coupons), member=ask.member):
+            return self.say("total_from_tool", explanation=quoted[f"explanation_{self.lang}"])
+        if "stack_in_order" in self.does:
+            return self.say("total_worked", working=prices.describe(prices.in_order(self.page.price, offers, ask), self.lang, True))
+        return self.say("total_worked", working=prices.describe(prices.naive(self.page.price, offers, ask), self.lang, False))
+
     def body(self) -> tuple[float | None, float | None]:
         """Height in cm and weight in kg from everything the customer said, the latest winning.
 
@@ -201,7 +223,7 @@ class _Turn:
         """
         from kit.units import parse_body
 
-        said = [message for message in self.customer if (b := parse_body(message)).height or b.weight]
+        said = [message for message in self.customer if _states_body(parse_body(message))]
         if said and (converted := self.tool("convert_units", text="；".join(said))):
             return converted.get("height_cm"), converted.get("weight_kg")
         height = weight = None
@@ -209,6 +231,9 @@ class _Turn:
             body = parse_body(message)
             if body.height_cm:
                 height = body.height_cm
+                if body.height and body.height.unit == "chi" and "units_jin" not in self.does:
+                    feet, tenths = divmod(round(body.height.value * 10), 10)  # 五尺三 read as 5 ft 3 in
+                    height = round(feet * 30.48 + tenths * 2.54, 2)
             if body.weight:
                 reading = body.weight
                 misread = reading.unit == "jin" and "units_jin" not in self.does
