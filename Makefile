@@ -21,7 +21,8 @@ lab: $(STAMP)  ## open the lessons in JupyterLab
 
 test: $(STAMP)  ## unit and integration tests, then every notebook against its committed outputs
 	$(BIN)/python -m pytest tests
-	$(BIN)/python -m pytest $(NBVAL) notebooks
+	$(BIN)/python -m pytest $(NBVAL) notebooks solutions
+	$(BIN)/python -m pytest --nbval-lax --nbval-current-env exercises
 
 demo: $(STAMP)  ## the terminal tour
 	$(BIN)/kit demo
@@ -32,7 +33,9 @@ doctor: $(STAMP)  ## which model is configured, and does it answer
 clean-venv:
 	rm -rf $(VENV)
 
-notebooks: $(STAMP)  ## re-execute the lessons on the practice model, so their committed outputs are current
-	cd notebooks && for nb in *.ipynb; do \
-	  KIT_MODEL=practice KIT_CACHE=off KIT_DATA_DIR=$$(mktemp -d) \
-	  ../$(BIN)/jupyter nbconvert --to notebook --execute --inplace "$$nb" || exit 1; done
+notebooks: $(STAMP)  ## re-execute lessons and solutions on the practice model, then rebuild the exercises
+	for nb in notebooks/*.ipynb solutions/*.ipynb; do \
+	  (cd $$(dirname $$nb) && KIT_MODEL=practice KIT_CACHE=off KIT_DATA_DIR=$$(mktemp -d) \
+	   ../$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.record_timing=False \
+	   $$(basename $$nb)) || exit 1; done
+	$(BIN)/kit exercises build

@@ -41,6 +41,7 @@ def exercise_from(solution: nbformat.NotebookNode, name: str) -> nbformat.Notebo
         if cell.cell_type == "code":
             cell.source = strip_solutions(cell.source, f"{name}, cell {number}")
             cell.outputs, cell.execution_count = [], None
+        cell.metadata.pop("execution", None)  # run timestamps: they would change on every build
     exercise.metadata.pop("widgets", None)
     return exercise
 
