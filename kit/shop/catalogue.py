@@ -14,7 +14,7 @@ from decimal import Decimal
 from enum import Enum
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Any, ClassVar, Literal, Union
+from typing import Annotated, Any, ClassVar, Literal, TypeVar, Union
 
 import yaml
 from pydantic import (
@@ -23,10 +23,21 @@ from pydantic import (
 
 from kit.errors import CardError
 
+T = TypeVar("T", int, float)
 DATA_DIR = Path(__file__).with_name("data")
 CATALOGUE_FILES = ("catalogue.yaml", "clothing.yaml", "cosmetics.yaml", "shoes.yaml")
 # The clothing file: J-101, V-205, S-310 and their size chart. tests/test_shop.py breaks a copy of it.
 DATA_FILE = DATA_DIR / "clothing.yaml"
+
+
+def _low_to_high(band: tuple[Any, Any]) -> tuple[Any, Any]:
+    if band[0] >= band[1]:
+        raise ValueError(f"range {list(band)} must go from low to high")
+    return band
+
+
+# An inclusive range such as a height band [163, 167], checked to go from low to high.
+Band = Annotated[tuple[T, T], AfterValidator(_low_to_high)]
 
 
 class _Strict(BaseModel):
@@ -95,15 +106,8 @@ class SizeRow(_Strict):
 
     size: str
     code: str
-    height_cm: tuple[float, float]
-    weight_kg: tuple[float, float]
-
-    @field_validator("height_cm", "weight_kg")
-    @classmethod
-    def _ordered(cls, band: tuple[float, float]) -> tuple[float, float]:
-        if band[0] >= band[1]:
-            raise ValueError(f"range {list(band)} must go from low to high")
-        return band
+    height_cm: Band[float]
+    weight_kg: Band[float]
 
 
 class SizeChart(_Strict):
@@ -145,14 +149,7 @@ class ShoeSizeRow(_Strict):
     cn: int
     eu: float
     us: float
-    foot_mm: tuple[int, int]
-
-    @field_validator("foot_mm")
-    @classmethod
-    def _ordered(cls, band: tuple[int, int]) -> tuple[int, int]:
-        if band[0] >= band[1]:
-            raise ValueError(f"range {list(band)} must go from low to high")
-        return band
+    foot_mm: Band[int]
 
 
 class ShoeSizeTable(_Strict):
