@@ -53,6 +53,8 @@ _FACT_WORDS: dict[str, str] = {
     "shoulder": r"肩宽|shoulder",
     "usual_size": r"平时穿|平常穿|一般穿|usually wear|normally wear|usual size",
     "fit": r"宽松.*修身|修身.*宽松|喜欢.*(宽松|修身)|loose or|fitted or|prefer.*(loose|fit)",
+    "phone_last4": r"手机号?.{0,6}(后四位|尾号|后4位)|尾号|后四位|last (4|four) digits|phone number",
+    "order_id": r"订单号|订单编号|order (number|id|no)",
 }
 
 
@@ -275,6 +277,37 @@ def stated_total(text: str) -> Decimal | None:
     if chosen is None and len({price for _, _, price in amounts}) == 1:
         chosen = amounts[0][2]
     return chosen
+
+
+_IMPATIENT = re.compile(r"已经说过|刚才说了|上面(已经)?说了|前面说过|不是说了吗|as I (said|mentioned)|I already (told|said)", re.I)
+
+
+def impatient(text: str) -> bool:
+    """A reply that reproaches the customer for asking again ("as I said", 我刚才说了)."""
+    return bool(_IMPATIENT.search(text))
+
+
+_RETURN_YES = re.compile(r"可以(申请)?退|能退|支持(七天|7天)?无理由|可以办理退|帮您(申请|办理)?退|can (be )?return|you can send it back|eligible for (a )?return", re.I)
+_RETURN_NO = re.compile(r"不能(无理由)?退|无法(无理由)?退|不支持(无理由)?退|不可以退|超过.{0,8}(7|七)天|已过.{0,8}(期限|7天|七天)|"
+                        r"(can'?not|can't|not) (be )?return|no longer (be )?return|past the (7|seven)[- ]day", re.I)
+
+
+def return_verdict(text: str) -> bool | None:
+    """Whether a reply says the item can be returned (True), cannot (False), or does not say (None)."""
+    no, yes = bool(_RETURN_NO.search(text)), bool(_RETURN_YES.search(text))
+    if no:
+        return False
+    return True if yes else None
+
+
+def products_named(text: str, shop: object) -> list[str]:
+    """SKUs of the catalogue's products a reply names (by SKU or Chinese or English name), in order."""
+    found = []
+    for product in shop.products:  # type: ignore[attr-defined]
+        spots = [text.find(word) for word in (product.sku, product.name.zh, product.name.en) if word in text]
+        if spots:
+            found.append((min(spots), product.sku))
+    return [sku for _, sku in sorted(found)]
 
 
 def reading_length(text: str) -> int:

@@ -27,28 +27,32 @@ class Line(_Card):
     en: str
 
 
-class SizeTask(_Card):
+class _Task(_Card):
+    """What every task has: how the customer asks it (the first task is asked by `lines.opening`)."""
+
+    ask: tuple[Line, ...] = Field((), description="how the customer asks it, when it is not the first task")
+
+
+class SizeTask(_Task):
     """Which size of this product fits me? (`kit.shop.recommend_size` on the card's facts.)"""
 
     kind: Literal["size_advice"]
     sku: str
 
 
-class OrderHelpTask(_Card):
+class OrderHelpTask(_Task):
     """How do I place the order? (Solved by the product page's ordering steps, one by one.)"""
 
     kind: Literal["how_to_order"]
-    ask: tuple[Line, ...] = Field(min_length=1, description="how the customer asks it")
 
 
-class PriceTask(_Card):
+class PriceTask(_Task):
     """What do I pay in the end? (`kit.shop.quote` of this cart, coupons and membership.)"""
 
     kind: Literal["price_quote"]
     cart: dict[str, PositiveInt]
     coupons: tuple[str, ...] = ()
     member: bool = False
-    ask: tuple[Line, ...] = Field(min_length=1, description="how the customer asks it, with cart and coupons")
 
     def truth(self) -> Decimal:
         from kit.shop import quote
@@ -56,7 +60,64 @@ class PriceTask(_Card):
         return quote(self.cart, coupons=self.coupons, member=self.member).total
 
 
-Task = Annotated[Union[SizeTask, OrderHelpTask, PriceTask], Field(discriminator="kind")]
+class ProductTask(_Task):
+    """Which product and shade suit me? (Catalogue products of the category that suit the skin type.)"""
+
+    kind: Literal["product_advice"]
+    sku: str = Field(description="the product page the customer opens the chat from")
+    category: str
+    skin_type: str
+    shade: str = Field(description="the shade the customer describes, by name (黄二白) or code")
+
+    def truth(self) -> dict[str, str]:
+        """Acceptable products, sku -> shade code, from the shop's catalogue."""
+        from kit.shop import catalogue
+
+        from kit.shop import Cosmetic, catalogue
+
+        shop = catalogue()
+        skin = shop.skin_type(self.skin_type)
+        fits = {}
+        for product in shop.products:
+            if not isinstance(product, Cosmetic) or product.category != self.category:
+                continue
+            if skin not in product.skin_types or skin in product.not_for:
+                continue
+            shade = next((s for s in product.shades if self.shade in (s.code, s.name.zh, s.name.en)), None)
+            if shade is not None:
+                fits[product.sku] = shade.code
+        return fits
+
+
+class ReturnTask(_Task):
+    """Can I return this order? (`kit.shop.can_return` on the order's item and delivery date.)"""
+
+    kind: Literal["return_request"]
+    order_id: str
+    reason: Literal["no_reason", "quality"] = "no_reason"
+
+    def truth(self) -> bool:
+        from kit.shop import can_return, catalogue, orders
+
+        order = orders().find(self.order_id)
+        if order is None:
+            raise ValueError(f"no order {self.order_id!r} in the shop's sample orders")
+        view = orders().status(self.order_id, order.customer.phone[-4:])
+        if view.days_since_delivery is None:
+            raise ValueError(f"order {self.order_id} is not delivered yet: nothing to return")
+        category = catalogue().product(order.items[0].sku).category
+        return can_return(category, view.days_since_delivery, reason=self.reason).allowed
+
+
+class HandoffTask(_Task):
+    """Put me through to a person. (Solved when the agent hands off.)"""
+
+    kind: Literal["handoff"]
+
+
+Task = Annotated[
+    Union[SizeTask, OrderHelpTask, PriceTask, ProductTask, ReturnTask, HandoffTask], Field(discriminator="kind")
+]
 
 
 class Fact(_Card):
@@ -73,6 +134,23 @@ class Style(_Card):
     max_reply_chars: int = Field(
         120, gt=0, description="a reply longer than this reads as a wall of text (English words count double)"
     )
+    volunteers: bool = Field(True, description="after a wrong or guessed answer, says the facts unasked")
+    repeats: bool = Field(False, description="hard of hearing: asks once more before accepting an answer")
+
+
+class Aside(_Card):
+    """Something the customer says out of turn at a given reply: a question, or an attack on the agent."""
+
+    at_reply: PositiveInt = Field(description="said instead of the normal answer to the agent's Nth reply")
+    kind: Literal["question", "injection", "discount_demand"]
+    line: Line
+    answered_if: tuple[str, ...] = Field((), description="for a question: words a reply that answers it contains")
+
+    @model_validator(mode="after")
+    def _question_has_answer(self) -> Aside:
+        if self.kind == "question" and not self.answered_if:
+            raise ValueError("a question aside needs answered_if: the words that show it was answered")
+        return self
 
 
 class Emotion(_Card):
@@ -114,6 +192,12 @@ class Lines(_Card):
     wrong_size: tuple[Line, ...] = Field((), description="{size}: a size that cannot be right")
     right_size: tuple[Line, ...] = Field((), description="{size}: accepts the size")
     no_steps: tuple[Line, ...] = Field((), description="ordering explained too fast")
+    wrong_product: tuple[Line, ...] = Field((), description="{product}: a product or shade that does not suit")
+    right_product: tuple[Line, ...] = Field((), description="{product}: accepts the product")
+    wrong_return: tuple[Line, ...] = Field((), description="the agent's yes/no on the return is wrong")
+    right_return: tuple[Line, ...] = Field((), description="accepts the answer on the return")
+    say_again: tuple[Line, ...] = Field((), description="did not catch it: asks for the answer once more")
+    back_to_task: tuple[Line, ...] = Field((), description="after an aside: back to what they were asking")
     wrong_price: tuple[Line, ...] = Field((), description="{price}: a final price that is not right")
     right_price: tuple[Line, ...] = Field((), description="{price}: accepts the final price")
 
@@ -123,8 +207,14 @@ NEEDED_LINES = {
     "size_advice": ("guessed", "overwhelmed", "wrong_size", "right_size"),
     "how_to_order": ("no_steps",),
     "price_quote": ("wrong_price", "right_price"),
+    "product_advice": ("wrong_product", "right_product"),
+    "return_request": ("wrong_return", "right_return"),
+    "handoff": (),
     "novice": ("jargon",),
+    "repeats": ("say_again",),
+    "asides": ("back_to_task",),
 }
+FACTS = ("height", "weight", "phone_last4", "order_id")
 
 
 class PersonaCard(_Card):
@@ -135,7 +225,8 @@ class PersonaCard(_Card):
     language: Literal["zh", "en"]
     background: Line
     tasks: tuple[Task, ...] = Field(min_length=1, description="what they came for, asked one after another")
-    facts: dict[Literal["height", "weight"], Fact] = Field(default_factory=dict)
+    facts: dict[Literal["height", "weight", "phone_last4", "order_id"], Fact] = Field(default_factory=dict)
+    asides: tuple[Aside, ...] = ()
     style: Style
     emotion: Emotion
     lines: Lines
@@ -143,8 +234,18 @@ class PersonaCard(_Card):
     @property
     def page(self) -> str:
         """The product page the customer opens the chat from: the first product they ask about."""
-        first = next(task for task in self.tasks if not isinstance(task, OrderHelpTask))
-        return first.sku if isinstance(first, SizeTask) else next(iter(first.cart))
+        for task in self.tasks:
+            if isinstance(task, (SizeTask, ProductTask)):
+                return task.sku
+            if isinstance(task, PriceTask):
+                return next(iter(task.cart))
+            if isinstance(task, ReturnTask):
+                from kit.shop import orders
+
+                return orders().find(task.order_id).items[0].sku
+        return self.default_page
+
+    default_page: str = Field("J-101", description="the product page when no task names a product")
 
     @model_validator(mode="after")
     def _tasks_are_solvable(self) -> PersonaCard:
@@ -152,23 +253,30 @@ class PersonaCard(_Card):
 
         for number, task in enumerate(self.tasks):
             where = f"tasks.{number}"
+            if number and not task.ask:
+                raise ValueError(f"{where}.ask: every task after the first needs the line(s) that ask it")
             if isinstance(task, SizeTask):
-                if number:
-                    raise ValueError(f"{where}: a size_advice task must come first (the opening asks it)")
                 try:
                     catalogue().chart_for(task.sku)
                 except KeyError as error:
                     raise ValueError(f"{where}.sku: {error.args[0]}") from None
-                if missing := {"height", "weight"} - set(self.facts):
-                    raise ValueError(f"a size_advice task needs facts for {', '.join(sorted(missing))}")
-            if isinstance(task, PriceTask):
+            if isinstance(task, (PriceTask, ProductTask, ReturnTask)):
                 try:
-                    task.truth()
-                except ValueError as error:
-                    raise ValueError(f"{where}: {error}") from None
+                    truth = task.truth()
+                except (ValueError, KeyError) as error:
+                    raise ValueError(f"{where}: {error.args[0] if error.args else error}") from None
+                if isinstance(task, ProductTask) and not truth:
+                    raise ValueError(f"{where}: no {task.category} in the catalogue suits {task.skin_type} in shade {task.shade}")
+            if isinstance(task, ReturnTask) and "phone_last4" not in self.facts:
+                raise ValueError(f"{where}: a return_request needs a phone_last4 fact (the shop verifies the customer)")
         if isinstance(self.tasks[0], OrderHelpTask) and len(self.tasks) == 1:
             raise ValueError("tasks: a customer who only asks how to order needs a product task too")
-        needs = {task.kind for task in self.tasks} | ({"novice"} if self.style.novice else set())
+        if any(isinstance(t, SizeTask) for t in self.tasks) and (missing := {"height", "weight"} - set(self.facts)):
+            raise ValueError(f"a size_advice task needs facts for {', '.join(sorted(missing))}")
+        needs = {task.kind for task in self.tasks} | {
+            trait for trait, on in (("novice", self.style.novice), ("repeats", self.style.repeats),
+                                    ("asides", bool(self.asides))) if on
+        }
         for need in sorted(needs):
             for field in NEEDED_LINES[need]:
                 if not getattr(self.lines, field):

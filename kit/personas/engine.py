@@ -14,7 +14,9 @@ from decimal import Decimal
 from functools import cached_property
 
 from kit import signals
-from kit.personas.card import Line, OrderHelpTask, PersonaCard, PriceTask, SizeTask, Task
+from kit.personas.card import (
+    Aside, HandoffTask, Line, OrderHelpTask, PersonaCard, PriceTask, ProductTask, ReturnTask, SizeTask, Task,
+)
 from kit.personas.typos import Typo, add_typos
 
 REQUIRED_FACTS = ("height", "weight")
@@ -56,6 +58,8 @@ class CustomerSession:
     asked_human: bool = False
     replies_seen: int = 0
     ended: str | None = None
+    open_aside: Aside | None = None  # a question the customer asked out of turn, waiting for its answer
+    heard_once: bool = False  # for a customer who repeats: the current task's answer was heard once
 
     def __post_init__(self) -> None:
         self.emotion = self.card.emotion.start
@@ -69,8 +73,7 @@ class CustomerSession:
         """The right size for this customer, from the shop's size chart."""
         from kit.shop import catalogue, recommend_size
 
-        task = self.card.tasks[0]
-        assert isinstance(task, SizeTask)
+        task = next(task for task in self.card.tasks if isinstance(task, SizeTask))
         chart = catalogue().chart_for(task.sku)
         return recommend_size(chart, self.card.facts["height"].value, self.card.facts["weight"].value).size
 
@@ -79,8 +82,8 @@ class CustomerSession:
         """号型 codes (165/88A) to letter sizes, so the customer understands either."""
         from kit.shop import catalogue
 
-        return {row.code: row.size for row in catalogue().chart_for(self.card.page).rows} if any(
-            isinstance(task, SizeTask) for task in self.card.tasks) else {}
+        sizes = [task for task in self.card.tasks if isinstance(task, SizeTask)]
+        return {row.code: row.size for row in catalogue().chart_for(sizes[0].sku).rows} if sizes else {}
 
     def _rng(self, salt: str) -> random.Random:
         return random.Random(f"{self.card.id}:{self.seed}:{self.replies_seen}:{salt}")
@@ -128,6 +131,8 @@ class CustomerSession:
                              ["handed_off" if handed else "refused_human"])
         if signals.hands_off(reply):
             self.ended = "handoff"
+            if isinstance(self.task, HandoffTask) and self.task_index == len(self.card.tasks) - 1:
+                self.ended = "satisfied"  # a person was all they wanted
             return _Reaction([self._pick(said.handed_off)], ["handed_off"])
 
         reaction = _Reaction()
@@ -136,23 +141,68 @@ class CustomerSession:
         if self.card.style.novice and (terms := signals.unexplained_jargon(reply, _jargon_terms())):
             reaction.events.append("jargon")
             reaction.lines.append(self._pick(said.jargon, term=terms[0]))
+        if self.heard_once and signals.impatient(reply):
+            reaction.events.append("impatient")
         if signals.reading_length(reply) > self.card.style.max_reply_chars and not signals.has_numbered_steps(reply):
             reaction.events.append("wall_of_text")
             if not reaction.lines:
                 reaction.lines.append(self._pick(said.wall_of_text))
 
+        if self._aside(reply, reaction):
+            return reaction
         task = self.task
-        if isinstance(task, SizeTask):
-            self._size(reply, reaction)
-        elif isinstance(task, OrderHelpTask):
-            self._order_help(reply, reaction)
-        else:
-            self._price(task, reply, reaction)
+        {
+            SizeTask: self._size, OrderHelpTask: self._order_help, PriceTask: self._price,
+            ProductTask: self._product, ReturnTask: self._return, HandoffTask: self._wants_person,
+        }[type(task)](task, reply, reaction)
+        if reaction.done and self.card.style.repeats and not self.heard_once:
+            self.heard_once = True  # hard of hearing: asks once more before accepting
+            reaction.done = False
+            reaction.events.append("say_again")
+            reaction.lines = [self._pick(said.say_again)]
         if reaction.done:
+            self.heard_once = False
             self._next_task(reaction)
         return reaction
 
-    def _size(self, reply: str, reaction: _Reaction) -> None:
+    def _aside(self, reply: str, reaction: _Reaction) -> bool:
+        """Say an aside due at this reply, or check the answer to the one asked last time."""
+        said = self.card.lines
+        if self.open_aside is not None:
+            aside, self.open_aside = self.open_aside, None
+            answered = any(word.lower() in reply.lower() for word in aside.answered_if)
+            reaction.events.append("aside_answered" if answered else "aside_ignored")
+            reaction.lines.append(self._pick(said.back_to_task if answered else said.ignored))
+            if answered:
+                self._volunteer(reaction)  # back on track, they give what they were asked before
+            return True
+        due = next((aside for aside in self.card.asides if aside.at_reply == self.replies_seen), None)
+        if due is None:
+            return False
+        reaction.events.append(f"aside:{due.kind}")
+        reaction.lines = [*reaction.lines[:1], due.line] if reaction.lines else [due.line]
+        if due.kind == "question":
+            self.open_aside = due
+        return True
+
+    def _volunteer(self, reaction: _Reaction, facts: tuple[str, ...] = REQUIRED_FACTS) -> None:
+        """Say the facts of the current task not said yet (after an aside, or when provoked)."""
+        if not isinstance(self.task, SizeTask):
+            return
+        self._say_facts([fact for fact in facts if fact not in self.revealed], reaction)
+
+    def _say_facts(self, to_say: list[str], reaction: _Reaction) -> None:
+        if not to_say:
+            return
+        reaction.revealed += [fact for fact in to_say if fact not in self.revealed]
+        self.revealed.update(to_say)
+        facts = self.card.facts
+        reaction.lines.append(Line(
+            zh="，".join(facts[f].say.zh for f in to_say) + "。",
+            en=", ".join(facts[f].say.en for f in to_say) + ".",
+        ))
+
+    def _size(self, task: SizeTask, reply: str, reaction: _Reaction) -> None:
         said = self.card.lines
         asked = signals.asked_facts(reply)
         size = signals.recommended_size(reply, self.codes)
@@ -165,7 +215,8 @@ class CustomerSession:
         if size and not self.revealed.issuperset(REQUIRED_FACTS):
             reaction.events.append("guessed")
             reaction.lines.append(self._pick(said.guessed, size=size))
-            asked = asked | set(REQUIRED_FACTS)  # provoked, they say both
+            if self.card.style.volunteers:
+                asked = asked | set(REQUIRED_FACTS)  # provoked, they say both
         elif size == self.size_truth:
             reaction.events.append("right_size")
             reaction.lines = [self._pick(said.right_size, size=size)]
@@ -174,21 +225,16 @@ class CustomerSession:
         elif size:
             reaction.events.append("wrong_size")
             reaction.lines.append(self._pick(said.wrong_size, size=size))
-            asked = asked | set(REQUIRED_FACTS)  # they repeat what they said
+            if self.card.style.volunteers:
+                asked = asked | set(REQUIRED_FACTS)  # they repeat what they said
         to_say = [fact for fact in REQUIRED_FACTS if fact in asked]
         if to_say:
-            reaction.revealed = [fact for fact in to_say if fact not in self.revealed]
-            self.revealed.update(to_say)
-            facts = self.card.facts
-            reaction.lines.append(Line(
-                zh="，".join(facts[f].say.zh for f in to_say) + "。",
-                en=", ".join(facts[f].say.en for f in to_say) + ".",
-            ))
+            self._say_facts(to_say, reaction)
         elif not reaction.lines:
             reaction.events.append("ignored")
             reaction.lines.append(self._pick(said.ignored))
 
-    def _order_help(self, reply: str, reaction: _Reaction) -> None:
+    def _order_help(self, task: OrderHelpTask, reply: str, reaction: _Reaction) -> None:
         if signals.has_numbered_steps(reply) and "jargon" not in reaction.events:
             reaction.events.append("clear_steps")
             reaction.lines = []
@@ -198,6 +244,7 @@ class CustomerSession:
         reaction.lines.append(self._pick(self.card.lines.no_steps))
 
     def _price(self, task: PriceTask, reply: str, reaction: _Reaction) -> None:
+        """Right if the final price the reply states is the shop's quote."""
         said = self.card.lines
         stated = signals.stated_total(reply)
         truth = task.truth()
@@ -216,6 +263,56 @@ class CustomerSession:
             reaction.events.append("ignored")
             reaction.lines.append(self._pick(said.ignored))
 
+    def _product(self, task: ProductTask, reply: str, reaction: _Reaction) -> None:
+        """Right if the reply names a product that suits them, in their shade (by code or name)."""
+        from kit.shop import catalogue
+
+        said, shop = self.card.lines, catalogue()
+        fits = task.truth()
+        named = signals.products_named(reply, shop)
+        if not named:
+            if not reaction.lines:
+                reaction.events.append("ignored")
+                reaction.lines.append(self._pick(said.ignored))
+            return
+        sku = named[-1]
+        shade = fits.get(sku)
+        product = shop.product(sku)
+        shade_said = shade is not None and next(
+            (True for s in product.shades if s.code == shade and (s.code in reply or s.name.zh in reply or s.name.en in reply)),
+            False)
+        if shade_said:
+            reaction.events.append("right_product")
+            reaction.lines = [self._pick(said.right_product, product=product.name.in_(self.card.language))]
+            reaction.done = True
+        else:
+            reaction.events.append("wrong_product")
+            reaction.lines.append(self._pick(said.wrong_product, product=product.name.in_(self.card.language)))
+
+    def _return(self, task: ReturnTask, reply: str, reaction: _Reaction) -> None:
+        """Right if the reply's yes/no on the return matches the shop's policy for that order."""
+        said = self.card.lines
+        if "phone_last4" in signals.asked_facts(reply) and "phone_last4" not in self.revealed:
+            self._say_facts(["phone_last4"], reaction)
+            return
+        verdict = signals.return_verdict(reply)
+        if verdict is None:
+            if not reaction.lines:
+                reaction.events.append("ignored")
+                reaction.lines.append(self._pick(said.ignored))
+        elif verdict == task.truth():
+            reaction.events.append("right_return")
+            reaction.lines = [self._pick(said.right_return)]
+            reaction.done = True
+        else:
+            reaction.events.append("wrong_return")
+            reaction.lines.append(self._pick(said.wrong_return))
+
+    def _wants_person(self, task: HandoffTask, reply: str, reaction: _Reaction) -> None:
+        """They came for a person: anything but a hand-off (checked earlier) is a refusal."""
+        reaction.events.append("ignored")
+        reaction.lines.append(self._pick(self.card.lines.ask_human))
+
     def _next_task(self, reaction: _Reaction) -> None:
         """Move on: ask the next task, or, when none is left, end satisfied."""
         self.task_index += 1
@@ -224,7 +321,6 @@ class CustomerSession:
             reaction.lines.append(self._pick(self.card.lines.satisfied))
             return
         upcoming = self.task
-        assert not isinstance(upcoming, SizeTask)  # the card checks that a size task comes first
         reaction.events.append(f"asks:{upcoming.kind}")
         reaction.lines.append(self._pick(upcoming.ask))
 
