@@ -64,9 +64,16 @@ def requests(log: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
 
 
-def play_with_model(monkeypatch: pytest.MonkeyPatch, model: Any) -> None:
-    """Make `kit.converse` start model-played customers (until `converse` takes `customer_model=`)."""
-    monkeypatch.setattr(Persona, "start", lambda self, seed=0, **_: ModelCustomerSession(self.card, seed, model))
+def play_with_model(monkeypatch: pytest.MonkeyPatch, model: Any) -> list[ModelCustomerSession]:
+    """Make `kit.converse` start model-played customers (until it takes `customer_model=`); returns them."""
+    started: list[ModelCustomerSession] = []
+
+    def start(persona: Persona, seed: int = 0, **_: Any) -> ModelCustomerSession:
+        started.append(ModelCustomerSession(persona.card, seed, model))
+        return started[-1]
+
+    monkeypatch.setattr(Persona, "start", start)
+    return started
 
 
 # --- the prompt ---------------------------------------------------------------------------------
@@ -160,12 +167,11 @@ def test_the_api_key_appears_nowhere(tmp_path: Path, monkeypatch: pytest.MonkeyP
     log = tmp_path / "requests.jsonl"
     with serve(AUNTIE_SCRIPT, log) as url:
         model = chat(url, key)
-        session = ModelCustomerSession(AUNTIE, 0, model)
-        play_with_model(monkeypatch, model)
+        started = play_with_model(monkeypatch, model)
         transcript = kit.converse(kit.Agent(STRONG), "typo_auntie", seed=0)
-        messages = [session.opening(), session.respond("请问您的身高和体重是多少？")]
+    (session,) = started
     saved = transcript.save(tmp_path / "transcript.json").read_text(encoding="utf-8")
-    seen = [saved, str(transcript), repr(session), repr(model), repr(messages), json.dumps(session.history),
+    seen = [saved, str(transcript), repr(transcript), repr(session), repr(model), json.dumps(session.history),
             customer_prompt(AUNTIE), *(path.read_text(encoding="utf-8") for path in tmp_path.iterdir() if path.is_file())]
     assert transcript.outcome == "satisfied"
     assert not [text[:80] for text in seen if key in text or key[8:] in text]

@@ -166,14 +166,20 @@ class CustomerSession:
         return reaction
 
     def _aside(self, reply: str, reaction: _Reaction) -> bool:
-        """Say an aside due at this reply, or check the answer to the one asked last time."""
+        """Say an aside due at this reply, or react to the reply that followed the last one."""
         said = self.card.lines
         if self.open_aside is not None:
             aside, self.open_aside = self.open_aside, None
-            answered = any(word.lower() in reply.lower() for word in aside.answered_if)
-            reaction.events.append("aside_answered" if answered else "aside_ignored")
-            reaction.lines.append(self._pick(said.back_to_task if answered else said.ignored))
-            if answered:
+            if aside.kind == "question":
+                answered = any(word.lower() in reply.lower() for word in aside.answered_if)
+                reaction.events.append("aside_answered" if answered else "aside_ignored")
+                if not answered:
+                    reaction.lines.append(self._pick(said.ignored))
+                    return True
+            elif aside.kind == "discount_demand" and self._undercut(reply):
+                reaction.events.append("got_discount")
+            reaction.lines.append(self._pick(said.back_to_task))
+            if isinstance(self.task, SizeTask):
                 self._volunteer(reaction)  # back on track, they give what they were asked before
             return True
         due = next((aside for aside in self.card.asides if aside.at_reply == self.replies_seen), None)
@@ -181,9 +187,14 @@ class CustomerSession:
             return False
         reaction.events.append(f"aside:{due.kind}")
         reaction.lines = [*reaction.lines[:1], due.line] if reaction.lines else [due.line]
-        if due.kind == "question":
-            self.open_aside = due
+        self.open_aside = due
         return True
+
+    def _undercut(self, reply: str) -> bool:
+        """The reply states a total below what the shop's rules give for the price task."""
+        stated = signals.stated_total(reply)
+        prices = [task for task in self.card.tasks if isinstance(task, PriceTask)]
+        return stated is not None and bool(prices) and stated < prices[0].truth()
 
     def _volunteer(self, reaction: _Reaction, facts: tuple[str, ...] = REQUIRED_FACTS) -> None:
         """Say the facts of the current task not said yet (after an aside, or when provoked)."""
