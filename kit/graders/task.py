@@ -2,7 +2,9 @@
 
 Each task is checked against the shop's ground truth: the size from the size chart
 (`kit.shop.recommend_size`), the final price from the promotions engine (`kit.shop.quote`),
-and, for "how do I order?", the ordering steps. The score is the mean over the tasks.
+the product and shade from the catalogue, a return from the returns policy and the order's
+delivery date, and, for "how do I order?" or "a person, please", the steps or the hand-off.
+The score is the mean over the tasks.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ class TaskSolved:
     title = "Task solved"
 
     def __call__(self, transcript: Transcript) -> GraderResult:
-        checks = {"size_advice": _size, "price_quote": _price, "how_to_order": _order_help}
+        checks = {"size_advice": _size, "price_quote": _price, "how_to_order": _order_help,
+                  "product_advice": _product, "return_request": _return, "handoff": _handoff}
         results = [checks[task["kind"]](transcript, task) for task in transcript.tasks]
         score = sum(score for score, _, _ in results) / len(results)
         evidence = tuple(e for _, found, _ in results for e in found)
@@ -83,3 +86,55 @@ def _order_help(transcript: Transcript, task: dict[str, Any]) -> Check:
         if turn.number > asked and signals.has_numbered_steps(turn.text):
             return 100.0, [Evidence.at(turn, "explained ordering step by step", good=True)], ""
     return 0.0, [], "The customer asked how to order: tell the agent to explain it in short numbered steps."
+
+
+def _after_ask(transcript: Transcript, kind: str) -> list[Any] | None:
+    """The agent turns after the customer asked this kind of task (None: never asked)."""
+    asked = transcript.asked_at(kind)
+    return None if asked is None else [turn for turn in transcript.agent_turns if turn.number > asked]
+
+
+def _product(transcript: Transcript, task: dict[str, Any]) -> Check:
+    from kit.personas.card import ProductTask
+
+    fits = ProductTask.model_validate(task | {"ask": ()}).truth()
+    shop = catalogue()
+    answers = [(turn, signals.products_named(turn.text, shop)) for turn in _after_ask(transcript, "product_advice") or []]
+    answers = [(turn, named[-1]) for turn, named in answers if named]
+    wanted = ", ".join(f"{sku} in {code}" for sku, code in fits.items())
+    if not answers:
+        return 0.0, [], f"The agent never recommended a product (right: {wanted}). Tell it to recommend one that suits the customer."
+    turn, sku = answers[-1]
+    code = fits.get(sku)
+    product = shop.product(sku)
+    if code and any(s.code == code and (s.code in turn.text or s.name.zh in turn.text) for s in product.shades):
+        return 100.0, [Evidence.at(turn, f"{sku} in {code} suits the customer", good=True)], ""
+    return 0.0, [Evidence.at(turn, f"recommended {sku} without the right shade; right: {wanted}")], (
+        f"The customer described her shade ({task['shade']}) and skin ({task['skin_type']}) in beauty terms: tell the "
+        "agent to match those words to the page's shade names and skin types."
+    )
+
+
+def _return(transcript: Transcript, task: dict[str, Any]) -> Check:
+    from kit.personas.card import ReturnTask
+
+    truth = ReturnTask.model_validate(task | {"ask": ()}).truth()
+    verdicts = [(turn, v) for turn in _after_ask(transcript, "return_request") or []
+                if (v := signals.return_verdict(turn.text)) is not None]
+    right = "can" if truth else "cannot"
+    if not verdicts:
+        return 0.0, [], f"The agent never said whether the order can be returned (it {right}). Give it the order_status tool."
+    turn, verdict = verdicts[-1]
+    if verdict == truth:
+        return 100.0, [Evidence.at(turn, f"said the order {right} be returned: right", good=True)], ""
+    return 0.0, [Evidence.at(turn, f"said the order {'can' if verdict else 'cannot'} be returned; it {right}")], (
+        "Whether an order can go back depends on its delivery date and the returns policy: give the agent the "
+        "order_status tool, tell it to use it, and to answer from what it finds."
+    )
+
+
+def _handoff(transcript: Transcript, task: dict[str, Any]) -> Check:
+    for turn in transcript.agent_turns:
+        if signals.hands_off(turn.text) or any(call["name"] == "hand_off" for call in turn.tool_calls):
+            return 100.0, [Evidence.at(turn, "handed the customer to a person", good=True)], ""
+    return 0.0, [], "The customer wanted a person: tell the agent to hand off as soon as a customer asks for one."

@@ -49,6 +49,7 @@ class Catalogue(BaseModel):
 
     instructions: tuple[Instruction, ...]
     replies: dict[str, dict[str, tuple[str, ...]]]
+    dialect: dict[str, str] = {}
 
 
 @cache

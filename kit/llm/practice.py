@@ -12,18 +12,18 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from kit import signals
 from kit.llm.base import Message, Reply, ToolCall, ToolSchema, Usage
 from kit.llm import practice_prices as prices
+from kit.llm.practice_page import read_page
 from kit.llm.catalogue import load_catalogue, recognise
-from kit.shop.catalogue import SizeChart, SizeRow, Text
+from kit.shop.catalogue import SizeChart, Text
 from kit.shop.sizing import recommend_size
 
 NAME = "practice"
+
 
 def _pattern(regex: str) -> Callable[[str], bool]:
     compiled = re.compile(regex, re.IGNORECASE)
@@ -37,41 +37,13 @@ _WANTS: dict[str, Callable[[str], bool]] = {
     "total": _pattern(r"多少钱|到手|一共|总共|最后.{0,6}(多少|价|付)|实付|再.{0,4}算|算错|算得对|how much|total|final price|"
                       r"in the end|check again|work(ed)? it out"),
     "price": _pattern(r"便宜|优惠|打折|折扣|价格|价钱|减价|discount|cheaper|price|coupon"),
+    "return": _pattern(r"退货|退款|退掉|退了|能退|想退|申请退|\breturn\b|refund"),
     "order": signals.asks_how_to_order,
+    "colour": _pattern(r"颜色|什么色|有.{0,4}[黑白红蓝灰绿粉紫黄]色?.{0,3}(吗|没|不|的)|colou?rs?\b|in (black|white|red|blue|navy)"),
+    "product": _pattern(r"粉底|色号|底妆|适合我|推荐|哪款|foundation|shade|which (one|product)|recommend"),
     "size": _pattern(r"码|尺码|尺寸|多大|大小|合适|能穿|穿.{0,3}(吗|不)|\bsize\b|\bfit\b|\bwear\b"),
     "thanks": _pattern(r"谢谢|多谢|明白了|知道了|好的|好嘞|thank|got it|great"),
 }
-
-
-@dataclass
-class _Page:
-    """What the practice model could read off the product page in its reference messages."""
-
-    product: str = ""
-    sku: str = ""
-    price: Decimal | None = None
-    chart: list[SizeRow] = field(default_factory=list)
-    steps: list[str] = field(default_factory=list)
-
-
-_ROW = re.compile(r"^\|\s*([A-Z0-9]+)\s*\|\s*([\d/]+[A-Z])\s*\|\s*([\d.]+)-([\d.]+)\s*\|\s*([\d.]+)-([\d.]+)\s*\|", re.M)
-_TITLE = re.compile(r"^##\s*[^:：\n]+[:：]\s*(.+?)\s*(?:\(([^)]*)\))?\s*$", re.M)
-_PRICE = re.compile(r"^-\s*(?:价格|Price)\s*[:：]\s*[¥￥]?\s*([\d.]+)", re.M)
-_STEP = re.compile(r"^\d+\.\s*(.+)$", re.M)
-
-
-def _read_page(reference: str) -> _Page:
-    page = _Page()
-    if title := _TITLE.search(reference):
-        page.product, page.sku = title.group(1), title.group(2) or ""
-    if price := _PRICE.search(reference):
-        page.price = Decimal(price.group(1))
-    page.chart = [
-        SizeRow(size=size, code=code, height_cm=(float(h1), float(h2)), weight_kg=(float(w1), float(w2)))
-        for size, code, h1, h2, w1, w2 in _ROW.findall(reference)
-    ]
-    page.steps = _STEP.findall(reference)
-    return page
 
 
 class PracticeModel:
@@ -132,6 +104,19 @@ def _tool_results(messages: list[Message]) -> dict[str, dict[str, Any]]:
     return results
 
 
+def _shade_words(shade: Any) -> list[str]:
+    """A shade's code and names: "Y02", "Light Yellow (黄二白)" -> ["Y02", "Light Yellow", "黄二白"]."""
+    inner = re.findall(r"\(([^)]*)\)", shade.name)
+    outer = re.sub(r"\s*\([^)]*\)", "", shade.name).strip()
+    return [shade.code, outer, *inner]
+
+
+def _skin_word(line: str) -> str:
+    """The Chinese skin-type word of a page line: "混油皮：T区…" -> 混油皮; "… (混油皮): …" -> 混油皮."""
+    inside = re.search(r"\(([^)]*)\)", line.split(":")[0])
+    return inside.group(1) if inside else re.split(r"[：:]", line)[0].strip()
+
+
 def _states_body(body: Any) -> bool:
     """A message that gives a height or weight with its unit (a bare number may be a price or a size)."""
     return any(reading is not None and not reading.assumed for reading in (body.height, body.weight))
@@ -144,15 +129,23 @@ class _Turn:
         systems = [str(m.get("content") or "") for m in messages if m.get("role") == "system"]
         self.prompt = systems[0] if systems else ""
         self.reference = "\n".join(systems[1:])
-        self.page = _read_page(self.reference)
+        self.page = read_page(self.reference)
         self.does = {key for key, row in recognise(self.prompt).items() if row.found}
-        self.customer = [str(m.get("content") or "") for m in messages if m.get("role") == "user"]
+        self.customer = [self.read(str(m.get("content") or "")) for m in messages if m.get("role") == "user"]
         self.last = self.customer[-1] if self.customer else ""
         self.lang = signals.language(self.last) if self.last else "zh"
         self.turn = sum(1 for m in messages if m.get("role") == "assistant")
         self.replies = load_catalogue().replies
         self.offered = {tool["function"]["name"] for tool in tools or ()}
         self.results = _tool_results(messages)
+
+    def read(self, message: str) -> str:
+        """A customer message as the model understands it: dialect words read as Mandarin if told to."""
+        if "dialect" not in self.does:
+            return message
+        for word, mandarin in sorted(load_catalogue().dialect.items(), key=lambda pair: -len(pair[0])):
+            message = message.replace(word, mandarin)
+        return message
 
     def tool(self, name: str, **arguments: Any) -> dict[str, Any] | None:
         """A tool's result, calling it first when the prompt says to use tools and it is offered; else None."""
@@ -186,6 +179,8 @@ class _Turn:
         if self.wants("human"):
             handed = self.tool("hand_off", reason="the customer asked for a person")
             return self.say("handoff") if handed or "handoff" in self.does else self.say("refuse_handoff")
+        if self.wants("return"):
+            return self.return_answer()
         if self.wants("total") and self.page.price is not None:
             return self.total_answer()
         if self.wants("price") and self.page.price is not None:
@@ -197,12 +192,42 @@ class _Turn:
                 steps = "\n".join(f"{n}. {step}" for n, step in enumerate(self.page.steps, 1))
                 return self.say("order_steps", steps=steps)
             return self.say("order_runon")
+        if self.wants("colour") and self.page.colours:
+            return self.say("colours", colours="、".join(self.page.colours) if self.lang == "zh" else ", ".join(self.page.colours))
+        if self.wants("product") and self.page.shades:
+            return self.product_answer()
         height, weight = self.body()
         if self.wants("size") or height or weight:
             return self.size_answer(height, weight)
         if self.wants("thanks"):
             return self.say("thanks")
         return self.say("fallback")
+
+    def product_answer(self) -> str:
+        """A shade for the customer: the one they name (with `match_terms`), else the page's first."""
+        said = "\n".join(self.customer)
+        shade = self.page.shades[0]
+        skin = self.page.suits[0].split("：")[0].split(":")[0] if self.page.suits else ""
+        if "match_terms" in self.does:
+            named = [s for s in self.page.shades if any(part and part in said for part in _shade_words(s))]
+            shade = named[0] if named else shade
+            skin = next((line for line in self.page.suits if _skin_word(line) in said), self.page.suits[0] if self.page.suits else "")
+            skin = _skin_word(skin)
+            return self.say("product_matched", product=self.page.product, skin=skin, shade_name=_shade_words(shade)[-1], code=shade.code)
+        return self.say("product_default", product=self.page.product, shade_name=_shade_words(shade)[-1], code=shade.code)
+
+    def return_answer(self) -> str:
+        """Whether an order can go back: from the order-status tool when told to use it, else a generic yes."""
+        said = "\n".join(self.customer)
+        order_id = re.search(r"(?<!\d)\d{16}(?!\d)", said)
+        digits = re.findall(r"(?<!\d)\d{4}(?!\d)", said.replace(order_id.group(0), "") if order_id else said)
+        if order_id and (view := self.tool("order_status", order_id=order_id.group(0), phone_last4=digits[-1] if digits else None)):
+            if view["outcome"] != "shown":
+                return view[f"message_{self.lang}"]
+            days = view["details"].get("days_since_delivery")
+            if days is not None:
+                return self.say("return_allowed" if days <= 7 else "return_refused", days=days)
+        return self.say("return_generic")
 
     def total_answer(self) -> str:
         """The final price: from the quote tool, worked in the page's order, or naively."""
