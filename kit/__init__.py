@@ -27,12 +27,12 @@ _LAZY = {
     "Tracker": ("kit.tracker", "Tracker"),
     "check": ("kit.doctor", "check"),
 }
-_SUBMODULES = {"config", "graders", "llm", "personas", "shop", "signals", "tools", "units"}
+_SUBMODULES = {"config", "graders", "llm", "personas", "plots", "shop", "signals", "tools", "units"}
 
 __all__ = ["__version__", *_LAZY, *sorted(_SUBMODULES)]
 
 if TYPE_CHECKING:
-    from kit import config, graders, llm, personas, shop, signals, tools, units
+    from kit import config, graders, llm, personas, plots, shop, signals, tools, units
     from kit.conversation import Agent, Transcript, converse
     from kit.doctor import check
     from kit.graders import Scorecard, grade

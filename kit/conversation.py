@@ -116,6 +116,7 @@ class Transcript:
     system_prompt: str
     turns: tuple[Turn, ...] = field(default_factory=tuple)
     outcome: str = "max_turns"  # satisfied, handoff, left, max_turns
+    customer_model: str = "scripted"  # or the name of the real model that played the customer
 
     def task(self, kind: str) -> dict[str, Any] | None:
         """The first task of this kind, or None."""
@@ -224,11 +225,20 @@ def _task_record(task: Any, card: Any) -> dict[str, Any]:
     return record
 
 
-def converse(agent: Agent, customer: Persona | str, seed: int = 0, max_turns: int = 12) -> Transcript:
-    """Let the simulated customer talk to the agent until the conversation ends or `max_turns` replies."""
+def converse(
+    agent: Agent,
+    customer: Persona | str,
+    seed: int = 0,
+    max_turns: int = 12,
+    customer_model: str | ChatModel | None = None,
+) -> Transcript:
+    """Let the simulated customer talk to the agent until the conversation ends or `max_turns` replies.
+
+    The customer is scripted by default; with `customer_model` a real model plays the same card.
+    """
     persona = load(customer) if isinstance(customer, str) else customer
     card = persona.card
-    session = persona.start(seed)
+    session = persona.start(seed, model=customer_model)
     messages = agent.opening_messages(card.page, card.language)
     turns: list[Turn] = []
 
@@ -262,4 +272,5 @@ def converse(agent: Agent, customer: Persona | str, seed: int = 0, max_turns: in
         system_prompt=agent.system_prompt,
         turns=tuple(turns),
         outcome=session.ended or "max_turns",
+        customer_model=getattr(getattr(session, "model", None), "name", "scripted"),
     )

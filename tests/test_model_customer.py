@@ -64,18 +64,6 @@ def requests(log: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
 
 
-def play_with_model(monkeypatch: pytest.MonkeyPatch, model: Any) -> list[ModelCustomerSession]:
-    """Make `kit.converse` start model-played customers (until it takes `customer_model=`); returns them."""
-    started: list[ModelCustomerSession] = []
-
-    def start(persona: Persona, seed: int = 0, **_: Any) -> ModelCustomerSession:
-        started.append(ModelCustomerSession(persona.card, seed, model))
-        return started[-1]
-
-    monkeypatch.setattr(Persona, "start", start)
-    return started
-
-
 # --- the prompt ---------------------------------------------------------------------------------
 
 
@@ -127,6 +115,54 @@ def test_an_english_card_gets_an_english_prompt() -> None:
     assert "[ask=price_quote]" in prompt and "[end=handoff]" in prompt and "Never reveal" in prompt
 
 
+def every_kind_card() -> PersonaCard:
+    """The auntie reworked to ask for a foundation, a return and a person, with an aside and a repeat."""
+    line = {"zh": "好的。", "en": "OK."}
+    raw = AUNTIE.model_dump(by_alias=True) | {
+        "tasks": [
+            {"kind": "product_advice", "sku": "C-111", "category": "foundation", "skin_type": "混油皮", "shade": "黄二白"},
+            {"kind": "return_request", "order_id": "2024112510293847",
+             "ask": [{"zh": "我上周买的外套能退吗？", "en": "Can I return the jacket I bought last week?"}]},
+            {"kind": "handoff", "ask": [{"zh": "你给我找个真人吧。", "en": "Get me a real person."}]},
+        ],
+        "facts": {"phone_last4": {"value": 5678, "say": {"zh": "尾号5678", "en": "it ends in 5678"}}},
+        "asides": [{"at_reply": 2, "kind": "question", "line": {"zh": "你们发什么快递？", "en": "Which courier?"},
+                    "answered_if": ["快递"]}],
+    }
+    raw["style"] |= {"repeats": True, "volunteers": False}
+    raw["lines"] |= {name: [line] for name in
+                     ("wrong_product", "right_product", "wrong_return", "right_return", "say_again", "back_to_task")}
+    return PersonaCard.model_validate(raw)
+
+
+def test_prompt_covers_products_returns_handoffs_asides_and_hard_of_hearing() -> None:
+    card = every_kind_card()
+    prompt = customer_prompt(card)
+    assert "[product_advice] 问客服：哪款粉底液适合你" in prompt and "黄二白" in prompt and "T区" in prompt
+    assert "[return_request]" in prompt and "七天无理由退货" in prompt and "我上周买的外套能退吗？" in prompt
+    assert "2024112510293847" in prompt, "with no order_id fact, the order number is part of the task"
+    assert "[handoff]" in prompt and "写 [end=satisfied]" in prompt
+    facts = prompt.split("## 你知道的事")[1].split("##")[0]
+    assert "手机尾号：尾号5678" in facts and "不主动说，等客服问" in facts and "身高体重" not in facts
+    assert "客服第 2 次回复后" in prompt and "你们发什么快递？" in prompt
+    assert "请他再说一遍" in prompt
+    english = customer_prompt(card.model_copy(update={"language": "en"}))
+    assert "Ask which foundation suits you" in english and "a no-reason return within 7 days" in english
+    assert "After the agent's reply number 2" in english and "Last 4 digits of your phone: it ends in 5678" in english
+
+
+def test_asks_and_revealed_facts_for_the_newer_tasks() -> None:
+    model = FakeModel([
+        "我是混油皮，想要黄二白，哪款粉底液合适？\n[emotion=3]",
+        "好。那我上周买的外套能退吗？\n[emotion=3] [ask=return_request]",
+        "尾号5678。\n[emotion=3]",
+    ])
+    session = ModelCustomerSession(every_kind_card(), 0, model)
+    assert session.opening().events[0] == "asks:product_advice"
+    assert session.respond("推荐C-111，黄二白。").events == ("asks:return_request",)
+    assert session.respond("请提供手机尾号。").revealed == ("phone_last4",)
+
+
 # --- a whole conversation over HTTP ------------------------------------------------------------
 
 
@@ -135,10 +171,10 @@ def test_model_customer_talks_to_the_agent_through_converse_until_satisfied(
 ) -> None:
     log = tmp_path / "requests.jsonl"
     with serve(AUNTIE_SCRIPT, log) as url:
-        play_with_model(monkeypatch, chat(url))
-        transcript = kit.converse(kit.Agent(STRONG), "typo_auntie", seed=3)
+        transcript = kit.converse(kit.Agent(STRONG), "typo_auntie", seed=3, customer_model=chat(url))
 
     assert transcript.outcome == "satisfied", str(transcript)
+    assert transcript.customer_model == "customer-model"
     customer = transcript.customer_turns
     assert len(customer) == len(AUNTIE_SCRIPT)
     assert transcript.emotions == [4, 3, 2, 1]
@@ -167,12 +203,11 @@ def test_the_api_key_appears_nowhere(tmp_path: Path, monkeypatch: pytest.MonkeyP
     log = tmp_path / "requests.jsonl"
     with serve(AUNTIE_SCRIPT, log) as url:
         model = chat(url, key)
-        started = play_with_model(monkeypatch, model)
-        transcript = kit.converse(kit.Agent(STRONG), "typo_auntie", seed=0)
-    (session,) = started
+        session = kit.personas.load("typo_auntie").start(seed=0, model=model)
+        transcript = kit.converse(kit.Agent(STRONG), "typo_auntie", seed=0, customer_model=model)
     saved = transcript.save(tmp_path / "transcript.json").read_text(encoding="utf-8")
-    seen = [saved, str(transcript), repr(transcript), repr(session), repr(model), json.dumps(session.history),
-            customer_prompt(AUNTIE), *(path.read_text(encoding="utf-8") for path in tmp_path.iterdir() if path.is_file())]
+    files = [path.read_text(encoding="utf-8") for path in tmp_path.iterdir() if path.is_file()]  # log, script, stderr
+    seen = [saved, str(transcript), repr(transcript), repr(session), repr(model), *files]
     assert transcript.outcome == "satisfied"
     assert not [text[:80] for text in seen if key in text or key[8:] in text]
 
@@ -308,3 +343,8 @@ def test_the_failure_line_is_the_cards_and_seeded() -> None:
     assert lines <= {line.zh for line in AUNTIE.lines.leave}
     again = {ModelCustomerSession(AUNTIE, seed, FakeModel([""])).opening().intended for seed in range(5)}
     assert again == lines
+
+
+def test_the_practice_model_cannot_play_a_customer() -> None:
+    with pytest.raises(kit.errors.KitError, match="plays agents, not customers"):
+        kit.converse(kit.Agent(STRONG), "typo_auntie", customer_model="practice")

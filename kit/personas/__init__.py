@@ -10,9 +10,15 @@ import html
 from dataclasses import dataclass
 from pathlib import Path
 
-from kit.errors import UnknownPersona
+from typing import TYPE_CHECKING
+
+from kit.errors import KitError, UnknownPersona
 from kit.personas.card import PersonaCard, load_card
 from kit.personas.engine import CustomerMessage, CustomerSession
+
+if TYPE_CHECKING:
+    from kit.llm import ChatModel
+    from kit.personas.model_customer import ModelCustomerSession
 
 CARDS = Path(__file__).with_name("cards")
 
@@ -34,9 +40,18 @@ class Persona:
     def id(self) -> str:
         return self.card.id
 
-    def start(self, seed: int = 0) -> CustomerSession:
-        """A fresh conversation with this customer."""
-        return CustomerSession(self.card, seed)
+    def start(self, seed: int = 0, model: str | ChatModel | None = None) -> CustomerSession | ModelCustomerSession:
+        """A fresh conversation with this customer: scripted, or played by a real `model` from the same card."""
+        if model is None:
+            return CustomerSession(self.card, seed)
+        from kit.llm import get_model
+        from kit.personas.model_customer import ModelCustomerSession
+
+        played_by = get_model(model)
+        if played_by.name == "practice":
+            raise KitError("The practice model plays agents, not customers: pass a real model, or leave "
+                           "customer_model unset for the scripted customer.")
+        return ModelCustomerSession(self.card, seed, played_by)
 
     def preview(self, seed: int = 0) -> CustomerMessage:
         """The customer's first message for this seed, typos and gloss included."""

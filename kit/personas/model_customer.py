@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 
 from kit import signals
 from kit.llm.base import ChatModel, Message
-from kit.personas.card import Line, OrderHelpTask, PersonaCard, PriceTask, SizeTask, Task
+from kit.personas.card import (
+    FACTS, HandoffTask, Line, OrderHelpTask, PersonaCard, PriceTask, ProductTask, ReturnTask, SizeTask, Task,
+)
 from kit.personas.engine import CustomerMessage
 from kit.personas.typos import add_typos
 from kit.units import parse_body
@@ -31,7 +33,8 @@ _TAG = re.compile(r"[\[【]\s*(emotion|ask|end)\s*[=:：]\s*([^\]】]*?)\s*[\]�
 EVENT_WORDS: dict[str, Line] = {
     "guessed": Line(zh="客服没问身高体重就直接给尺码", en="the agent names a size before asking height and weight"),
     "jargon": Line(zh="客服用了你听不懂的网购用语又不解释", en="the agent uses shop jargon without explaining it"),
-    "overwhelmed": Line(zh="客服问胸围、腰围、肩宽这些你不知道的尺寸", en="the agent asks for measurements you do not know (bust, waist, shoulders)"),
+    "overwhelmed": Line(zh="客服问胸围、腰围、肩宽这些你不知道的尺寸",
+                        en="the agent asks for measurements you do not know (bust, waist, shoulders)"),
     "repeated": Line(zh="客服问你已经说过的事", en="the agent asks for something you already said"),
     "wrong_size": Line(zh="客服给的尺码你觉得不对", en="the size the agent gives seems wrong to you"),
     "wrong_price": Line(zh="客服算的最后价格你觉得不对", en="the final price the agent gives seems wrong to you"),
@@ -42,6 +45,13 @@ EVENT_WORDS: dict[str, Line] = {
     "right_size": Line(zh="客服问清楚后给了明确的尺码", en="the agent asks first, then gives one clear size"),
     "clear_steps": Line(zh="客服一步一步讲清楚怎么买", en="the agent explains ordering step by step"),
     "right_price": Line(zh="客服把最后付多少钱算清楚了", en="the agent works out clearly what you pay in the end"),
+    "wrong_product": Line(zh="客服推荐的东西不适合你", en="the agent recommends something that does not suit you"),
+    "right_product": Line(zh="客服推荐了适合你的东西和色号", en="the agent recommends a product and shade that suit you"),
+    "wrong_return": Line(zh="客服说的能不能退你觉得不对", en="the agent's answer on the return seems wrong to you"),
+    "right_return": Line(zh="客服说清楚了能不能退", en="the agent says clearly whether you can return it"),
+    "impatient": Line(zh="客服嫌你问了又问（“我刚才说了”）", en="the agent is impatient about repeating (\"as I said\")"),
+    "aside_ignored": Line(zh="客服不理你顺便问的问题", en="the agent ignores your side question"),
+    "aside_answered": Line(zh="客服回答了你顺便问的问题", en="the agent answers your side question"),
 }
 
 # The prompt's fixed wording in each card language; {names} are filled from the card.
@@ -51,19 +61,27 @@ _WORDS: dict[str, dict[str, str]] = {
         "who": "## 你是谁\n{name}。{background}",
         "tasks": "## 你想办的事（按顺序，一次问一件，办完一件再问下一件）",
         "size_advice": "[size_advice] 问客服：这件「{product}」该买什么码。",
-        "how_to_order": "[how_to_order] 你必须问客服怎么在网上下单，比如：“{ask}”；直到客服把步骤讲清楚。",
-        "price_quote": "[price_quote] 问客服：买{items}，最后一共付多少钱。{member}{coupons}比如这样问：“{ask}”",
+        "how_to_order": "[how_to_order] 你必须问客服怎么在网上下单，直到客服把步骤讲清楚。",
+        "price_quote": "[price_quote] 问客服：买{items}，最后一共付多少钱。{member}{coupons}",
+        "product_advice": "[product_advice] 问客服：哪款{category}适合你。你的皮肤：{skin}；你要的色号：{shade}。",
+        "return_request": "[return_request] 问客服：你买的东西能不能退（{reason}）。{order}",
+        "handoff": "[handoff] 你要找人工客服（真人）。客服给你转了人工，你的事就办成了：写 [end=satisfied]。",
+        "no_reason": "七天无理由退货", "quality": "质量有问题",
+        "order": "订单号 {order_id}。",
+        "example": "比如这样问：“{ask}”",
         "item": "{count}件「{product}」",
         "member": "你是店铺会员。",
         "not_member": "你不是店铺会员。",
         "coupons": "你手上的券：{names}。",
         "no_coupons": "你手上没有券。",
-        "facts": "## 你知道的事（客服问到才说）\n{facts}\n客服没问，就不要主动说；问到哪个，就照上面的原话说哪个。"
-                 "如果客服没问就直接猜尺码，你可以反问他，再把身高体重告诉他。",
-        "height": "身高：", "weight": "体重：",
+        "facts": "## 你知道的事（客服问到才说）\n{facts}\n客服没问，就不要主动说；问到哪个，就照上面的原话说哪个。",
+        "volunteers": "如果客服没问就直接猜尺码，或者给错了，你可以反问他，再把身高体重告诉他。",
+        "holds_back": "就算客服猜错了，你也不主动说，等客服问。",
+        "height": "身高：", "weight": "体重：", "phone_last4": "手机尾号：", "order_id": "订单号：",
         "style": "## 你的说话方式\n- 像在手机上聊天：一两句话，口语，用中文。\n- 正常打字，不要故意写错别字。",
         "novice": "- 你是网购新手，听不懂网购用语（比如{terms}）；客服用了又不解释，你就问是什么意思。",
         "length": "- 客服的回复超过大约 {chars} 个字，你就嫌字太多、看不过来。",
+        "repeats": "- 你听不太清、看不太明白：客服第一次给出答案时，你请他再说一遍，第二次才接受。",
         "opening": "- 你的第一条消息问第一件事，比如：“{line}”",
         "emotion": "## 你的情绪\n烦躁程度从 0（平静）到 10（气炸了），你一开始是 {start}。",
         "raise": "- 这些情况让你更烦：{items}。",
@@ -78,32 +96,49 @@ _WORDS: dict[str, dict[str, str]] = {
                     "- 例如：\n{examples}\n"
                     "- 绝不说出你是模拟的顾客、AI 或在按指令扮演；有人问起，你就当听不懂。",
         "start": "（聊天窗口打开了。请发出你的第一条消息。）",
+        "asides": "## 你会岔开说的话\n{asides}",
+        "aside": "- 客服第 {at_reply} 次回复后，你先不接着说你的事，而是说：“{line}”；下一条消息再回到你的事。",
         "retry": "（你上一条回复没有顾客要说的话。请只写顾客的下一条消息，最后一行写控制标签，比如 [emotion=5]。）",
         "sep": "；",
         "list": "、",
     },
     "en": {
-        "intro": "You play a customer in an online shop's customer-service chat. You are this customer, not an assistant.",
+        "intro": "You play a customer in an online shop's customer-service chat. "
+                 "You are this customer, not an assistant.",
         "who": "## Who you are\n{name}. {background}",
         "tasks": "## What you want (in this order, one at a time: finish one before asking the next)",
         "size_advice": "[size_advice] Ask which size of the \"{product}\" to buy.",
-        "how_to_order": "[how_to_order] You must ask how to place the order online, for example: \"{ask}\"; "
-                        "keep asking until the agent explains the steps clearly.",
-        "price_quote": "[price_quote] Ask what you pay in the end for {items}. {member}{coupons}For example: \"{ask}\"",
+        "how_to_order": "[how_to_order] You must ask how to place the order online; keep asking until the agent "
+                        "explains the steps clearly.",
+        "price_quote": "[price_quote] Ask what you pay in the end for {items}. {member} {coupons}",
+        "product_advice": "[product_advice] Ask which {category} suits you. Your skin: {skin}; "
+                          "the shade you want: {shade}.",
+        "return_request": "[return_request] Ask whether you can return what you bought ({reason}). {order}",
+        "handoff": "[handoff] You want a human agent (a real person). Once the agent hands you over, you got what you "
+                   "came for: write [end=satisfied].",
+        "no_reason": "a no-reason return within 7 days", "quality": "it has a quality problem",
+        "order": "Order number {order_id}.",
+        "example": " For example: \"{ask}\"",
         "item": "{count} x \"{product}\"",
-        "member": "You are a shop member. ",
-        "not_member": "You are not a shop member. ",
-        "coupons": "Your coupons: {names}. ",
-        "no_coupons": "You have no coupons. ",
+        "member": "You are a shop member.",
+        "not_member": "You are not a shop member.",
+        "coupons": "Your coupons: {names}.",
+        "no_coupons": "You have no coupons.",
         "facts": "## What you know (say it only when asked)\n{facts}\nDo not volunteer these; when the agent asks "
-                 "for one, say it in the words above. If the agent guesses a size without asking, you may "
-                 "challenge them and then give the height and weight.",
-        "height": "Height: ", "weight": "Weight: ",
+                 "for one, say it in the words above.",
+        "volunteers": "If the agent guesses a size without asking, or gives a wrong one, you may challenge them and "
+                      "then give the height and weight.",
+        "holds_back": "Even when the agent guesses wrong, do not volunteer them: wait to be asked.",
+        "height": "Height: ", "weight": "Weight: ", "phone_last4": "Last 4 digits of your phone: ",
+        "order_id": "Order number: ",
         "style": "## How you write\n- Like a chat on a phone: one or two short, casual sentences, in English.\n"
                  "- Type normally; do not add typos on purpose.",
         "novice": "- You are new to online shopping and do not know shop words (such as {terms}); when the agent "
                   "uses one without explaining it, ask what it means.",
-        "length": "- A reply longer than about {chars} characters (English words count double) is too long for you to read.",
+        "length": "- A reply longer than about {chars} characters (English words count double) "
+                  "is too long for you to read.",
+        "repeats": "- You do not catch things the first time: when the agent first gives the answer, ask them to say "
+                   "it again; accept it the second time.",
         "opening": "- Your first message asks about the first thing, for example: \"{line}\"",
         "emotion": "## Your mood\nUpset level from 0 (calm) to 10 (furious); you start at {start}.",
         "raise": "- These make you more upset: {items}.",
@@ -122,6 +157,9 @@ _WORDS: dict[str, dict[str, str]] = {
                     "- Never reveal that you are a simulated customer, an AI or following instructions; "
                     "if asked, act as if you do not understand.",
         "start": "(The chat window is open. Send your first message.)",
+        "asides": "## What you say out of turn\n{asides}",
+        "aside": "- After the agent's reply number {at_reply}, instead of going on with your matter, say: \"{line}\"; "
+                 "come back to your matter in the next message.",
         "retry": "(Your last reply had no message from the customer. Write only the customer's next message, "
                  "with the control tag on the last line, e.g. [emotion=5].)",
         "sep": "; ",
@@ -135,26 +173,40 @@ def _say(line: Line, language: str) -> str:
     return line.zh if language == "zh" else line.en
 
 
-def _task_text(task: Task, words: dict[str, str], language: str) -> str:
-    """One task in plain words, with the details the customer holds."""
+def _task_text(task: Task, card: PersonaCard, words: dict[str, str]) -> str:
+    """One task in plain words, with the details the customer holds (facts stay in their own section)."""
     from kit.shop import catalogue, promotions
 
+    language, shop = card.language, catalogue()
+
     def product(sku: str) -> str:
-        return catalogue().product(sku).name.in_(language)
+        return shop.product(sku).name.in_(language)
 
     if isinstance(task, SizeTask):
-        return words["size_advice"].format(product=product(task.sku))
-    ask = _say(task.ask[0], language)
-    if isinstance(task, OrderHelpTask):
-        return words["how_to_order"].format(ask=ask)
-    held = promotions().coupons
-    names = words["list"].join(held[code].name.in_(language) for code in task.coupons)
-    return words["price_quote"].format(
-        items=words["sep"].join(words["item"].format(count=n, product=product(sku)) for sku, n in task.cart.items()),
-        member=words["member" if task.member else "not_member"],
-        coupons=words["coupons"].format(names=names) if names else words["no_coupons"],
-        ask=ask,
-    )
+        text = words["size_advice"].format(product=product(task.sku))
+    elif isinstance(task, OrderHelpTask):
+        text = words["how_to_order"]
+    elif isinstance(task, PriceTask):
+        held = promotions().coupons
+        names = words["list"].join(held[code].name.in_(language) for code in task.coupons)
+        items = [words["item"].format(count=n, product=product(sku)) for sku, n in task.cart.items()]
+        text = words["price_quote"].format(
+            items=words["sep"].join(items),
+            member=words["member" if task.member else "not_member"],
+            coupons=words["coupons"].format(names=names) if names else words["no_coupons"],
+        )
+    elif isinstance(task, ProductTask):
+        skin = shop.skin_types[shop.skin_type(task.skin_type)].gloss.in_(language)
+        category = shop.categories[task.category].in_(language)
+        text = words["product_advice"].format(category=category, skin=skin, shade=task.shade)
+    elif isinstance(task, ReturnTask):
+        order = "" if "order_id" in card.facts else words["order"].format(order_id=task.order_id)
+        text = words["return_request"].format(reason=words[task.reason], order=order)
+    else:
+        assert isinstance(task, HandoffTask)
+        text = words["handoff"]
+    text = text.rstrip()
+    return f"{text}{words['example'].format(ask=_say(task.ask[0], language))}" if task.ask else text
 
 
 def _event_list(deltas: dict[str, int], sign: str, words: dict[str, str], language: str) -> str:
@@ -170,7 +222,7 @@ def customer_prompt(card: PersonaCard) -> str:
     from kit.shop import catalogue
 
     language, words = card.language, _WORDS[card.language]
-    tasks = [f"{number}. {_task_text(task, words, language)}" for number, task in enumerate(card.tasks, 1)]
+    tasks = [f"{number}. {_task_text(task, card, words)}" for number, task in enumerate(card.tasks, 1)]
     parts = [
         words["intro"],
         words["who"].format(name=_say(card.name, language), background=_say(card.background, language)),
@@ -178,12 +230,19 @@ def customer_prompt(card: PersonaCard) -> str:
     ]
     if card.facts:
         facts = "\n".join(f"- {words[name]}{_say(fact.say, language)}" for name, fact in card.facts.items())
-        parts.append(words["facts"].format(facts=facts))
+        rule = words["facts"].format(facts=facts)
+        if not card.style.volunteers:
+            rule += words["holds_back"]
+        elif any(isinstance(task, SizeTask) for task in card.tasks):
+            rule += words["volunteers"]
+        parts.append(rule)
     style = [words["style"]]
     if card.style.novice:
         terms = words["list"].join(list(catalogue().jargon)[:JARGON_EXAMPLES])
         style.append(words["novice"].format(terms=terms))
     style.append(words["length"].format(chars=card.style.max_reply_chars))
+    if card.style.repeats:
+        style.append(words["repeats"])
     style.append(words["opening"].format(line=_say(card.lines.opening[0], language)))
     parts.append("\n".join(style))
 
@@ -196,12 +255,16 @@ def customer_prompt(card: PersonaCard) -> str:
     emotion.append(words["human"].format(human_at=mood.human_at, patience=mood.patience))
     emotion.append(words["leave"].format(leave_at=mood.leave_at))
     parts.append("\n".join(emotion))
+    if card.asides:
+        asides = [words["aside"].format(at_reply=a.at_reply, line=_say(a.line, language)) for a in card.asides]
+        parts.append(words["asides"].format(asides="\n".join(asides)))
 
     later = card.tasks[1] if len(card.tasks) > 1 else None
     examples = []
-    if isinstance(later, (OrderHelpTask, PriceTask)):
+    if later is not None and later.ask:
         examples.append(f"  {_say(later.ask[0], language)}\n  [emotion={mood.start}] [ask={later.kind}]")
-    examples.append(f"  {_say(card.lines.satisfied[0], language)}\n  [emotion={max(0, mood.start - 2)}] [end=satisfied]")
+    thanks = _say(card.lines.satisfied[0], language)
+    examples.append(f"  {thanks}\n  [emotion={max(0, mood.start - 2)}] [end=satisfied]")
     kind = later.kind if later else card.tasks[0].kind
     parts.append(words["protocol"].format(kind=kind, examples="\n\n".join(examples)))
     return "\n\n".join(parts)
@@ -311,9 +374,11 @@ class ModelCustomerSession:
     def _message(self, intended: str, events: tuple[str, ...]) -> CustomerMessage:
         """Type the message with the card's typos (facts and protected words stay readable)."""
         card, style = self.card, self.card.style
-        body = parse_body(intended)
+        body = parse_body(intended)  # height and weight as the graders read them
         told = {fact for fact, value in (("height", body.height_cm), ("weight", body.weight_kg)) if value}
-        revealed = tuple(fact for fact in ("height", "weight") if fact in told - self.revealed)
+        told |= {name for name, fact in card.facts.items() if name not in ("height", "weight")
+                 and (_say(fact.say, card.language) in intended or f"{fact.value:.0f}" in intended)}
+        revealed = tuple(fact for fact in FACTS if fact in told - self.revealed)
         self.revealed |= told
         if card.language == "zh":
             protect = (*style.protect, *(fact.say.zh for fact in card.facts.values()))

@@ -1,0 +1,38 @@
+"""Pictures of conversations: how upset each customer was, turn by turn."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from kit.conversation import Transcript
+
+
+def emotion_curves(groups: Mapping[str, Mapping[str, Transcript]], title: str = "How upset each customer got") -> Figure:
+    """One panel per group (e.g. "weak prompt", "strong prompt"), one line per customer, upset 0-10 per turn.
+
+    The end of each line is marked by how the conversation ended: ✓ satisfied, ☎ handed off, ✗ left.
+    """
+    import matplotlib.pyplot as plt
+
+    ends = {"satisfied": "✓", "handoff": "☎", "left": "✗", "max_turns": "…"}
+    fig, axes = plt.subplots(1, len(groups), figsize=(5.2 * len(groups), 3.8), sharey=True, squeeze=False)
+    names = sorted({name for transcripts in groups.values() for name in transcripts})
+    colours = {name: plt.get_cmap("tab20")(i % 20) for i, name in enumerate(names)}
+    for ax, (label, transcripts) in zip(axes[0], groups.items()):
+        for name, transcript in transcripts.items():
+            levels = transcript.emotions
+            ax.plot(range(1, len(levels) + 1), levels, marker=".", color=colours[name], label=name)
+            ax.annotate(ends[transcript.outcome], (len(levels), levels[-1]), textcoords="offset points",
+                        xytext=(5, -4), color=colours[name])
+        ax.set(title=label, xlabel="customer message", ylim=(-0.5, 10.5))
+        ax.axhline(8, color="grey", linestyle=":", linewidth=1)
+    axes[0][0].set_ylabel("upset (0-10)")
+    axes[0][-1].legend(loc="center left", bbox_to_anchor=(1, 0.5), fontsize="small")
+    fig.suptitle(title)
+    fig.tight_layout()
+    plt.close(fig)  # shown once, as the cell's value
+    return fig
