@@ -270,10 +270,11 @@ def stated_total(text: str) -> Decimal | None:
     amounts = [(match.start(), match.end(), price) for match, price in zip(_PRICE.finditer(text), prices(text))]
     chosen = None
     for word in _FINAL.finditer(text):
-        gaps = [(a[0] - word.end() if a[0] >= word.end() else word.start() - a[1], a[2]) for a in amounts]
-        near = [(gap, price) for gap, price in gaps if 0 <= gap <= _NEAR]
+        # (distance, 0 for an amount after the word / 1 before it, amount): after wins a tie ("最终：¥169.15")
+        gaps = [(a[0] - word.end(), 0, a[2]) if a[0] >= word.end() else (word.start() - a[1], 1, a[2]) for a in amounts]
+        near = [gap for gap in gaps if 0 <= gap[0] <= _NEAR]
         if near:
-            chosen = min(near, key=lambda pair: pair[0])[1]
+            chosen = min(near)[2]
     if chosen is None and len({price for _, _, price in amounts}) == 1:
         chosen = amounts[0][2]
     return chosen

@@ -387,6 +387,7 @@ STATED_TOTAL = [
     ok("亲，算下来一共是393.50元～", Decimal("393.50")),
     ok("原价658元，优惠264.5元", None),  # two amounts, neither said to be final
     ok("请问您要买几件？", None),
+    ok("   · 满499送羊毛袜 未享受：不满 ¥499.00\n最终：¥169.15（共省 ¥29.85）", Decimal("169.15")),  # a tie: after wins
 ]
 
 
