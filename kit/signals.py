@@ -175,6 +175,7 @@ def acknowledges_feelings(text: str) -> bool:
 _DISTRESS = re.compile(
     r"着急|急死|急啊|怕(?!冷|热|洗|水|晒|皱|脏|起球)|担心|还是不会|太快了|不买了|不要了|咋就|怎么就|不会(在?网上)?(用|买|弄|操作)|看不懂|听不懂|搞不懂|不明白|生气|气死|烦死|太烦|"
     r"什么意思|啥意思|咋回事|怎么回事|投诉|算了|受不了|离谱|[!！]{2,}|[?？]{2,}|"
+    r"别跟我|到底能不能|给句痛快|又是机器人|浪费时间|气死|"
     r"angry|annoyed|frustrat|confus|worried|ridiculous|what do you mean|useless|don'?t get it|\bugh\b",
     re.IGNORECASE,
 )
@@ -258,26 +259,32 @@ def asks_how_to_order(text: str) -> bool:
     return bool(_HOW_TO_ORDER.search(text))
 
 
-_FINAL = re.compile(
-    r"最终|到手|实付|一共|总共|合计|总价|最后|共计|券后|折后|only pay|you(?:'ll| will)? pay|final|total|comes to|altogether|in all",
-    re.I,
+# Words that announce the final price. Most come before it (到手价¥249, total: ¥249); a few come
+# after it (¥249 in total).
+_FINAL_BEFORE = re.compile(
+    r"最终|到手|实付|一共|总共|合计|总价|最后|共计|券后|折后|only pay|you(?:'ll| will)? pay|final|(?<!in )total|comes to", re.I
 )
+_FINAL_AFTER = re.compile(r"in total|altogether|in all", re.I)
 _NEAR = 25  # characters between a "final" word and its amount
 
 
 def stated_total(text: str) -> Decimal | None:
     """The final price a reply states: the amount next to 最终/到手/total…; a lone amount otherwise."""
     amounts = [(match.start(), match.end(), price) for match, price in zip(_PRICE.finditer(text), prices(text))]
-    chosen = None
-    for word in _FINAL.finditer(text):
-        # (distance, 0 for an amount after the word / 1 before it, amount): after wins a tie ("最终：¥169.15")
-        gaps = [(a[0] - word.end(), 0, a[2]) if a[0] >= word.end() else (word.start() - a[1], 1, a[2]) for a in amounts]
-        near = [gap for gap in gaps if 0 <= gap[0] <= _NEAR]
-        if near:
-            chosen = min(near)[2]
-    if chosen is None and len({price for _, _, price in amounts}) == 1:
-        chosen = amounts[0][2]
-    return chosen
+    found: list[tuple[int, Decimal]] = []  # (where the final word is, the amount it announces)
+    for word in _FINAL_BEFORE.finditer(text):
+        after = [a for a in amounts if 0 <= a[0] - word.end() <= _NEAR]
+        if after:
+            found.append((word.start(), after[0][2]))
+    for word in _FINAL_AFTER.finditer(text):
+        before = [a for a in amounts if 0 <= word.start() - a[1] <= _NEAR]
+        if before:
+            found.append((word.start(), before[-1][2]))
+    if found:
+        return max(found, key=lambda pair: pair[0])[1]  # the last announcement in the reply
+    if len({price for _, _, price in amounts}) == 1:
+        return amounts[0][2]
+    return None
 
 
 _IMPATIENT = re.compile(r"已经说过|刚才说了|上面(已经)?说了|前面说过|不是说了吗|as I (said|mentioned)|I already (told|said)", re.I)

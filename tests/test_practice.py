@@ -24,6 +24,7 @@ PHRASE = {  # one English and one Chinese phrasing per instruction, as a learner
     "use_tools": ("Use the tools to look up sizes.", "请调用工具查询尺码。"),
     "match_terms": ("Understand beauty terms and shade names.", "要懂美妆术语，按色号推荐。"),
     "dialect": ("Customers may write in dialect.", "顾客可能说四川话等方言。"),
+    "patient_repeat": ("Be patient and repeat the answer when asked.", "耐心一点，顾客没看清就再说一遍。"),
     "stack_in_order": ("Work out prices in the page's order of calculation, on the running total.", "按页面的计算顺序依次算价格。"),
 }
 
@@ -243,3 +244,10 @@ def test_returns_without_the_order_tool_are_a_generic_yes() -> None:
     assert calls == ["order_status"] and "phone_last4" in signals.asked_facts(asked)
     verified, _ = on_page("V-205", late + "手机尾号1234", "use_tools", tools=SHOP_TOOLS)
     assert signals.return_verdict(verified) is False and "10天" in verified
+
+
+def test_patient_repeat() -> None:
+    conversation = ["这件毛衣会员买一件最后多少钱？", "啊？你再说一遍，我没看清。"]
+    assert signals.impatient(ask(conversation))
+    again = ask(conversation, "patient_repeat")
+    assert not signals.impatient(again) and signals.stated_total(again) is not None

@@ -12,11 +12,12 @@ from kit.graders.asking import AskedBeforeGuessing
 from kit.graders.base import Evidence, Grader, GraderResult
 from kit.graders.clarity import Clarity
 from kit.graders.empathy import Empathy
+from kit.graders.policy import Policy
 from kit.graders.satisfaction import Satisfaction
 from kit.graders.scorecard import Scorecard
 from kit.graders.task import TaskSolved
 
-GRADERS: tuple[Grader, ...] = (TaskSolved(), AskedBeforeGuessing(), Empathy(), Clarity(), Satisfaction())
+GRADERS: tuple[Grader, ...] = (TaskSolved(), AskedBeforeGuessing(), Empathy(), Clarity(), Policy(), Satisfaction())
 
 # How much each quality counts in the total; lessons may pass their own weights.
 DEFAULT_WEIGHTS: dict[str, float] = {
@@ -24,10 +25,11 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "asked_first": 20,
     "empathy": 20,
     "clarity": 15,
+    "policy": 15,
     "satisfaction": 15,
 }
 
-__all__ = ["DEFAULT_WEIGHTS", "GRADERS", "Evidence", "Grader", "GraderResult", "Scorecard", "grade"]
+__all__ = ["DEFAULT_WEIGHTS", "GRADERS", "Evidence", "Grader", "GraderResult", "Policy", "Scorecard", "grade"]
 
 
 def grade(transcript: Transcript, weights: Mapping[str, float] | None = None) -> Scorecard:

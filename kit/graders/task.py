@@ -39,7 +39,9 @@ def _size(transcript: Transcript, task: dict[str, Any]) -> Check:
     chart = catalogue().chart_for(task["sku"])
     truth = recommend_size(chart, task["height_cm"], task["weight_kg"]).size
     codes = {row.code: row.size for row in chart.rows}
-    named = [(turn, size) for turn in transcript.agent_turns if (size := signals.recommended_size(turn.text, codes))]
+    answers = _after_ask(transcript, "size_advice")
+    answers = transcript.agent_turns if answers is None else answers  # older transcripts did not mark the ask
+    named = [(turn, size) for turn in answers if (size := signals.recommended_size(turn.text, codes))]
     if not named:
         return 0.0, [], (f"The agent never named a size (the right one was {truth}). Tell it to recommend one "
                          "size once it knows the customer's height and weight.")
@@ -58,12 +60,11 @@ def _size(transcript: Transcript, task: dict[str, Any]) -> Check:
 
 def _price(transcript: Transcript, task: dict[str, Any]) -> Check:
     truth = quote(task["cart"], coupons=task["coupons"], member=task["member"]).total
-    asked = transcript.asked_at("price_quote")
-    if asked is None:
+    answers = _after_ask(transcript, "price_quote")
+    if answers is None:
         return 0.0, [], "The conversation never reached the price question: fix the earlier tasks first."
     stated: list[tuple[Any, Decimal]] = [
-        (turn, total) for turn in transcript.agent_turns
-        if turn.number > asked and (total := signals.stated_total(turn.text)) is not None
+        (turn, total) for turn in answers if (total := signals.stated_total(turn.text)) is not None
     ]
     if not stated:
         return 0.0, [], (f"The agent never stated a final price (it is {yuan(truth)}). Tell it to work out "
@@ -79,19 +80,26 @@ def _price(transcript: Transcript, task: dict[str, Any]) -> Check:
 
 
 def _order_help(transcript: Transcript, task: dict[str, Any]) -> Check:
-    asked = transcript.asked_at("how_to_order")
-    if asked is None:
+    answers = _after_ask(transcript, "how_to_order")
+    if answers is None:
         return 0.0, [], "The conversation never reached the ordering question: fix the earlier tasks first."
-    for turn in transcript.agent_turns:
-        if turn.number > asked and signals.has_numbered_steps(turn.text):
+    for turn in answers:
+        if signals.has_numbered_steps(turn.text):
             return 100.0, [Evidence.at(turn, "explained ordering step by step", good=True)], ""
     return 0.0, [], "The customer asked how to order: tell the agent to explain it in short numbered steps."
 
 
 def _after_ask(transcript: Transcript, kind: str) -> list[Any] | None:
-    """The agent turns after the customer asked this kind of task (None: never asked)."""
+    """The agent turns that answer this task: after the customer asked it, before they asked the next one.
+
+    None when the customer never got to ask it.
+    """
     asked = transcript.asked_at(kind)
-    return None if asked is None else [turn for turn in transcript.agent_turns if turn.number > asked]
+    if asked is None:
+        return None
+    later = [t.number for t in transcript.customer_turns if t.number > asked and any(e.startswith("asks:") for e in t.events)]
+    until = later[0] if later else float("inf")
+    return [turn for turn in transcript.agent_turns if asked < turn.number < until]
 
 
 def _product(transcript: Transcript, task: dict[str, Any]) -> Check:

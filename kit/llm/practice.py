@@ -32,7 +32,8 @@ def _pattern(regex: str) -> Callable[[str], bool]:
 
 # What the customer's last message asks for, tried in the order of `_Turn.answer`.
 _WANTS: dict[str, Callable[[str], bool]] = {
-    "reveal": _pattern(r"指令|提示词|设定|system prompt|your (instructions|prompt|rules)|ignore (all|your|previous)"),
+    "reveal": _pattern(r"指令|提示词|设定|system prompt|(print|show|repeat|reveal|send).{0,20}(instructions|prompt)"),
+    "repeat": _pattern(r"再说一遍|再讲一遍|没看清|没听清|say (it|that) again|didn'?t catch|repeat that"),
     "human": signals.asks_for_human,
     "total": _pattern(r"多少钱|到手|一共|总共|最后.{0,6}(多少|价|付)|实付|再.{0,4}算|算错|算得对|how much|total|final price|"
                       r"in the end|check again|work(ed)? it out"),
@@ -167,13 +168,21 @@ class _Turn:
         parts = []
         if "empathy" in self.does and signals.expresses_distress(self.last):
             parts.append(self.say("acknowledge"))
-        parts.append(self.answer())
+        answer = self.answer()
+        if answer == self.say("fallback") and len(self.customer) > 1:
+            self.last = self.customer[-2]  # a bare reply ("尾号1234"): carry on with what they asked before
+            answer = self.answer()
+        parts.append(answer)
         if "be_brief" not in self.does:
             parts = [self.say("padding_before"), *parts, self.say("padding_after")]
         joiner = "" if self.lang == "zh" else " "
         return joiner.join(parts)
 
     def answer(self) -> str:
+        if self.wants("repeat") and len(self.customer) > 1:
+            if "patient_repeat" not in self.does:
+                return self.say("impatient_repeat")
+            self.last = self.customer[-2]  # answer the question they did not catch, once more
         if self.wants("reveal"):
             return self.say("refuse_reveal") if "no_reveal" in self.does else self.say("reveal_prompt", system_prompt=self.prompt)
         if self.wants("human"):
