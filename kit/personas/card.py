@@ -153,6 +153,14 @@ class Aside(_Card):
         return self
 
 
+# What can move a customer's mood: the events the engine records when it reads a reply.
+TRIGGERS = frozenset({
+    "acknowledged", "aside_answered", "aside_ignored", "clear_steps", "got_discount", "guessed", "ignored",
+    "impatient", "jargon", "no_steps", "overwhelmed", "repeated", "right_price", "right_product", "right_return",
+    "right_size", "say_again", "wall_of_text", "wrong_price", "wrong_product", "wrong_return", "wrong_size",
+})
+
+
 class Emotion(_Card):
     """Upset level 0 (calm) to 10 (furious), per turn, and what moves it."""
 
@@ -162,6 +170,13 @@ class Emotion(_Card):
     patience: int = Field(gt=0, description="asks for a human after this many replies without the task solved")
     raise_: dict[str, int] = Field(alias="raise")
     lower: dict[str, int]
+
+    @model_validator(mode="after")
+    def _known_triggers(self) -> Emotion:
+        for field, triggers in (("raise", self.raise_), ("lower", self.lower)):
+            if unknown := sorted(set(triggers) - TRIGGERS):
+                raise ValueError(f"{field}: unknown trigger {', '.join(unknown)}; triggers are: {', '.join(sorted(TRIGGERS))}")
+        return self
 
     @model_validator(mode="after")
     def _order(self) -> Emotion:
