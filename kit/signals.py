@@ -287,7 +287,9 @@ def stated_total(text: str) -> Decimal | None:
     return None
 
 
-_IMPATIENT = re.compile(r"已经说过|刚才说了|上面(已经)?说了|前面说过|不是说了吗|as I (said|mentioned)|I already (told|said)", re.I)
+_IMPATIENT = re.compile(
+    r"已经说过|刚才(已经)?说过?了|上面(已经)?说过?了|前面(已经)?说过|不是说了吗|as I (said|mentioned)|I already (told|said)", re.I
+)
 
 
 def impatient(text: str) -> bool:

@@ -135,7 +135,7 @@ def test_a_card_missing_the_lines_its_tasks_need_names_them(tmp_path: Path) -> N
 
 
 def test_a_price_task_with_an_unknown_coupon_is_rejected(tmp_path: Path) -> None:
-    with pytest.raises(CardError, match=r"tasks\.1: .*shop-999"):
+    with pytest.raises(CardError, match=r"tasks\.1\.coupons: .*shop-999"):
         load_card(write(tmp_path, SEEKER.replace("coupons: [shop-200-20,", "coupons: [shop-999,")))
 
 

@@ -19,7 +19,7 @@ _SECOND = re.compile(r"第二件半价|second item half price", re.I)
 _EVERY_FULL = re.compile(r"每满(\d+)减(\d+)")
 _COUPON = re.compile(r"满(\d+)减(\d+)[^\n]*?(?:券号|id)\s*([\w-]+)")
 _NO_THRESHOLD = re.compile(r"(?:无门槛券?减(\d+)|¥(\d+) off \(无门槛)[^\n]*?(?:券号|id)\s*([\w-]+)")
-_QUANTITY = re.compile(r"(\d+|[一两二三四五六七八九十])\s*件|\b(\d+)\s*(?:pieces|items|of them)\b|\b(two|three|both)\b", re.I)
+_QUANTITY = re.compile(r"(\d+|[一两二三四五六七八九十])\s*[件瓶支盒双条个]|\b(\d+)\s*(?:pieces|items|of them)\b|\b(two|three|both)\b", re.I)
 _WORDS = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
           "two": 2, "both": 2, "three": 3}
 CENT = Decimal("0.01")

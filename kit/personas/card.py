@@ -10,8 +10,11 @@ from pathlib import Path
 from decimal import Decimal
 from typing import Annotated, Literal, Union
 
+import difflib
+import re
+
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, PositiveInt, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PositiveInt, ValidationError, field_validator, model_validator
 
 from kit.errors import CardError
 
@@ -123,7 +126,7 @@ Task = Annotated[
 class Fact(_Card):
     """A fact the customer knows and gives only when asked (or when provoked into it)."""
 
-    value: float = Field(description="the true value, in cm for height and kg for weight")
+    value: float | str = Field(description="the true value: cm for height, kg for weight, text for ids and digits")
     say: Line = Field(description="how the customer words it, e.g. 一百二十斤")
 
 
@@ -167,7 +170,7 @@ class Emotion(_Card):
     start: int = Field(ge=0, le=10)
     human_at: int = Field(ge=1, le=10, description="asks for a human at this level")
     leave_at: int = Field(ge=1, le=10, description="leaves the chat at this level")
-    patience: int = Field(gt=0, description="asks for a human after this many replies without the task solved")
+    patience: int = Field(gt=0, description="asks for a human after this many agent replies in the conversation")
     raise_: dict[str, int] = Field(alias="raise")
     lower: dict[str, int]
 
@@ -235,13 +238,28 @@ FACTS = ("height", "weight", "phone_last4", "order_id")
 class PersonaCard(_Card):
     """Everything the simulator needs to play one customer."""
 
-    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    id: str
+
+    @field_validator("id")
+    @classmethod
+    def _id_is_a_plain_name(cls, value: str) -> str:
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", value):
+            raise ValueError(f"{value!r} is not a valid id: use lowercase letters, digits and _, "
+                             "starting with a letter (like typo_auntie)")
+        return value
     name: Line
     language: Literal["zh", "en"]
     background: Line
     tasks: tuple[Task, ...] = Field(min_length=1, description="what they came for, asked one after another")
     facts: dict[Literal["height", "weight", "phone_last4", "order_id"], Fact] = Field(default_factory=dict)
     asides: tuple[Aside, ...] = ()
+
+    @model_validator(mode="after")
+    def _asides_apart(self) -> PersonaCard:
+        at = sorted(aside.at_reply for aside in self.asides)
+        if any(later - earlier < 2 for earlier, later in zip(at, at[1:])):
+            raise ValueError(f"asides: at_reply {at} must be at least 2 apart (the reply after an aside answers it)")
+        return self
     style: Style
     emotion: Emotion
     lines: Lines
@@ -275,19 +293,30 @@ class PersonaCard(_Card):
                     catalogue().chart_for(task.sku)
                 except KeyError as error:
                     raise ValueError(f"{where}.sku: {error.args[0]}") from None
+            if isinstance(task, PriceTask):
+                from kit.shop import quote
+
+                try:
+                    quote(task.cart)
+                except ValueError as error:
+                    raise ValueError(f"{where}.cart: {error}") from None
+                try:
+                    task.truth()
+                except ValueError as error:
+                    raise ValueError(f"{where}.coupons: {error}") from None
             if isinstance(task, (PriceTask, ProductTask, ReturnTask)):
                 try:
                     truth = task.truth()
                 except (ValueError, KeyError) as error:
                     raise ValueError(f"{where}: {error.args[0] if error.args else error}") from None
                 if isinstance(task, ProductTask) and not truth:
-                    raise ValueError(f"{where}: no {task.category} in the catalogue suits {task.skin_type} in shade {task.shade}")
+                    raise ValueError(f"{where}.shade: no {task.category} in the catalogue suits {task.skin_type} in shade {task.shade}")
             if isinstance(task, ReturnTask) and "phone_last4" not in self.facts:
                 raise ValueError(f"{where}: a return_request needs a phone_last4 fact (the shop verifies the customer)")
         if isinstance(self.tasks[0], OrderHelpTask) and len(self.tasks) == 1:
             raise ValueError("tasks: a customer who only asks how to order needs a product task too")
         if any(isinstance(t, SizeTask) for t in self.tasks) and (missing := {"height", "weight"} - set(self.facts)):
-            raise ValueError(f"a size_advice task needs facts for {', '.join(sorted(missing))}")
+            raise ValueError(f"facts: a size_advice task needs facts for {', '.join(sorted(missing))}")
         needs = {task.kind for task in self.tasks} | {
             trait for trait, on in (("novice", self.style.novice), ("repeats", self.style.repeats),
                                     ("asides", bool(self.asides))) if on
@@ -316,18 +345,63 @@ def load_card(path: Path) -> PersonaCard:
     try:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark else str(path)
-        raise CardError(f"{where}: not valid YAML: {getattr(error, 'problem', error)}") from None
+        raise CardError(_yaml_problem(path, error)) from None
     if not isinstance(raw, dict):
         raise CardError(f"{path}: a persona card is a YAML mapping (id:, name:, goal:, ...), not {type(raw).__name__}")
     try:
         return PersonaCard.model_validate(raw)
     except ValidationError as error:
+        issues = [_plain(issue) for issue in error.errors()]
+        issues = _pair_misspellings(issues)
         problems = []
-        for issue in error.errors():
-            field = ".".join(str(part) for part in issue["loc"]) or "(card)"
-            line = _line_of(text, issue["loc"])
+        for loc, message in issues:
+            field = ".".join(str(part) for part in loc) or "(card)"
+            line = _line_of(text, loc)
             where = f"{path}:{line}" if line else str(path)
-            problems.append(f"{where}: {field}: {issue['msg']}")
-        raise CardError("\n".join(problems)) from None
+            problems.append(f"{where}: {field}: {message}")
+        raise CardError("; ".join(problems)) from None
+
+
+_FIELD_FIRST = re.compile(r"([a-z_][\w-]*(?:\.[\w-]+)*): (.+)", re.DOTALL)
+
+
+def _plain(issue: dict) -> tuple[tuple, str]:
+    """(location, message) of one pydantic issue: a validator's own words, under the field it names."""
+    loc, message = tuple(issue["loc"]), issue["msg"]
+    if issue["type"] == "value_error":
+        message = str(issue["ctx"]["error"])  # without pydantic's "Value error, "
+        if named := _FIELD_FIRST.fullmatch(message):  # "tasks.0.sku: ..." names the field it is about
+            loc = (*loc, *(int(p) if p.isdigit() else p for p in named.group(1).split(".")))
+            message = named.group(2)
+    return loc, message
+
+
+def _pair_misspellings(issues: list[tuple[tuple, str]]) -> list[tuple[tuple, str]]:
+    """An unknown field next to a missing one it resembles is one misspelling, said once."""
+    missing = {loc: message for loc, message in issues if message == "Field required"}
+    paired, result = set(), []
+    for loc, message in issues:
+        if message == "Extra inputs are not permitted":
+            near = difflib.get_close_matches(str(loc[-1]), [str(m[-1]) for m in missing if m[:-1] == loc[:-1]], n=1)
+            if near:
+                paired.add((*loc[:-1], near[0]))
+                message = f"unknown field; did you mean {near[0]}?"
+            else:
+                message = "unknown field (check its spelling and indentation)"
+        result.append((loc, message))
+    return sorted((item for item in result if item[0] not in paired), key=lambda item: item[1] == "Field required")
+
+
+def _yaml_problem(path: Path, error: yaml.YAMLError) -> str:
+    """A YAML error in plain words, at the line a learner must fix."""
+    mark = getattr(error, "problem_mark", None)
+    problem = str(getattr(error, "problem", "") or error)
+    context, opened = getattr(error, "context", "") or "", getattr(error, "context_mark", None)
+    if "\t" in problem or "'\\t'" in problem:  # PyYAML writes a tab as '\t'
+        problem = "a tab character: indent with spaces only"
+    elif "flow" in context and opened is not None:
+        mark = opened
+        bracket = "{" if "mapping" in context else "["
+        problem = f"the {bracket} on this line is not closed (or a comma or quote is missing inside it)"
+    where = f"{path}:{mark.line + 1}" if mark else str(path)
+    return f"{where}: not valid YAML: {problem}"

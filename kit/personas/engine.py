@@ -126,6 +126,8 @@ class CustomerSession:
         said = self.card.lines
         if self.asked_human:
             self.ended = "handoff" if signals.hands_off(reply) else "left"
+            if self.ended == "handoff" and isinstance(self.task, HandoffTask):
+                self.ended = "satisfied"  # a person was what they came for
             handed = self.ended == "handoff"
             return _Reaction([self._pick(said.handed_off if handed else said.refused_human)],
                              ["handed_off" if handed else "refused_human"])
@@ -178,6 +180,8 @@ class CustomerSession:
                     return True
             elif aside.kind == "discount_demand" and self._undercut(reply):
                 reaction.events.append("got_discount")
+            if self._answers_task(reply, reaction):
+                return False  # the reply also answered the task: judge it as usual
             reaction.lines.append(self._pick(said.back_to_task))
             if isinstance(self.task, SizeTask):
                 self._volunteer(reaction)  # back on track, they give what they were asked before
@@ -189,6 +193,16 @@ class CustomerSession:
         reaction.lines = [*reaction.lines[:1], due.line] if reaction.lines else [due.line]
         self.open_aside = due
         return True
+
+    def _answers_task(self, reply: str, reaction: _Reaction) -> bool:
+        """Whether a reply after an aside also gives an answer to the current task (a size, a price…)."""
+        task = self.task
+        return bool(
+            (isinstance(task, SizeTask) and signals.recommended_size(reply, self.codes))
+            or (isinstance(task, PriceTask) and signals.stated_total(reply) is not None)
+            or (isinstance(task, ReturnTask) and signals.return_verdict(reply) is not None)
+            or (isinstance(task, OrderHelpTask) and signals.has_numbered_steps(reply))
+        )
 
     def _undercut(self, reply: str) -> bool:
         """The reply states a total below what the shop's rules give for the price task."""
@@ -241,9 +255,14 @@ class CustomerSession:
         to_say = [fact for fact in REQUIRED_FACTS if fact in asked]
         if to_say:
             self._say_facts(to_say, reaction)
-        elif not reaction.lines:
-            reaction.events.append("ignored")
-            reaction.lines.append(self._pick(said.ignored))
+        elif not {"guessed", "wrong_size", "repeated", "overwhelmed"} & set(reaction.events):
+            self._ignored(reaction)
+
+    def _ignored(self, reaction: _Reaction) -> None:
+        """The reply did nothing for the task: noted always, said only if nothing else was."""
+        reaction.events.append("ignored")
+        if not reaction.lines:
+            reaction.lines.append(self._pick(self.card.lines.ignored))
 
     def _order_help(self, task: OrderHelpTask, reply: str, reaction: _Reaction) -> None:
         if signals.has_numbered_steps(reply) and "jargon" not in reaction.events:
@@ -269,10 +288,9 @@ class CustomerSession:
         elif signals.is_question(reply.strip().splitlines()[-1] if reply.strip() else ""):
             reaction.events.append("repeated")  # asking what the question already said
             reaction.lines.append(self._pick(said.repeated))
-            reaction.lines.append(self._pick(task.ask))
-        elif not reaction.lines:
-            reaction.events.append("ignored")
-            reaction.lines.append(self._pick(said.ignored))
+            reaction.lines.append(self._pick(task.ask or said.opening))
+        else:
+            self._ignored(reaction)
 
     def _product(self, task: ProductTask, reply: str, reaction: _Reaction) -> None:
         """Right if the reply names a product that suits them, in their shade (by code or name)."""
@@ -282,11 +300,9 @@ class CustomerSession:
         fits = task.truth()
         named = signals.products_named(reply, shop)
         if not named:
-            if not reaction.lines:
-                reaction.events.append("ignored")
-                reaction.lines.append(self._pick(said.ignored))
+            self._ignored(reaction)
             return
-        sku = named[-1]
+        sku = next((sku for sku in named if sku in fits), named[-1])  # "C-111 Y02; not the dewy one" names two
         shade = fits.get(sku)
         product = shop.product(sku)
         shade_said = shade is not None and next(
@@ -308,9 +324,7 @@ class CustomerSession:
             return
         verdict = signals.return_verdict(reply)
         if verdict is None:
-            if not reaction.lines:
-                reaction.events.append("ignored")
-                reaction.lines.append(self._pick(said.ignored))
+            self._ignored(reaction)
         elif verdict == task.truth():
             reaction.events.append("right_return")
             reaction.lines = [self._pick(said.right_return)]
@@ -320,9 +334,10 @@ class CustomerSession:
             reaction.lines.append(self._pick(said.wrong_return))
 
     def _wants_person(self, task: HandoffTask, reply: str, reaction: _Reaction) -> None:
-        """They came for a person: anything but a hand-off (checked earlier) is a refusal."""
+        """They came for a person: anything but a hand-off (checked earlier) is ignoring them."""
         reaction.events.append("ignored")
-        reaction.lines.append(self._pick(self.card.lines.ask_human))
+        if not self.asked_human:
+            reaction.lines.append(self._pick(self.card.lines.ask_human))
 
     def _next_task(self, reaction: _Reaction) -> None:
         """Move on: ask the next task, or, when none is left, end satisfied."""
