@@ -24,12 +24,17 @@ from dataclasses import dataclass
 
 import kit
 from kit import personas
-from kit.demo import PROMPTS
+from kit.demo import CAST_PROMPT, PROMPTS
+from kit.tools import SHOP_TOOLS
 from kit.llm import Message, PracticeModel
 
 SEEDS = range(10)
 # The weakest and the strongest prompt of lesson 01 (kit demo's first and last attempt).
-CHOSEN = {"weak (one line)": PROMPTS[0][1], "strong (lesson 01's last)": PROMPTS[-1][1]}
+CHOSEN = {  # label -> (prompt, tools)
+    "weak (one line)": (PROMPTS[0][1], ()),
+    "lesson 01's last": (PROMPTS[-1][1], ()),
+    "cast prompt + tools": (CAST_PROMPT, SHOP_TOOLS),
+}
 ROUNDS = 5
 
 
@@ -49,7 +54,7 @@ def record() -> list[Played]:
     played = []
     for name in personas.names():
         persona = personas.load(name)
-        for prompt in CHOSEN.values():
+        for prompt, _ in CHOSEN.values():  # the engine part needs no tools: it replays plain replies
             agent = kit.Agent(prompt, model="practice")
             opening = agent.opening_messages(persona.card.page, persona.card.language)
             for seed in SEEDS:
@@ -129,8 +134,8 @@ def full_run() -> None:
     outcomes: dict[str, dict[str, int]] = {label: {} for label in CHOSEN}
     conversing = grading = 0.0
     started = time.perf_counter()
-    for label, prompt in CHOSEN.items():
-        agent = kit.Agent(prompt, model="practice")
+    for label, (prompt, tools) in CHOSEN.items():
+        agent = kit.Agent(prompt, model="practice", tools=tools)
         for name in names:
             persona = personas.load(name)
             for seed in SEEDS:

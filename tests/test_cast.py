@@ -404,3 +404,17 @@ def test_patience_runs_out_into_asking_for_a_human(persona: str) -> None:
     assert "asks_for_human" in message.events and signals.asks_for_human(message.intended)
     assert message.outcome is None
     assert session.respond(UNHELPFUL[card.language]).outcome == "left"
+
+
+def test_a_weak_and_a_strong_prompt_are_clearly_separated_over_the_whole_cast() -> None:
+    """The whole cast, three seeds: the one-line prompt fails most customers, the cast prompt with tools serves them."""
+    from statistics import mean
+
+    from kit.demo import CAST_PROMPT, PROMPTS
+    from kit.tools import SHOP_TOOLS
+
+    weak, strong = kit.Agent(PROMPTS[0][1]), kit.Agent(CAST_PROMPT, tools=SHOP_TOOLS)
+    def totals(agent):
+        return [kit.grade(kit.converse(agent, name, seed=seed)).total for name in kit.personas.names() for seed in range(3)]
+    weak_mean, strong_mean = mean(totals(weak)), mean(totals(strong))
+    assert weak_mean < 50 and strong_mean > 85 and strong_mean - weak_mean > 40, (weak_mean, strong_mean)
