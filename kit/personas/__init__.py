@@ -17,12 +17,14 @@ from kit.personas.card import PersonaCard, load_card
 from kit.personas.engine import CustomerMessage, CustomerSession
 
 if TYPE_CHECKING:
+    import pandas
+
     from kit.llm import ChatModel
     from kit.personas.model_customer import ModelCustomerSession
 
 CARDS = Path(__file__).with_name("cards")
 
-__all__ = ["CustomerMessage", "CustomerSession", "Persona", "PersonaCard", "load", "load_card", "names"]
+__all__ = ["CustomerMessage", "CustomerSession", "Persona", "PersonaCard", "load", "load_card", "names", "table"]
 
 
 def names() -> list[str]:
@@ -71,6 +73,38 @@ class Persona:
             f"<b>{html.escape(card.name.zh)}</b> ({html.escape(card.name.en)})<br>"
             f"{html.escape(card.background.zh)}<br><i>{html.escape(card.background.en)}</i>"
         )
+
+
+TRAITS = {  # what makes a card difficult, in a few words, for the cast table
+    "typos": lambda c: c.style.typo_rate > 0.05,
+    "new to online shopping": lambda c: c.style.novice,
+    "asks twice": lambda c: c.style.repeats,
+    "says little": lambda c: not c.style.volunteers,
+    "changes topic / attacks": lambda c: bool(c.asides),
+    "starts upset": lambda c: c.emotion.start >= 6,
+    "English": lambda c: c.language == "en",
+    "dialect": lambda c: c.style.dialect is not None,
+    "old units (尺)": lambda c: c.language == "zh" and any("尺" in fact.say.zh for fact in c.facts.values()),
+    "beauty jargon": lambda c: any(task.kind == "product_advice" for task in c.tasks),
+    "stacked coupons": lambda c: any(len(getattr(task, "coupons", ())) >= 2 for task in c.tasks),
+    "wants a person": lambda c: any(task.kind == "handoff" for task in c.tasks),
+}
+
+
+def table() -> pandas.DataFrame:
+    """The cast at a glance: who, what they want, and what makes them difficult."""
+    import pandas as pd
+
+    rows = []
+    for name in names():
+        card = load(name).card
+        rows.append({
+            "id": name,
+            "name": f"{card.name.zh} · {card.name.en}",
+            "wants": ", ".join(task.kind for task in card.tasks),
+            "difficult because": ", ".join(trait for trait, test in TRAITS.items() if test(card)) or "—",
+        })
+    return pd.DataFrame(rows).set_index("id")
 
 
 def load(persona_id: str | Path) -> Persona:

@@ -137,6 +137,7 @@ class Style(_Card):
     max_reply_chars: int = Field(
         120, gt=0, description="a reply longer than this reads as a wall of text (English words count double)"
     )
+    dialect: str | None = Field(None, description="the dialect the lines are written in, e.g. 四川话")
     volunteers: bool = Field(True, description="after a wrong or guessed answer, says the facts unasked")
     repeats: bool = Field(False, description="hard of hearing: asks once more before accepting an answer")
 
