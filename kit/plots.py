@@ -21,7 +21,9 @@ def emotion_curves(groups: Mapping[str, Mapping[str, Transcript]], title: str = 
     ends = {"satisfied": "✓", "handoff": "☎", "left": "✗", "max_turns": "…"}
     fig, axes = plt.subplots(1, len(groups), figsize=(5.2 * len(groups), 3.8), sharey=True, squeeze=False)
     names = sorted({name for transcripts in groups.values() for name in transcripts})
-    colours = {name: plt.get_cmap("tab20")(i % 20) for i, name in enumerate(names)}
+    from matplotlib.ticker import MaxNLocator
+
+    colours = {name: plt.get_cmap("tab10")(i % 10) for i, name in enumerate(names)}
     for ax, (label, transcripts) in zip(axes[0], groups.items()):
         for name, transcript in transcripts.items():
             levels = transcript.emotions
@@ -29,6 +31,7 @@ def emotion_curves(groups: Mapping[str, Mapping[str, Transcript]], title: str = 
             ax.annotate(ends[transcript.outcome], (len(levels), levels[-1]), textcoords="offset points",
                         xytext=(5, -4), color=colours[name])
         ax.set(title=label, xlabel="customer message", ylim=(-0.5, 10.5))
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.axhline(8, color="grey", linestyle=":", linewidth=1)
     axes[0][0].set_ylabel("upset (0-10)")
     axes[0][-1].legend(loc="center left", bbox_to_anchor=(1, 0.5), fontsize="small")
