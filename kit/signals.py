@@ -320,6 +320,17 @@ def products_named(text: str, shop: object) -> list[str]:
     return [sku for _, sku in sorted(found)]
 
 
+_ROBOTIC = re.compile(
+    r"感谢您的(咨询|耐心等待|来访)|请问还有什么可以帮(您|到您)|很高兴为您服务|祝您购物愉快|欢迎随时咨询|"
+    r"thank you for contacting us|is there anything else I can help|have a (nice|great) day", re.I
+)
+
+
+def robotic(text: str) -> bool:
+    """Canned customer-service phrasing ("感谢您的咨询", "is there anything else…") that reads as a machine."""
+    return bool(_ROBOTIC.search(text))
+
+
 def reading_length(text: str) -> int:
     """How long a reply reads: characters for Chinese, words counted double for English."""
     return len(text) if language(text) == "zh" else 2 * len(text.split())

@@ -145,3 +145,11 @@ def test_a_later_task_needs_the_lines_that_ask_it(tmp_path: Path) -> None:
     )
     with pytest.raises(CardError, match=r"tasks\.1\.ask: every task after the first needs the line\(s\) that ask it"):
         load_card(write(tmp_path, size_second))
+
+
+def test_canned_phrasing_reads_as_robotic_and_upsets_who_minds_it() -> None:
+    session = load("human_now").start(seed=0)
+    session.opening()
+    before = session.emotion
+    message = session.respond("亲，感谢您的咨询～请问还有什么可以帮您？")
+    assert "robotic" in message.events and message.emotion > before

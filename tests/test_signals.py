@@ -394,3 +394,13 @@ STATED_TOTAL = [
 @pytest.mark.parametrize(("text", "expected"), STATED_TOTAL)
 def test_stated_total(text: str, expected: Decimal | None) -> None:
     assert signals.stated_total(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ok("亲，您好！感谢您的咨询～请问还有什么可以帮您？", True),
+    ok("Thank you for contacting us! Is there anything else I can help you with?", True),
+    ok("您别着急，L码正合适。", False),
+    ok("Size L fits you.", False),
+])
+def test_robotic(text: str, expected: bool) -> None:
+    assert signals.robotic(text) is expected

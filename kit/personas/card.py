@@ -161,7 +161,7 @@ class Aside(_Card):
 TRIGGERS = frozenset({
     "acknowledged", "aside_answered", "aside_ignored", "clear_steps", "got_discount", "guessed", "ignored",
     "impatient", "jargon", "no_steps", "overwhelmed", "repeated", "right_price", "right_product", "right_return",
-    "right_size", "say_again", "wall_of_text", "wrong_price", "wrong_product", "wrong_return", "wrong_size",
+    "right_size", "robotic", "say_again", "wall_of_text", "wrong_price", "wrong_product", "wrong_return", "wrong_size",
 })
 
 

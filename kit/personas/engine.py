@@ -143,6 +143,8 @@ class CustomerSession:
         if self.card.style.novice and (terms := signals.unexplained_jargon(reply, _jargon_terms())):
             reaction.events.append("jargon")
             reaction.lines.append(self._pick(said.jargon, term=terms[0]))
+        if signals.robotic(reply):
+            reaction.events.append("robotic")
         if self.heard_once and signals.impatient(reply):
             reaction.events.append("impatient")
         if signals.reading_length(reply) > self.card.style.max_reply_chars and not signals.has_numbered_steps(reply):
