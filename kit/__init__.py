@@ -26,6 +26,9 @@ _LAZY = {
     "Scorecard": ("kit.graders", "Scorecard"),
     "Tracker": ("kit.tracker", "Tracker"),
     "check": ("kit.doctor", "check"),
+    "evaluate": ("kit.evaluation", "evaluate"),
+    "Evaluation": ("kit.evaluation", "Evaluation"),
+    "compare": ("kit.graders.compare", "compare"),
 }
 _SUBMODULES = {"config", "graders", "llm", "personas", "plots", "shop", "signals", "tools", "units"}
 
@@ -35,6 +38,8 @@ if TYPE_CHECKING:
     from kit import config, graders, llm, personas, plots, shop, signals, tools, units
     from kit.conversation import Agent, Transcript, converse
     from kit.doctor import check
+    from kit.evaluation import Evaluation, evaluate
+    from kit.graders.compare import compare
     from kit.graders import Scorecard, grade
     from kit.tracker import Tracker
 

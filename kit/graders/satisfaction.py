@@ -22,4 +22,5 @@ class Satisfaction:
         hint = "" if transcript.outcome == "satisfied" else (
             "Read the turn where the customer got upset, and fix what the other graders point at first."
         )
-        return GraderResult(self.name, self.title, score, (Evidence.at(last, f"{note}, upset {upset}/10"),), hint)
+        evidence = Evidence.at(last, f"{note}, upset {upset}/10", good=transcript.outcome == "satisfied")
+        return GraderResult(self.name, self.title, score, (evidence,), hint)

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from kit.graders.base import Evidence, GraderResult
+
+if TYPE_CHECKING:
+    from kit.graders.compare import Comparison
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,12 @@ class Scorecard:
         missed.sort(key=lambda r: (min((e.turn for e in r.evidence if not e.good), default=10**6),
                                    -self.weights.get(r.name, 0.0) * (100 - r.score)))
         return [r.hint for r in missed]
+
+    def compare(self, other: Scorecard, labels: tuple[str, str] = ("before", "after")) -> Comparison:
+        """This scorecard (before) against `other` (after), grader by grader: what went up, what went down, why."""
+        from kit.graders.compare import compare
+
+        return compare(self, other, labels)
 
     def __str__(self) -> str:
         lines = [f"Score {self.total:.0f}/100  ({self.persona_id}, seed {self.seed})"]

@@ -1,0 +1,346 @@
+"""Repeated trials: one agent against several customers and seeds, with the noise and the reliability (pass^k).
+
+    ev = kit.evaluate(agent, personas=["typo_auntie", "size_seeker"], seeds=5)
+    ev.table(); ev.plot()
+    ev.compare(better)        # is the new prompt better by more than the noise?
+
+pass^k is the chance that k conversations in a row all pass. From c passes in n trials it is
+estimated without bias as C(c, k) / C(n, k) (Yao et al., "tau-bench", 2024).
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import random
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from kit.conversation import Agent, Transcript, converse
+from kit.errors import KitError, UnknownPersona
+from kit.graders import Scorecard, grade
+from kit.personas import names
+
+if TYPE_CHECKING:
+    import pandas
+    from matplotlib.figure import Figure
+
+BOOTSTRAP_FROM = 5  # fewer seeds than this give no bootstrap interval: too few to resample
+BOOTSTRAP_DRAWS = 2000
+LEVEL = 0.90  # the bootstrap interval holds the mean 90% of the time
+
+
+class EvaluationError(KitError, ValueError):
+    """The arguments of `evaluate` or `compare` cannot make a fair evaluation."""
+
+
+def pass_hat_k(passes: int, trials: int, k: int) -> float:
+    """The chance that k fresh trials all pass, estimated from `passes` of `trials`: C(passes, k) / C(trials, k)."""
+    if not 0 <= passes <= trials or not 1 <= k <= trials:
+        raise ValueError(f"pass^k needs 0 <= passes <= trials and 1 <= k <= trials; got {passes=}, {trials=}, {k=}.")
+    return math.comb(passes, k) / math.comb(trials, k)
+
+
+def bootstrap_interval(values: Sequence[float], level: float = LEVEL, draws: int = BOOTSTRAP_DRAWS) -> tuple[float, float]:
+    """Where the mean of `values` lies `level` of the time: resample with replacement, always with Random(0)."""
+    rng = random.Random(0)
+    means = sorted(statistics.fmean(rng.choices(values, k=len(values))) for _ in range(draws))
+    tail = (1 - level) / 2
+    return means[round(tail * (draws - 1))], means[round((1 - tail) * (draws - 1))]
+
+
+@dataclass(frozen=True)
+class Trials:
+    """One customer's totals over the seeds: the mean, the noise around it, and how often it passed."""
+
+    persona: str
+    totals: tuple[float, ...]
+    pass_at: float
+
+    @property
+    def mean(self) -> float:
+        return statistics.fmean(self.totals)
+
+    @property
+    def stdev(self) -> float:
+        """The sample standard deviation of the totals (0 with one seed)."""
+        return statistics.stdev(self.totals) if len(self.totals) > 1 else 0.0
+
+    @cached_property
+    def interval(self) -> tuple[float, float] | None:
+        """The bootstrap 90% interval of the mean, from 5 seeds on; None with fewer."""
+        return bootstrap_interval(self.totals) if len(self.totals) >= BOOTSTRAP_FROM else None
+
+    @property
+    def passes(self) -> int:
+        return sum(total >= self.pass_at for total in self.totals)
+
+    @property
+    def pass_rate(self) -> float:
+        return self.passes / len(self.totals)
+
+    @property
+    def pass_hat(self) -> tuple[float, ...]:
+        """pass^k for k = 1, 2, ... up to the number of seeds."""
+        n = len(self.totals)
+        return tuple(pass_hat_k(self.passes, n, k) for k in range(1, n + 1))
+
+
+@dataclass(frozen=True, repr=False)
+class Evaluation:
+    """One agent over customers × seeds; every transcript and scorecard is kept for inspection."""
+
+    agent: str
+    model: str
+    seeds: tuple[int, ...]
+    pass_at: float
+    k: int  # the pass^k shown in the table and views
+    transcripts: dict[str, tuple[Transcript, ...]]
+    scorecards: dict[str, tuple[Scorecard, ...]]
+
+    @cached_property
+    def trials(self) -> dict[str, Trials]:
+        return {p: Trials(p, tuple(c.total for c in cards), self.pass_at) for p, cards in self.scorecards.items()}
+
+    @property
+    def mean(self) -> float:
+        """The mean total over customers (each customer counts the same)."""
+        return statistics.fmean(t.mean for t in self.trials.values())
+
+    @property
+    def pass_rate(self) -> float:
+        return statistics.fmean(t.pass_rate for t in self.trials.values())
+
+    @property
+    def pass_hat(self) -> tuple[float, ...]:
+        """pass^k for k = 1, 2, ..., averaged over customers."""
+        return tuple(statistics.fmean(ks) for ks in zip(*(t.pass_hat for t in self.trials.values())))
+
+    @property
+    def standard_error(self) -> float:
+        """How much the overall mean would move with other seeds: sqrt(sum of var/n) / customers."""
+        trials = self.trials.values()
+        return math.sqrt(sum(t.stdev**2 / len(t.totals) for t in trials)) / len(trials)
+
+    def compare(self, other: Evaluation) -> Improvement:
+        """Is `other` better than this evaluation by more than the noise of both?"""
+        return Improvement(self, other)
+
+    def table(self) -> pandas.DataFrame:
+        """One row per customer, and an overall row: mean, noise band, pass rate and pass^k."""
+        import pandas as pd
+
+        rows = [
+            {"persona": t.persona, "mean": round(t.mean, 1), "min": min(t.totals), "max": max(t.totals),
+             "std": round(t.stdev, 1), "low 90%": _maybe(t.interval, 0), "high 90%": _maybe(t.interval, 1),
+             "pass rate": t.pass_rate, f"pass^{self.k}": t.pass_hat[self.k - 1]}
+            for t in self.trials.values()
+        ]
+        rows.append({"persona": "overall", "mean": round(self.mean, 1), "pass rate": self.pass_rate,
+                     f"pass^{self.k}": self.pass_hat[self.k - 1]})
+        return pd.DataFrame(rows).set_index("persona")
+
+    def plot(self) -> Figure:
+        """Left: each customer's mean, 90% interval (thick) and min-max (thin); right: pass^k curves."""
+        import matplotlib.pyplot as plt
+
+        trials = list(self.trials.values())
+        fig, (left, right) = plt.subplots(1, 2, figsize=(11, 1.6 + 0.4 * len(trials)),
+                                          gridspec_kw={"width_ratios": (3, 2)})
+        for y, t in enumerate(trials):
+            left.hlines(y, min(t.totals), max(t.totals), color="grey", linewidth=1)
+            if t.interval:
+                left.hlines(y, *t.interval, color="tab:blue", linewidth=6, alpha=0.35)
+            left.scatter(t.totals, [y] * len(t.totals), color="grey", s=12, alpha=0.5)
+            left.plot(t.mean, y, "o", color="black")
+            left.annotate(f"{t.mean:.1f}", (t.mean, y), textcoords="offset points", xytext=(0, 6), ha="center")
+        left.axvline(self.pass_at, color="tab:green", linestyle=":", label=f"pass ≥ {self.pass_at:g}")
+        left.set(yticks=range(len(trials)), yticklabels=[t.persona for t in trials], xlim=(-5, 105),
+                 xlabel="total (0-100)", title=f"Mean {self.mean:.1f} over {len(self.seeds)} seeds")
+        left.invert_yaxis()
+        left.legend(loc="lower left", fontsize="small")
+        ks = range(1, len(self.seeds) + 1)
+        for t in trials:
+            right.plot(ks, t.pass_hat, marker=".", alpha=0.35, label=t.persona)
+        right.plot(ks, self.pass_hat, marker="o", linewidth=2.5, color="black", label="overall")
+        right.set(xticks=ks, ylim=(-0.05, 1.05), xlabel="k (conversations that must all pass)", ylabel="pass^k",
+                  title="Reliability")
+        right.legend(loc="center left", bbox_to_anchor=(1, 0.5), fontsize="small")
+        fig.suptitle(f"{self.agent} · {self.model}")
+        fig.tight_layout()
+        plt.close(fig)  # shown once, as the cell's value
+        return fig
+
+    def __repr__(self) -> str:
+        return f"Evaluation({self.agent!r}, {len(self.trials)} customers × {len(self.seeds)} seeds, mean {self.mean:.1f})"
+
+    def __str__(self) -> str:
+        k = self.k
+        lines = [f"{self.agent!r} on {self.model} · {len(self.trials)} customers × {len(self.seeds)} seeds "
+                 f"· pass = total ≥ {self.pass_at:g}",
+                 f"  {'customer':<20} {'mean':>6} {'min–max':>13} {'std':>5} {'90% interval':>13} "
+                 f"{'passed':>7} {f'pass^{k}':>7}"]
+        for t in self.trials.values():
+            lines.append(f"  {t.persona:<20} {t.mean:6.1f} {_band((min(t.totals), max(t.totals))):>13} "
+                         f"{t.stdev:5.1f} {_band(t.interval):>13} {f'{t.passes}/{len(t.totals)}':>7} "
+                         f"{t.pass_hat[k - 1]:7.0%}")
+        lines.append(f"  {'overall':<20} {self.mean:6.1f} {'':>13} {'':>5} {'':>13} {self.pass_rate:7.0%} "
+                     f"{self.pass_hat[k - 1]:7.0%}")
+        lines.append("  pass^k overall: " + ", ".join(f"k={i} {p:.0%}" for i, p in enumerate(self.pass_hat, 1)))
+        return "\n".join(lines)
+
+    def _repr_pretty_(self, printer, cycle: bool) -> None:  # type: ignore[no-untyped-def]
+        """IPython's plain-text view: the readable text, not the dataclass fields."""
+        printer.text(str(self))
+
+    def _repr_html_(self) -> str:
+        k = self.k
+        head = "".join(f"<th>{h}</th>" for h in
+                       ("customer", "mean", "min–max", "std", "90% interval", "passed", f"pass^{k}"))
+        rows = [
+            f"<tr><td style='text-align:left'>{html.escape(t.persona)}</td><td>{_coloured(t.mean)}</td>"
+            f"<td>{_band((min(t.totals), max(t.totals)))}</td><td>{t.stdev:.1f}</td><td>{_band(t.interval)}</td>"
+            f"<td>{t.passes}/{len(t.totals)}</td><td>{t.pass_hat[k - 1]:.0%}</td></tr>"
+            for t in self.trials.values()
+        ]
+        rows.append(f"<tr style='font-weight:bold'><td style='text-align:left'>overall</td><td>{_coloured(self.mean)}"
+                    f"</td><td></td><td></td><td></td><td>{self.pass_rate:.0%}</td><td>{self.pass_hat[k - 1]:.0%}</td></tr>")
+        curve = ", ".join(f"k={i}: {p:.0%}" for i, p in enumerate(self.pass_hat, 1))
+        return (
+            f"<div><b>{html.escape(self.agent)}</b> <small>on {html.escape(self.model)} · {len(self.trials)} customers"
+            f" × {len(self.seeds)} seeds · pass = total ≥ {self.pass_at:g}</small>"
+            f"<table><tr>{head}</tr>{''.join(rows)}</table><small>pass^k overall: {curve}</small></div>"
+        )
+
+
+@dataclass(frozen=True)
+class Improvement:
+    """`after` against `before`: a difference counts as real when it is more than twice its standard error."""
+
+    before: Evaluation
+    after: Evaluation
+
+    def __post_init__(self) -> None:
+        before, after = set(self.before.trials), set(self.after.trials)
+        if before != after:
+            raise EvaluationError(f"Compare evaluations of the same customers. Only before: {sorted(before - after)}; "
+                                  f"only after: {sorted(after - before)}.")
+
+    @property
+    def difference(self) -> float:
+        return round(self.after.mean - self.before.mean, 1)
+
+    @property
+    def noise(self) -> float:
+        """Twice the standard error of the difference, from how much both evaluations vary over seeds."""
+        return round(2 * math.hypot(self.before.standard_error, self.after.standard_error), 1)
+
+    @property
+    def verdict(self) -> str:
+        """ "real improvement", "real decline", "within noise", or "too few seeds" (fewer than 2 on a side)."""
+        return _verdict(self.difference, self.noise, min(len(self.before.seeds), len(self.after.seeds)))
+
+    @property
+    def personas(self) -> dict[str, tuple[float, float, str]]:
+        """Customer -> (difference of means, noise, verdict)."""
+        result = {}
+        for name, b in self.before.trials.items():
+            a = self.after.trials[name]
+            noise = round(2 * math.hypot(b.stdev / math.sqrt(len(b.totals)), a.stdev / math.sqrt(len(a.totals))), 1)
+            diff = round(a.mean - b.mean, 1)
+            result[name] = (diff, noise, _verdict(diff, noise, min(len(b.totals), len(a.totals))))
+        return result
+
+    def __str__(self) -> str:
+        b, a = self.before, self.after
+        lines = [f"{b.agent!r} → {a.agent!r}: {self.verdict}",
+                 f"  overall mean {b.mean:.1f} → {a.mean:.1f}  ({self.difference:+.1f}, noise ±{self.noise:.1f})"]
+        for name, (diff, noise, verdict) in self.personas.items():
+            lines.append(f"  {name:<20} {b.trials[name].mean:6.1f} → {a.trials[name].mean:6.1f}  "
+                         f"{diff:+6.1f} ±{noise:<5.1f} {verdict}")
+        return "\n".join(lines)
+
+    def _repr_pretty_(self, printer, cycle: bool) -> None:  # type: ignore[no-untyped-def]
+        """IPython's plain-text view: the readable text, not the dataclass fields."""
+        printer.text(str(self))
+
+    def _repr_html_(self) -> str:
+        b, a = self.before, self.after
+        rows = "".join(
+            f"<tr><td style='text-align:left'>{html.escape(name)}</td><td>{b.trials[name].mean:.1f}</td>"
+            f"<td>{a.trials[name].mean:.1f}</td><td>{diff:+.1f} ± {noise:.1f}</td><td>{_verdict_html(verdict)}</td></tr>"
+            for name, (diff, noise, verdict) in self.personas.items()
+        )
+        return (
+            f"<div><span style='font-size:130%'>{_verdict_html(self.verdict)}</span>: mean {b.mean:.1f} → {a.mean:.1f} "
+            f"({self.difference:+.1f}, noise ± {self.noise:.1f})<br><small>{html.escape(b.agent)} → "
+            f"{html.escape(a.agent)}</small><table><tr><th>customer</th><th>before</th><th>after</th>"
+            f"<th>change ± noise</th><th></th></tr>{rows}</table></div>"
+        )
+
+
+def _verdict(difference: float, noise: float, seeds: int) -> str:
+    if seeds < 2:
+        return "too few seeds"
+    if abs(difference) <= noise:
+        return "within noise"
+    return "real improvement" if difference > 0 else "real decline"
+
+
+def _verdict_html(verdict: str) -> str:
+    colour = {"real improvement": "#16a34a", "real decline": "#dc2626"}.get(verdict, "#6b7280")
+    return f"<b style='color:{colour}'>{verdict}</b>"
+
+
+def _maybe(interval: tuple[float, float] | None, side: int) -> float:
+    return round(interval[side], 1) if interval else float("nan")
+
+
+def _band(band: tuple[float, float] | None) -> str:
+    return "—" if band is None else f"{band[0]:.1f}–{band[1]:.1f}"
+
+
+def _coloured(score: float) -> str:
+    colour = "#16a34a" if score >= 80 else "#d97706" if score >= 50 else "#dc2626"
+    return f"<b style='color:{colour}'>{score:.1f}</b>"
+
+
+def _personas(personas: str | Sequence[str] | None) -> list[str]:
+    """The customers to play: all of them by default; unknown ids are an error that lists the known ones."""
+    known = names()
+    chosen = known if personas is None else [personas] if isinstance(personas, str) else list(personas)
+    if not chosen:
+        raise EvaluationError(f"No customers to play. Pass persona ids, or leave personas=None for all: {', '.join(known)}.")
+    unknown = [p for p in chosen if p not in known]
+    if unknown:
+        raise UnknownPersona(f"No persona called {', '.join(map(repr, unknown))}. Known personas: {', '.join(known)}.")
+    return list(dict.fromkeys(chosen))
+
+
+def evaluate(
+    agent: Agent,
+    personas: str | Sequence[str] | None = None,
+    seeds: int = 5,
+    pass_at: float = 80.0,
+    k: int | None = None,
+) -> Evaluation:
+    """Play each customer with seeds 0, 1, ..., grade every conversation, and sum up mean, noise and pass^k."""
+    if not isinstance(agent, Agent):
+        raise EvaluationError(f"evaluate needs a kit.Agent, e.g. kit.evaluate(kit.Agent(prompt)); "
+                              f"got {type(agent).__name__}.")
+    chosen = _personas(personas)
+    if isinstance(seeds, bool) or not isinstance(seeds, int) or seeds < 1:
+        raise EvaluationError(f"seeds is how many conversations per customer: a whole number of at least 1; got {seeds!r}.")
+    if isinstance(pass_at, bool) or not isinstance(pass_at, (int, float)) or not 0 <= pass_at <= 100:
+        raise EvaluationError(f"pass_at is the total (0-100) a conversation needs to pass; got {pass_at!r}.")
+    if k is not None and (isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= seeds):
+        raise EvaluationError(f"k (for pass^k) must be a whole number from 1 to seeds={seeds}; got {k!r}.")
+    transcripts = {p: tuple(converse(agent, p, seed=s) for s in range(seeds)) for p in chosen}
+    return Evaluation(
+        agent=agent.name, model=agent.model.name, seeds=tuple(range(seeds)), pass_at=float(pass_at),
+        k=seeds if k is None else k, transcripts=transcripts,
+        scorecards={p: tuple(grade(t) for t in ts) for p, ts in transcripts.items()},
+    )

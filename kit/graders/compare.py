@@ -1,0 +1,164 @@
+"""Two scorecards side by side: what each grader scored before and after, and which problems went or came.
+
+    diff = kit.graders.compare.compare(card_before, card_after)   # or card_before.compare(card_after)
+    diff.changes   # {"task_solved": 100.0, "policy": None, ...}
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+from kit.graders.base import Evidence
+from kit.graders.scorecard import Scorecard
+
+UP, DOWN = "#16a34a", "#dc2626"  # green for better, red for worse
+STATUS_COLOURS = {"fixed": UP, "new problem": DOWN, "still": "#6b7280"}
+
+
+def problems(card: Scorecard, name: str) -> tuple[Evidence, ...]:
+    """The evidence of what went wrong in one grader (none when it scored 100 or does not apply)."""
+    result = next((r for r in card.results if r.name == name), None)
+    if result is None or result.score is None or result.score >= 100:
+        return ()
+    return tuple(e for e in result.evidence if not e.good)
+
+
+def kind(note: str) -> str:
+    """The kind of problem a note names: numbers masked, details after a colon dropped, so it matches across turns."""
+    return re.sub(r"\d+(?:\.\d+)?", "#", note.split(":")[0]).strip()
+
+
+def match(before: tuple[Evidence, ...], after: tuple[Evidence, ...]) -> list[tuple[str, Evidence]]:
+    """Pair problems by note, then by kind: unpaired before are "fixed", unpaired after "new problem", pairs "still"."""
+    gone, came, still = list(before), list(after), []
+    for key in (lambda e: e.note, lambda e: kind(e.note)):
+        for old in list(gone):
+            new = next((e for e in came if key(e) == key(old)), None)
+            if new is not None:
+                gone.remove(old)
+                came.remove(new)
+                still.append(("still", new))
+    return [("fixed", e) for e in gone] + [("new problem", e) for e in came] + still
+
+
+@dataclass(frozen=True)
+class GraderChange:
+    """One grader before and after, and the problems that explain the change."""
+
+    name: str
+    title: str
+    before: float | None
+    after: float | None
+    problems: tuple[tuple[str, Evidence], ...]  # ("fixed" | "new problem" | "still", evidence)
+
+    @property
+    def delta(self) -> float | None:
+        return None if self.before is None or self.after is None else round(self.after - self.before, 1)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Two scorecards of the same agent task, e.g. an old prompt and a new one."""
+
+    before: Scorecard
+    after: Scorecard
+    labels: tuple[str, str] = ("before", "after")
+
+    @property
+    def graders(self) -> list[GraderChange]:
+        """Every grader of either scorecard, in the order the scorecard lists them."""
+        titles = {r.name: r.title for r in (*self.before.results, *self.after.results)}
+        return [
+            GraderChange(name, title, self.before.scores.get(name), self.after.scores.get(name),
+                         tuple(match(problems(self.before, name), problems(self.after, name))))
+            for name, title in titles.items()
+        ]
+
+    @property
+    def changes(self) -> dict[str, float | None]:
+        """Grader -> after minus before; None where the grader does not apply on either side."""
+        return {g.name: g.delta for g in self.graders}
+
+    @property
+    def total_change(self) -> float:
+        return round(self.after.total - self.before.total, 1)
+
+    @property
+    def warning(self) -> str:
+        """Why the two conversations are not the same test, or "" when they are."""
+        b, a = self.before, self.after
+        if b.persona_id != a.persona_id:
+            return (f"Different customers ({b.persona_id} vs {a.persona_id}): "
+                    "the change mixes your prompt with who was asking.")
+        if b.seed != a.seed:
+            return f"Different seeds ({b.seed} vs {a.seed}): part of the change may be chance."
+        return ""
+
+    def _side(self, card: Scorecard, label: str) -> str:
+        return f"{label}: {card.persona_id}, seed {card.seed}"
+
+    def _where(self, status: str, evidence: Evidence) -> str:
+        """Which conversation and turn a problem is quoted from: a fixed one from before, the others from after."""
+        return f"{self.labels[0] if status == 'fixed' else self.labels[1]}, turn {evidence.turn}"
+
+    def __str__(self) -> str:
+        lines = [f"Score {self.before.total:.0f} → {self.after.total:.0f}  ({_arrow(self.total_change)})   "
+                 f"{self._side(self.before, self.labels[0])} · {self._side(self.after, self.labels[1])}"]
+        if self.warning:
+            lines.append(f"Note: {self.warning}")
+        for g in self.graders:
+            lines.append(f"  {g.title:<26} {_shown(g.before):>5} → {_shown(g.after):>5}   {_arrow(g.delta)}")
+            lines += [f"      {status:<11} ({self._where(status, e)}) “{e.quote}” — {e.note}" for status, e in g.problems]
+        return "\n".join(lines)
+
+    def _repr_pretty_(self, printer, cycle: bool) -> None:  # type: ignore[no-untyped-def]
+        """IPython's plain-text view: the readable text, not the dataclass fields."""
+        printer.text(str(self))
+
+    def _repr_html_(self) -> str:
+        head = "".join(f"<th>{html.escape(x)}</th>" for x in ("", *self.labels, "change", "why"))
+        rows = []
+        for g in self.graders:
+            notes = "<br>".join(
+                f"<small><b style='color:{STATUS_COLOURS[status]}'>{status}</b> ({html.escape(self._where(status, e))}) "
+                f"“{html.escape(e.quote)}” — {html.escape(e.note)}</small>"
+                for status, e in g.problems
+            )
+            rows.append(
+                f"<tr><td style='text-align:left'>{html.escape(g.title)}</td><td>{_shown(g.before)}</td>"
+                f"<td>{_shown(g.after)}</td><td>{_coloured(g.delta)}</td><td style='text-align:left'>{notes}</td></tr>"
+            )
+        warning = f"<div style='color:#b45309'>⚠ {html.escape(self.warning)}</div>" if self.warning else ""
+        return (
+            f"<div><span style='font-size:160%;font-weight:bold'>{self.before.total:.0f} → {self.after.total:.0f}"
+            f"</span> {_coloured(self.total_change)} <small>({html.escape(self._side(self.before, self.labels[0]))}"
+            f" · {html.escape(self._side(self.after, self.labels[1]))})</small>{warning}"
+            f"<table><tr>{head}</tr>{''.join(rows)}</table></div>"
+        )
+
+
+def _shown(score: float | None) -> str:
+    return "n/a" if score is None else f"{score:.0f}"
+
+
+def _arrow(delta: float | None) -> str:
+    """▲ 12 for better, ▼ 12 for worse, = for no change, — when a side does not apply."""
+    if delta is None:
+        return "—"
+    if delta == 0:
+        return "="
+    return f"{'▲' if delta > 0 else '▼'} {abs(delta):.{0 if abs(delta) >= 1 else 1}f}"
+
+
+def _coloured(delta: float | None) -> str:
+    colour = "#6b7280" if not delta else UP if delta > 0 else DOWN
+    return f"<b style='color:{colour}'>{_arrow(delta)}</b>"
+
+
+def compare(before: Scorecard, after: Scorecard, labels: tuple[str, str] = ("before", "after")) -> Comparison:
+    """Compare two scorecards grader by grader; labels name the two sides, e.g. ("one line", "with steps")."""
+    if len(labels) != 2:
+        raise ValueError(f"labels needs two names, one per scorecard, e.g. ('before', 'after'); got {labels!r}.")
+    return Comparison(before, after, (str(labels[0]), str(labels[1])))
