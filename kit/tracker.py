@@ -1,20 +1,30 @@
 """Attempt history per lesson: every scored attempt is appended to a JSON-lines file, never rewritten.
 
-    tracker = kit.Tracker("01_first_prompt")
+    tracker = kit.Tracker("01_first_prompt")            # learner: KIT_LEARNER, else your user name
     tracker.log(agent, card)      # attempt 1, 2, 3, ...
-    tracker.table(); tracker.plot()
+    tracker.table(); tracker.plot(); tracker.plot_graders(); tracker.diff(1, 3)
+    tracker.export("amy_01.jsonl")                      # a progress file to hand in
+
+    kit.Tracker.import_files(["amy_01.jsonl", "bo_01.jsonl"])   # instructors: one row per attempt
 """
 
 from __future__ import annotations
 
+import difflib
+import getpass
+import html
 import json
+import math
 import os
 import re
 import warnings
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kit import __version__
 from kit.config import data_dir
 
 if TYPE_CHECKING:
@@ -24,47 +34,79 @@ if TYPE_CHECKING:
     from kit.conversation import Agent
     from kit.graders import Scorecard
 
+FORMAT = "kit-progress/1"  # the first line of an exported progress file says this
+REQUIRED = {"attempt": int, "total": (int, float), "scores": dict, "prompt": str}
+
+
+def default_learner() -> str:
+    """The learner's name: KIT_LEARNER, else the name you are logged in as, else "learner"."""
+    if name := os.environ.get("KIT_LEARNER", "").strip():
+        return name
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no user name in some containers
+        return "learner"
+
 
 class Tracker:
-    """The attempts of one lesson, stored in `<data folder>/<lesson>.jsonl`."""
+    """One learner's attempts at one lesson, stored in `<data folder>/<lesson>.jsonl`.
 
-    def __init__(self, lesson: str, folder: str | Path | None = None) -> None:
+    Several learners may share a file: each attempt records its learner. Attempts written
+    before learners had names count as the default learner's.
+    """
+
+    def __init__(self, lesson: str, folder: str | Path | None = None, learner: str | None = None) -> None:
         if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", lesson or ""):
             raise ValueError(
                 f"Lesson name {lesson!r} cannot be a file name: use letters, digits, '_', '-' or '.', "
                 "for example '01_first_prompt'."
             )
         self.lesson = lesson
+        self.learner = (default_learner() if learner is None else str(learner)).strip()
+        if not self.learner:
+            raise ValueError("The learner's name is empty: pass learner=\"your name\" or leave it out.")
         self.path = Path(folder) if folder is not None else data_dir()
         self.path = self.path / f"{lesson}.jsonl"
 
     def __repr__(self) -> str:
-        return f"Tracker({self.lesson!r}, {len(self.history())} attempts)"
+        return f"Tracker({self.lesson!r}, learner={self.learner!r}, {len(self.history())} attempts)"
 
-    def history(self) -> list[dict[str, Any]]:
-        """Every attempt logged so far; a damaged line is skipped with a warning, never deleted."""
+    def _records(self) -> list[dict[str, Any]]:
+        """Every record in the file, of every learner; a damaged line is skipped with a warning, never deleted."""
         if not self.path.is_file():
             return []
-        attempts = []
+        records, unnamed = [], default_learner()
         for number, line in enumerate(self.path.read_text(encoding="utf-8").splitlines(), 1):
             if not line.strip():
                 continue
             try:
-                attempts.append(json.loads(line))
+                record = json.loads(line)
             except json.JSONDecodeError:
                 warnings.warn(
                     f"{self.path}, line {number}: not a complete record (perhaps the kernel stopped while "
                     "writing); skipped. The file is left as it is.",
-                    stacklevel=2,
+                    stacklevel=3,
                 )
-        return attempts
+                continue
+            records.append({**record, "learner": record.get("learner") or unnamed})
+        return records
+
+    def history(self, learner: str | None = None) -> list[dict[str, Any]]:
+        """Every attempt this tracker's learner (or `learner`) logged so far, oldest first."""
+        name = self.learner if learner is None else learner
+        return [record for record in self._records() if record["learner"] == name]
+
+    def learners(self) -> list[str]:
+        """The names of everyone with an attempt in this lesson's file."""
+        return sorted({record["learner"] for record in self._records()})
 
     def log(self, agent: Agent, card: Scorecard, note: str = "") -> dict[str, Any]:
-        """Append one attempt: the prompt, the model, the scores and the time."""
+        """Append one attempt: the learner, the prompt, the model, the scores and the time."""
         entry = {
             "attempt": len(self.history()) + 1,
             "time": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "lesson": self.lesson,
+            "learner": self.learner,
             "agent": agent.name,
             "model": agent.model.name,
             "prompt": agent.system_prompt,
@@ -96,31 +138,239 @@ class Tracker:
         ]
         return pd.DataFrame(rows).set_index("attempt") if rows else pd.DataFrame()
 
-    def plot(self, ax: Any = None) -> Figure:
+    def export(self, path: str | Path, *, overwrite: bool = False) -> Path:
+        """Write this learner's attempts to a progress file to hand in; never over a file unless `overwrite=True`."""
+        path = Path(path)
+        if path.resolve() == self.path.resolve():
+            raise ValueError(f"{path} is the lesson's own history file: export to another file.")
+        attempts = self.history()
+        header = {"format": FORMAT, "kit_version": __version__, "lesson": self.lesson, "learner": self.learner,
+                  "exported": datetime.now(timezone.utc).isoformat(timespec="seconds"), "attempts": len(attempts)}
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            with path.open("w" if overwrite else "x", encoding="utf-8") as file:
+                file.writelines(json.dumps(record, ensure_ascii=False) + "\n" for record in (header, *attempts))
+        except FileExistsError:
+            raise FileExistsError(
+                f"{path} already exists; choose another name, or pass overwrite=True to replace it."
+            ) from None
+        return path
+
+    @staticmethod
+    def import_files(paths: str | Path | Iterable[str | Path]) -> pandas.DataFrame:
+        """Instructors: every attempt in learners' progress files, one row each, sorted by learner and attempt.
+
+        A file or line that cannot be read is skipped with a warning naming it (also kept in
+        `.attrs["skipped"]`); the other files are still read.
+        """
+        import pandas as pd
+
+        rows, skipped = [], []
+        for path in [paths] if isinstance(paths, (str, Path)) else paths:
+            found, problems = _read_progress(Path(path))
+            rows += found
+            skipped += problems
+        for problem in skipped:
+            warnings.warn(problem, stacklevel=2)
+        front = ["learner", "lesson", "attempt", "time", "total"]
+        back = ["model", "persona", "seed", "prompt", "note", "file"]
+        table = pd.DataFrame(rows, columns=None if rows else front + back)
+        graders = sorted(column for column in table.columns if column not in front + back)
+        table = table.reindex(columns=front + graders + back).drop_duplicates(["learner", "lesson", "attempt", "time"])
+        table = table.sort_values(["learner", "lesson", "attempt"], kind="stable").reset_index(drop=True)
+        table.attrs["skipped"] = skipped
+        return table
+
+    def plot(self, ax: Any = None, *, graders: bool = True, learner: str | None = None) -> Figure:
         """The learning curve: the total per attempt, bold, over each grader's score, faint.
 
-        Returns the figure: a notebook shows it as the cell's value; a script can `savefig` it.
+        `learner` draws another learner's curve from this lesson's file. Returns the figure:
+        a notebook shows it as the cell's value; a script can `savefig` it.
         """
         import matplotlib.pyplot as plt
 
-        attempts = self.history()
+        attempts = self._attempts_of(learner)
         if ax is None:
             fig, ax = plt.subplots(figsize=(6.4, 3.6))
         else:
             fig = ax.figure
         xs = [a["attempt"] for a in attempts]
-        graders = sorted({name for a in attempts for name in a["scores"]})
-        for name in graders:
-            ys = [a["scores"].get(name) for a in attempts]
-            ax.plot(xs, [y if y is not None else float("nan") for y in ys], marker=".", alpha=0.35, label=name)
+        for name in _graders(attempts) if graders else []:
+            ax.plot(xs, _scores(attempts, name), marker=".", alpha=0.35, label=name)
         totals = [a["total"] for a in attempts]
         ax.plot(xs, totals, marker="o", linewidth=2.5, color="black", label="total")
         for x, y in zip(xs, totals):
             ax.annotate(f"{y:.0f}", (x, y), textcoords="offset points", xytext=(0, 7), ha="center")
-        ax.set(xlabel="attempt", ylabel="score (0-100)", ylim=(-5, 110), title=f"Learning curve: {self.lesson}")
+        title = f"Learning curve: {self.lesson} ({learner or self.learner})"
+        ax.set(xlabel="attempt", ylabel="score (0-100)", ylim=(-5, 110), title=title)
         if xs:
             ax.set_xticks(xs)
         ax.legend(loc="center left", bbox_to_anchor=(1, 0.5), fontsize="small")
         fig.tight_layout()
         plt.close(fig)  # shown once, as the cell's value, not again by pyplot's automatic display
         return fig
+
+    def plot_graders(self, learner: str | None = None, columns: int = 3) -> Figure:
+        """One small panel per grader: its score per attempt, with the total faint behind it."""
+        import matplotlib.pyplot as plt
+
+        attempts = self._attempts_of(learner)
+        names = _graders(attempts) or ["total"]
+        rows = math.ceil(len(names) / columns)
+        fig, axes = plt.subplots(rows, min(columns, len(names)), figsize=(3.2 * min(columns, len(names)), 2.4 * rows),
+                                 sharex=True, sharey=True, squeeze=False)
+        xs = [a["attempt"] for a in attempts]
+        panels = axes.flatten()
+        for ax, name in zip(panels, names):
+            ax.plot(xs, [a["total"] for a in attempts], color="grey", alpha=0.35, linewidth=2, label="total")
+            if name != "total":
+                ax.plot(xs, _scores(attempts, name), marker="o", label=name)
+            ax.set(title=name, ylim=(-5, 110))
+            if xs:
+                ax.set_xticks(xs)
+        for ax in panels[len(names):]:
+            ax.axis("off")
+        for ax in axes[-1]:
+            ax.set_xlabel("attempt")
+        for ax in axes[:, 0]:
+            ax.set_ylabel("score")
+        fig.suptitle(f"Each grader per attempt, the total in grey: {self.lesson} ({learner or self.learner})")
+        fig.tight_layout()
+        plt.close(fig)  # shown once, as the cell's value
+        return fig
+
+    def diff(self, a: int | None = None, b: int | None = None) -> PromptDiff:
+        """What changed in the prompt from attempt `a` to attempt `b` (default: the last two), and the score change."""
+        attempts = {attempt["attempt"]: attempt for attempt in self.history()}
+        numbers = sorted(attempts)
+        if b is None and numbers:
+            b = numbers[-1]
+        if a is None and b is not None:
+            a = max((n for n in numbers if n < b), default=None)  # the attempt before b
+        for number in (a, b):
+            if number not in attempts:
+                have = f"attempts {numbers[0]}-{numbers[-1]}" if numbers else "no attempts yet"
+                asked = "two attempts" if number is None else f"attempt {number}"
+                raise ValueError(f"diff needs {asked}; {self.learner} has {have} in {self.lesson}.")
+        return PromptDiff(attempts[a], attempts[b])
+
+    def _attempts_of(self, learner: str | None) -> list[dict[str, Any]]:
+        """This learner's attempts, or `learner`'s, who must have some."""
+        attempts = self.history(learner)
+        if learner is not None and not attempts:
+            here = ", ".join(self.learners()) or "none"
+            raise ValueError(f"No attempts by {learner!r} in {self.path}; learners here: {here}.")
+        return attempts
+
+
+@dataclass(frozen=True)
+class PromptDiff:
+    """Two attempts side by side: the prompt's unified diff and how the scores moved."""
+
+    before: dict[str, Any]
+    after: dict[str, Any]
+
+    @property
+    def lines(self) -> list[str]:
+        """The unified diff of the two prompts, line by line (empty when they are the same)."""
+        a, b = self.before, self.after
+        return list(difflib.unified_diff(a["prompt"].splitlines(), b["prompt"].splitlines(),
+                                         f"attempt {a['attempt']}", f"attempt {b['attempt']}", lineterm=""))
+
+    @property
+    def added(self) -> int:
+        return sum(line.startswith("+") and not line.startswith("+++") for line in self.lines)
+
+    @property
+    def removed(self) -> int:
+        return sum(line.startswith("-") and not line.startswith("---") for line in self.lines)
+
+    @property
+    def change(self) -> float:
+        """The total's change, in points."""
+        return round(self.after["total"] - self.before["total"], 1)
+
+    @property
+    def score_changes(self) -> dict[str, tuple[float | None, float | None]]:
+        """Each grader whose score moved: (before, after); None where it did not apply."""
+        old, new = self.before.get("scores", {}), self.after.get("scores", {})
+        return {name: (old.get(name), new.get(name)) for name in sorted({*old, *new}) if old.get(name) != new.get(name)}
+
+    def summary(self) -> str:
+        """One line: which attempts, the total's change, and how many lines changed."""
+        a, b = self.before, self.after
+        lines = f"{self.added} lines added, {self.removed} removed" if self.lines else "the prompt did not change"
+        totals = f"total {a['total']:.0f} → {b['total']:.0f} ({self.change:+.0f})"
+        return f"Attempt {a['attempt']} → {b['attempt']}: {totals}; {lines}"
+
+    def _moves(self) -> str:
+        return ", ".join(f"{name} {_shown(x)} → {_shown(y)}" for name, (x, y) in self.score_changes.items())
+
+    def __str__(self) -> str:
+        moves = f"  {self._moves()}" if self.score_changes else ""
+        return "\n".join(line for line in [self.summary(), moves, *self.lines] if line)
+
+    def _repr_pretty_(self, printer, cycle: bool) -> None:  # type: ignore[no-untyped-def]
+        """IPython's plain-text view: the readable text, not the dataclass fields."""
+        printer.text(str(self))
+
+    def _repr_html_(self) -> str:
+        colours = {"+": "#dcfce7", "-": "#fee2e2", "@": "#f1f5f9"}
+        body = "".join(
+            f"<div style='background:{colours.get(line[:1], 'none')}'>{html.escape(line) or '&nbsp;'}</div>"
+            for line in self.lines[2:]  # the ---/+++ header is in the summary already
+        )
+        moves = f"<br><small>{html.escape(self._moves())}</small>" if self.score_changes else ""
+        return (f"<div><b>{html.escape(self.summary())}</b>{moves}"
+                f"<pre style='white-space:pre-wrap;margin-top:6px'>{body}</pre></div>")
+
+
+def _shown(score: float | None) -> str:
+    return "n/a" if score is None else f"{score:.0f}"
+
+
+def _graders(attempts: list[dict[str, Any]]) -> list[str]:
+    return sorted({name for a in attempts for name in a["scores"]})
+
+
+def _scores(attempts: list[dict[str, Any]], name: str) -> list[float]:
+    """One grader's score per attempt; NaN (a gap in the line) where it did not apply."""
+    return [float("nan") if (y := a["scores"].get(name)) is None else y for a in attempts]
+
+
+def _read_progress(path: Path) -> tuple[list[dict[str, Any]], list[str]]:
+    """The attempts in one progress file as table rows, and a message for each part that could not be read."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        why = "not UTF-8 text" if isinstance(error, UnicodeDecodeError) else error.strerror or str(error)
+        return [], [f"{path}: cannot be read ({why}); skipped."]
+    try:
+        header = json.loads(lines[0]) if lines else None
+    except json.JSONDecodeError:
+        header = None
+    if not isinstance(header, dict) or header.get("format") != FORMAT:
+        return [], [f"{path}, line 1: not a progress file (the first line should be a {FORMAT!r} header, "
+                    "as tracker.export(path) writes it); skipped."]
+    rows, problems = [], []
+    for number, line in enumerate(lines[1:], 2):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            problems.append(f"{path}, line {number}: not valid JSON (perhaps cut short or edited); skipped.")
+            continue
+        fields = record if isinstance(record, dict) else {}
+        wrong = [key for key, kind in REQUIRED.items() if not isinstance(fields.get(key), kind)]
+        if wrong:
+            problems.append(f"{path}, line {number}: not an attempt (missing or wrong: {', '.join(wrong)}); skipped.")
+            continue
+        rows.append({
+            "learner": record.get("learner") or header.get("learner"),
+            "lesson": record.get("lesson") or header.get("lesson"),
+            "attempt": record["attempt"], "time": record.get("time"), "total": record["total"], **record["scores"],
+            "model": record.get("model"), "persona": record.get("persona"), "seed": record.get("seed"),
+            "prompt": record["prompt"], "note": record.get("note", ""), "file": path.name,
+        })
+    return rows, problems

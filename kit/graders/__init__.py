@@ -11,7 +11,9 @@ from kit.conversation import Transcript
 from kit.graders.asking import AskedBeforeGuessing
 from kit.graders.base import Evidence, Grader, GraderResult
 from kit.graders.clarity import Clarity
+from kit.graders.compare import Comparison, compare
 from kit.graders.empathy import Empathy
+from kit.graders.judge import RUBRICS, Judge, JudgeResult
 from kit.graders.policy import Policy
 from kit.graders.satisfaction import Satisfaction
 from kit.graders.scorecard import Scorecard
@@ -29,7 +31,10 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "satisfaction": 15,
 }
 
-__all__ = ["DEFAULT_WEIGHTS", "GRADERS", "Evidence", "Grader", "GraderResult", "Policy", "Scorecard", "grade"]
+__all__ = [
+    "DEFAULT_WEIGHTS", "GRADERS", "RUBRICS", "Comparison", "Evidence", "Grader", "GraderResult", "Judge", "JudgeResult",
+    "Policy", "Scorecard", "compare", "grade",
+]
 
 
 def grade(transcript: Transcript, weights: Mapping[str, float] | None = None) -> Scorecard:
