@@ -237,16 +237,27 @@ _AMOUNT = r"(\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?)"
 _PRICE = re.compile(rf"(?:¥|￥|RMB|CNY)\s*{_AMOUNT}|{_AMOUNT}\s*(?:元|块钱|块|yuan|RMB)|([零一二两三四五六七八九十百千万]+)\s*(?:元|块钱|块)", re.I)
 
 
+def _amounts(text: str) -> list[tuple[int, int, Decimal]]:
+    """Each money amount with where it stands in the text: (start, end, yuan)."""
+    found = []
+    for match in _PRICE.finditer(text):
+        arabic, after, chinese = match.groups()
+        if chinese:
+            import cn2an
+
+            try:
+                amount = Decimal(int(cn2an.cn2an(chinese, "normal")))
+            except ValueError:  # "百元以内", "上万元": a size of amount, not an amount
+                continue
+        else:
+            amount = Decimal((arabic or after).replace(",", ""))
+        found.append((match.start(), match.end(), amount))
+    return found
+
+
 def prices(text: str) -> list[Decimal]:
     """Every money amount stated in the reply, in yuan."""
-    found = []
-    for a, b, c in _PRICE.findall(text):
-        if c:
-            import cn2an
-            found.append(Decimal(int(cn2an.cn2an(c, "normal"))))
-        else:
-            found.append(Decimal((a or b).replace(",", "")))
-    return found
+    return [amount for _, _, amount in _amounts(text)]
 
 
 _HOW_TO_ORDER = re.compile(
@@ -270,7 +281,7 @@ _NEAR = 25  # characters between a "final" word and its amount
 
 def stated_total(text: str) -> Decimal | None:
     """The final price a reply states: the amount next to 最终/到手/total…; a lone amount otherwise."""
-    amounts = [(match.start(), match.end(), price) for match, price in zip(_PRICE.finditer(text), prices(text))]
+    amounts = _amounts(text)
     found: list[tuple[int, Decimal]] = []  # (where the final word is, the amount it announces)
     for word in _FINAL_BEFORE.finditer(text):
         after = [a for a in amounts if 0 <= a[0] - word.end() <= _NEAR]

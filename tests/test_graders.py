@@ -429,7 +429,8 @@ def test_satisfaction_by_outcome_and_final_upset(outcome: str, upset: int | None
 def test_scorecard_all_good() -> None:
     card = kit.grade(GOOD)
     assert card.scores == {"task_solved": 100.0, "asked_first": 100.0, "empathy": 100.0, "clarity": 100.0,
-                           "satisfaction": 100.0, "policy": None}
+                           "satisfaction": 100.0, "policy": None, "grounded": None, "memory": 100.0,
+                           "language": 100.0, "efficiency": 100.0}
     assert card.total == 100.0
     assert card.hints == []
     assert card.weights == DEFAULT_WEIGHTS
@@ -438,18 +439,20 @@ def test_scorecard_all_good() -> None:
 def test_scorecard_total_is_the_weighted_mean_over_all_graders() -> None:
     card = kit.grade(BAD)
     assert card.scores == {"task_solved": 0.0, "asked_first": 100.0, "empathy": 0.0, "clarity": 80.0,
-                           "satisfaction": 0.0, "policy": None}
-    # (30*0 + 20*100 + 20*0 + 15*80 + 15*0) / (30+20+20+15+15) = 3200 / 100
-    assert card.total == 32.0
+                           "satisfaction": 0.0, "policy": None, "grounded": None, "memory": 100.0,
+                           "language": 100.0, "efficiency": 0.0}
+    # (30*0 + 20*100 + 20*0 + 15*80 + 15*0 + 10*100 + 10*100 + 10*0) / (30+20+20+15+15+10+10+10) = 5200 / 130
+    assert card.total == 40.0
 
 
 def test_scorecard_a_grader_that_does_not_apply_drops_out_of_the_denominator() -> None:
     card = kit.grade(CALM)
     assert card.scores == {"task_solved": 100.0, "asked_first": 100.0, "empathy": None, "clarity": 55.0,
-                           "satisfaction": 90.0, "policy": None}
-    # (30*100 + 20*100 + 15*55 + 15*90) / (30+20+15+15) = 7175 / 80 = 89.6875
-    # (counting empathy as 0 would give 71.8; as 100, 91.8)
-    assert card.total == 89.7
+                           "satisfaction": 90.0, "policy": None, "grounded": None, "memory": 100.0,
+                           "language": 100.0, "efficiency": 100.0}
+    # (30*100 + 20*100 + 15*55 + 15*90 + 10*100 * 3) / (30+20+15+15+10*3) = 10175 / 110 = 92.5
+    # (counting empathy as 0 would give 78.3; as 100, 94.0)
+    assert card.total == 92.5
 
 
 def test_scorecard_custom_weights() -> None:
@@ -462,13 +465,14 @@ def test_scorecard_hints_start_with_the_earliest_evidence_then_the_most_points_l
     card = kit.grade(BAD)
     by_name = {r.name: r.hint for r in card.results}
     # empathy and clarity both go wrong at turn 2: empathy lost 20*100 points, clarity 15*20, so empathy first;
-    # then task_solved (turn 6), then satisfaction (turn 7). asked_first scored 100: no hint.
-    assert card.hints == [by_name["empathy"], by_name["clarity"], by_name["task_solved"], by_name["satisfaction"]]
+    # then task_solved (turn 6), then efficiency and satisfaction (turn 7). asked_first scored 100: no hint.
+    assert card.hints == [by_name["empathy"], by_name["clarity"], by_name["task_solved"], by_name["efficiency"],
+                          by_name["satisfaction"]]
 
 
 def test_scorecard_str_shows_evidence_quote_turn_and_next_step() -> None:
     text = str(kit.grade(BAD))
-    assert text.splitlines()[0] == "Score 32/100  (typo_auntie, seed 0)"
+    assert text.splitlines()[0] == "Score 40/100  (typo_auntie, seed 0)"
     assert 'turn 6: "亲，XXL码是按您的体重选的，没问题的哦。" — ended on size XXL; the size chart gives L' in text
     assert 'turn 2: "亲，在的哦～这款可以先加购，看看号型再下单。" — shop jargon without a gloss: 号型, 加购, 下单' in text
     assert text.splitlines()[-1] == "Next step: " + Empathy()(BAD).hint
@@ -476,7 +480,7 @@ def test_scorecard_str_shows_evidence_quote_turn_and_next_step() -> None:
 
 def test_scorecard_str_marks_a_grader_that_does_not_apply() -> None:
     lines = str(kit.grade(CALM)).splitlines()
-    assert lines[0] == "Score 90/100  (typo_auntie, seed 0)"
+    assert lines[0] == "Score 92/100  (typo_auntie, seed 0)"  # 92.5 shown without decimals
     (empathy,) = [line for line in lines if "Empathy when upset" in line]
     right_size = next(line for line in lines if "Task solved" in line)
     assert empathy == "  Empathy when upset" + " " * 8 + "   n/a   weight 20"  # title padded to 26, score to 5
@@ -487,7 +491,7 @@ def test_scorecard_html_shows_evidence_quote_and_turn() -> None:
     page = kit.grade(BAD)._repr_html_()
     assert "turn 6: “亲，XXL码是按您的体重选的，没问题的哦。” — ended on size XXL; the size chart gives L" in page
     assert "turn 7: “气死我了，不买了！” — gave up and left, upset 10/10" in page
-    assert "<span style='font-size:160%;font-weight:bold'>32</span>/100" in page
+    assert "<span style='font-size:160%;font-weight:bold'>40</span>/100" in page
     assert "<b>What to try next</b>" in page
 
 

@@ -12,14 +12,21 @@ from kit.graders.asking import AskedBeforeGuessing
 from kit.graders.base import Evidence, Grader, GraderResult
 from kit.graders.clarity import Clarity
 from kit.graders.compare import Comparison, compare
+from kit.graders.efficiency import Efficiency
 from kit.graders.empathy import Empathy
+from kit.graders.grounded import Grounded
 from kit.graders.judge import RUBRICS, Judge, JudgeResult
+from kit.graders.language import Language
+from kit.graders.memory import Memory
 from kit.graders.policy import Policy
 from kit.graders.satisfaction import Satisfaction
 from kit.graders.scorecard import Scorecard
 from kit.graders.task import TaskSolved
 
-GRADERS: tuple[Grader, ...] = (TaskSolved(), AskedBeforeGuessing(), Empathy(), Clarity(), Policy(), Satisfaction())
+GRADERS: tuple[Grader, ...] = (
+    TaskSolved(), AskedBeforeGuessing(), Empathy(), Clarity(), Policy(), Satisfaction(),
+    Grounded(), Memory(), Language(), Efficiency(),
+)
 
 # How much each quality counts in the total; lessons may pass their own weights.
 DEFAULT_WEIGHTS: dict[str, float] = {
@@ -29,6 +36,10 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "clarity": 15,
     "policy": 15,
     "satisfaction": 15,
+    "grounded": 20,
+    "memory": 10,
+    "language": 10,
+    "efficiency": 10,
 }
 
 __all__ = [

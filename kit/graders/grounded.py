@@ -1,0 +1,219 @@
+"""Grounded in the shop's data: every price and product code the agent states comes from the shop.
+
+A price (`kit.signals.prices`: ¥299.00, 299元, 两百九十九元) is grounded when the shop's data gives
+it for this conversation: the catalogue or member price of a product the conversation is about, a
+promotion's amount or threshold (满200减20, 每满300减50), a shipping fee, an amount of the shop's
+quote (`kit.shop.quote`: total, subtotal, step, saving, what is left to reach a threshold) for the
+price task's cart or for 1 to 3 of a product talked about, with or without membership and the
+coupons the customer mentioned, an amount of the customer's order, or a number a tool returned
+to the agent in this reply or before.
+A number the customer said may be echoed in a sentence that turns it down ("一百元给不了哦").
+A product code (J-101) must be in the catalogue. Each reply that states an invented price or
+an unknown code costs 50 points; it does not apply when the agent states neither.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterable
+from decimal import Decimal
+from functools import cache
+
+from kit import signals
+from kit.conversation import Transcript
+from kit.errors import KitError
+from kit.graders.base import Evidence, GraderResult
+from kit.shop import Quote, catalogue, orders, policies, promotions, quote, yuan
+from kit.shop.money import money
+
+PENALTY = 50.0
+QUANTITIES = (1, 2, 3)  # how many of a product talked about the agent may price without a tool
+AMOUNT_FIELDS = ("step", "amount", "threshold", "min_amount")  # a promotion's amounts in yuan
+CODE = re.compile(r"(?<![A-Za-z0-9-])[A-Z]-\d{3}(?!\d)")  # a product code such as J-101
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_CN_NUMBER = re.compile(r"[零一二两三四五六七八九十百千万]+")
+_DECLINES = re.compile(r"不|没|无法|别家|其他店|can'?t|cannot|\bnot\b|unable|sorry|afraid", re.I)
+HINTS = {
+    "price": "Tell the agent to use only the shop's information (the product page and its promotions) and never "
+             "to invent a price or discount; give it the quote_price tool to work out totals.",
+    "code": "Tell the agent to name only products from the catalogue; give it the product_search tool to find them.",
+}
+
+
+class Grounded:
+    name = "grounded"
+    title = "Grounded in the shop's data"
+
+    def __call__(self, transcript: Transcript) -> GraderResult:
+        truth = shop_amounts(transcript)
+        skus = {product.sku for product in catalogue().products}
+        heard: set[Decimal] = set()  # numbers the customer brought up (not ones they read back from the agent)
+        quoted: set[Decimal] = set()  # amounts the agent stated so far
+        tools: set[Decimal] = set()  # numbers the tools returned to the agent so far
+        stated, evidence, hints = 0, [], {}
+        for turn in transcript.turns:
+            if turn.role == "customer":
+                heard |= _numbers_in(turn.text) - quoted
+                continue
+            quoted |= {money(amount) for amount in signals.prices(turn.text)}
+            tools |= {Decimal(n) for call in turn.tool_calls for n in _NUMBER.findall(str(call.get("result", "")))}
+            codes = CODE.findall(turn.text)
+            if not codes and not signals.prices(turn.text):
+                continue
+            stated += 1
+            invented, agreed = _unfounded(turn.text, truth | tools, heard)
+            notes = []
+            if invented:
+                notes.append(f"invented {', '.join(invented)}: not in the shop's prices, promotions or quotes")
+            if agreed:
+                notes.append(f"agreed to the customer's {', '.join(agreed)}, which no shop rule gives")
+            if notes:
+                hints["price"] = HINTS["price"]
+            if unknown := [code for code in dict.fromkeys(codes) if code not in skus]:
+                notes.append(f"product code {', '.join(unknown)} is not in the catalogue")
+                hints["code"] = HINTS["code"]
+            if notes:
+                evidence.append(Evidence.at(turn, "; ".join(notes)))
+        if stated == 0:
+            return GraderResult(self.name, self.title, None, hint="The agent stated no price and no product code.")
+        return GraderResult(self.name, self.title, max(0.0, 100.0 - PENALTY * len(evidence)), tuple(evidence),
+                            " ".join(hints.values()))
+
+
+def _unfounded(reply: str, grounded: frozenset[Decimal], heard: set[Decimal]) -> tuple[list[str], list[str]]:
+    """The reply's prices the shop does not give: made up, and taken from the customer (not turned down)."""
+    invented, agreed = [], []
+    for sentence in signals.sentences(reply):
+        for amount in signals.prices(sentence):
+            if amount in grounded or amount in heard and _DECLINES.search(sentence):
+                continue
+            (agreed if amount in heard else invented).append(yuan(amount))
+    return list(dict.fromkeys(invented)), list(dict.fromkeys(agreed))
+
+
+def shop_amounts(transcript: Transcript) -> frozenset[Decimal]:
+    """Every amount the shop's data gives for this conversation (see the module docstring)."""
+    rules = promotions()
+    found: set[Decimal] = {Decimal(0)}
+    talked_about = _products(transcript)
+    for sku in talked_about:
+        found |= _product_amounts(sku)
+    held = _coupons(transcript)
+    for coupon in (rules.coupons[c] for c in held):
+        found |= {coupon.threshold, coupon.amount}
+    for section in (getattr(policies(), name) for name in type(policies()).model_fields):
+        found |= {value for value in section.facts().values() if isinstance(value, Decimal)}
+    carts = [(tuple(task["cart"].items()), tuple(task["coupons"])) for task in transcript.tasks
+             if task["kind"] == "price_quote"]
+    carts += [(((sku, n),), held) for sku in talked_about for n in QUANTITIES]
+    for cart, coupons in carts:
+        for chosen in _subsets(sorted(coupons)):
+            for member in (False, True):
+                found |= _quote_amounts(cart, chosen, member)
+    for task in transcript.tasks:
+        if task["kind"] == "return_request" and (order := orders().find(task["order_id"])) is not None:
+            found |= {order.goods, order.discount, order.shipping, order.paid}
+            found |= {amount for item in order.items for amount in (item.unit_price, item.total)}
+            found |= {order.refund.amount} if order.refund is not None else set()
+    return frozenset(money(amount) for amount in found)
+
+
+def _products(transcript: Transcript) -> list[str]:
+    """SKUs the conversation is about: the tasks' products, the page, and products anyone named."""
+    shop = catalogue()
+    skus: list[str] = []
+    for task in transcript.tasks:
+        skus += [task["sku"]] if "sku" in task else list(task.get("cart", ()))
+        if task["kind"] == "return_request" and (order := orders().find(task["order_id"])) is not None:
+            skus += [item.sku for item in order.items]
+    if not skus:
+        skus.append(_default_page(transcript.persona_id))
+    known = {product.sku for product in shop.products}
+    for turn in transcript.turns:
+        skus += signals.products_named(turn.text, shop)
+        skus += [code for code in CODE.findall(turn.text) if code in known]
+    return list(dict.fromkeys(skus))
+
+
+def _default_page(persona_id: str) -> str:
+    """The page a customer without a product task opens the chat from (J-101 if the card is not the kit's)."""
+    from kit.personas import load
+
+    try:
+        return load(persona_id).card.page
+    except KitError:  # a hand-written transcript's persona need not exist
+        return "J-101"
+
+
+def _product_amounts(sku: str) -> set[Decimal]:
+    """A product's price, the unit prices its promotions offer, what they save, and its rules' amounts."""
+    product = catalogue().product(sku)
+    rules = promotions().for_product(product)
+    units = {product.price} | {offer for rule in rules if hasattr(rule, "offer") and (offer := rule.offer(product))}
+    found = units | {product.price - unit for unit in units}
+    for rule in rules:
+        found |= {getattr(rule, field) for field in AMOUNT_FIELDS if hasattr(rule, field)}
+        if getattr(rule, "kind", "") == "second_item":
+            found |= {money(unit * rule.rate) for unit in units} | {unit - money(unit * rule.rate) for unit in units}
+    return found
+
+
+def _coupons(transcript: Transcript) -> tuple[str, ...]:
+    """Coupons the customer holds: their price task's, and any they named (by id, name or 满X减Y)."""
+    held = [c for task in transcript.tasks if task["kind"] == "price_quote" for c in task["coupons"]]
+    said = " ".join(turn.text for turn in transcript.customer_turns)
+    for coupon in promotions().coupons.values():
+        words = [coupon.id, coupon.name.zh, coupon.name.en]
+        if coupon.threshold:
+            words.append(f"满{_plain(coupon.threshold)}减{_plain(coupon.amount)}")
+        else:
+            words += ["无门槛", "no-threshold", "no threshold"]
+        if any(word.lower() in said.lower() for word in words):
+            held.append(coupon.id)
+    return tuple(dict.fromkeys(held))
+
+
+def _plain(amount: Decimal) -> str:
+    """200.00 -> '200', 9.90 -> '9.9': an amount as shops write it in 满200减20."""
+    return f"{amount.normalize():f}"
+
+
+def _subsets(items: list[str]) -> Iterable[tuple[str, ...]]:
+    return itertools.chain.from_iterable(itertools.combinations(items, n) for n in range(len(items) + 1))
+
+
+@cache
+def _quote_amounts(cart: tuple[tuple[str, int], ...], coupons: tuple[str, ...], member: bool) -> frozenset[Decimal]:
+    """Every amount of one quote: original, steps and subtotals, line prices, total, per unit, short of a threshold."""
+    priced: Quote = quote(dict(cart), coupons=coupons, member=member)
+    found = {priced.original, priced.total, priced.saved, sum((line.price for line in priced.lines), Decimal(0))}
+    found |= {amount for step in priced.steps for amount in (step.saved, step.total)}
+    for line in priced.lines:
+        found |= {line.unit_price, line.price, line.unit_price * line.quantity}
+    units = sum(line.quantity for line in priced.lines)
+    found.add(money(priced.total / units))
+    found |= {limit - amount for limit in _thresholds() for amount in (priced.original, priced.total) if limit > amount}
+    return frozenset(found)
+
+
+@cache
+def _thresholds() -> frozenset[Decimal]:
+    """Amounts an order can reach for more (满减, coupons, gifts, free shipping): "再买¥1就满300"."""
+    found = {getattr(rule, field) for rule in promotions().promotions for field in ("step", "threshold", "min_amount")
+             if hasattr(rule, field)}
+    found |= {value for key, value in policies().shipping.facts().items() if key.endswith("free_over")}
+    return frozenset(found)
+
+
+def _numbers_in(text: str) -> set[Decimal]:
+    """Every number a customer wrote: prices, bare digits and Chinese numerals (一百, 二十)."""
+    import cn2an
+
+    found = set(signals.prices(text)) | {Decimal(n) for n in _NUMBER.findall(text)}
+    for word in _CN_NUMBER.findall(text):
+        try:
+            found.add(Decimal(int(cn2an.cn2an(word, "normal"))))
+        except (ValueError, KeyError):
+            continue
+    return {money(n) for n in found}
