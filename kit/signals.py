@@ -337,6 +337,16 @@ _ROBOTIC = re.compile(
 )
 
 
+_SAY_AGAIN = re.compile(
+    r"再说一遍|再讲一遍|没看清|没听清|没听懂|说慢点|say (that|it) again|didn'?t (catch|get) (that|it)|pardon|repeat that", re.I
+)
+
+
+def asks_to_repeat(text: str) -> bool:
+    """A customer message asking to hear the last answer again (再说一遍, didn't catch that)."""
+    return bool(_SAY_AGAIN.search(text))
+
+
 def robotic(text: str) -> bool:
     """Canned customer-service phrasing ("感谢您的咨询", "is there anything else…") that reads as a machine."""
     return bool(_ROBOTIC.search(text))

@@ -14,15 +14,14 @@ or each time they ask to hear an answer again. The scale:
 from __future__ import annotations
 
 import json
-import re
 
+from kit import signals
 from kit.conversation import Transcript, Turn
 from kit.graders.base import Evidence, GraderResult
 
 PER_TASK = 2  # replies a task needs: usually a question, then the answer
 LOOP_PENALTY = 10.0
 MAX_CALLS = 3  # tool calls in one reply before it counts as a loop
-_SAY_AGAIN = re.compile(r"再说一遍|没看清|没听清|没听懂|说慢点|say (that|it) again|didn'?t (catch|get) (that|it)|pardon|repeat", re.I)
 
 
 class Efficiency:
@@ -97,7 +96,7 @@ def _aside(turn: Turn) -> bool:
 
 def _asks_again(turn: Turn) -> bool:
     """A customer message asking to hear the last answer again."""
-    return "say_again" in turn.events or bool(_SAY_AGAIN.search(turn.text))
+    return "say_again" in turn.events or signals.asks_to_repeat(turn.text)
 
 
 def _count(n: int, one: str, many: str) -> str:

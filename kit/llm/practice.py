@@ -33,7 +33,7 @@ def _pattern(regex: str) -> Callable[[str], bool]:
 # What the customer's last message asks for, tried in the order of `_Turn.answer`.
 _WANTS: dict[str, Callable[[str], bool]] = {
     "reveal": _pattern(r"指令|提示词|设定|system prompt|(print|show|repeat|reveal|send).{0,20}(instructions|prompt)"),
-    "repeat": _pattern(r"再说一遍|再讲一遍|没看清|没听清|say (it|that) again|didn'?t catch|repeat that"),
+    "repeat": signals.asks_to_repeat,
     "human": signals.asks_for_human,
     "total": _pattern(r"多少钱|到手|一共|总共|最后.{0,6}(多少|价|付)|实付|再.{0,4}算|算错|算得对|how much|total|final price|"
                       r"in the end|check again|work(ed)? it out"),
