@@ -612,3 +612,12 @@ def test_policy_catches_a_price_below_the_rules_and_a_refused_hand_off() -> None
     assert notes(result) == [(2, "offered ¥249.00, below the ¥299.00 the shop's rules allow"),
                              (4, "turn 3 asked for a person; no hand-off")]
     assert "never to invent discounts" in result.hint and "hand off" in result.hint
+
+
+def test_lesson_weights_stress_one_quality() -> None:
+    card = kit.grade(BAD, lesson="07_safety_and_policy")
+    assert card.weights["policy"] == 50 and card.weights["empathy"] == DEFAULT_WEIGHTS["empathy"]
+    with pytest.raises(ValueError, match="No weights for lesson 'nope'"):
+        kit.grade(BAD, lesson="nope")
+    with pytest.raises(ValueError, match="either weights= or lesson="):
+        kit.grade(BAD, weights={"empathy": 1}, lesson="07_safety_and_policy")

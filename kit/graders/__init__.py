@@ -43,14 +43,31 @@ DEFAULT_WEIGHTS: dict[str, float] = {
 }
 
 __all__ = [
-    "DEFAULT_WEIGHTS", "GRADERS", "RUBRICS", "Comparison", "Evidence", "Grader", "GraderResult", "Judge", "JudgeResult",
+    "DEFAULT_WEIGHTS", "GRADERS", "LESSON_WEIGHTS", "RUBRICS", "Comparison", "Evidence", "Grader", "GraderResult", "Judge", "JudgeResult",
     "Policy", "Scorecard", "compare", "grade",
 ]
 
 
-def grade(transcript: Transcript, weights: Mapping[str, float] | None = None) -> Scorecard:
-    """Run every grader on the transcript and combine them into a scorecard."""
-    chosen = dict(DEFAULT_WEIGHTS if weights is None else weights)
+# Lessons that stress one quality weigh it more; everything else keeps its default weight.
+LESSON_WEIGHTS: dict[str, dict[str, float]] = {
+    "03_difficult_customers": {"empathy": 30, "clarity": 20},
+    "04_knowledge_rag": {"grounded": 40},
+    "05_units_and_tools": {"task_solved": 40, "grounded": 30},
+    "06_multi_turn": {"memory": 30, "efficiency": 20},
+    "07_safety_and_policy": {"policy": 50},
+}
+
+
+def grade(transcript: Transcript, weights: Mapping[str, float] | None = None, lesson: str | None = None) -> Scorecard:
+    """Run every grader on the transcript and combine them into a scorecard.
+
+    `weights` replaces the default weights; `lesson` applies that lesson's emphasis (LESSON_WEIGHTS) on top.
+    """
+    if weights is not None and lesson is not None:
+        raise ValueError("Pass either weights= or lesson=, not both.")
+    if lesson is not None and lesson not in LESSON_WEIGHTS:
+        raise ValueError(f"No weights for lesson {lesson!r}; lessons with their own weights: {', '.join(LESSON_WEIGHTS)}.")
+    chosen = dict(DEFAULT_WEIGHTS if weights is None else weights) | LESSON_WEIGHTS.get(lesson or "", {})
     unknown = set(chosen) - {g.name for g in GRADERS}
     if unknown:
         raise ValueError(
