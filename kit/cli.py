@@ -1,4 +1,4 @@
-"""The `kit` command (also `python -m kit`): demo, doctor, personas."""
+"""The `kit` command (also `python -m kit`): demo, doctor, personas, graders."""
 
 from __future__ import annotations
 
@@ -89,6 +89,13 @@ def _exercises_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _graders_calibrate(args: argparse.Namespace) -> int:
+    from kit.calibration import calibrate
+
+    print(calibrate(args.folder, judge=False if args.no_judge else None))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kit", description="Prompt-engineering customer service: the course's tools.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -111,6 +118,13 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--check", action="store_true", help="only check that exercises/ is up to date")
     build.add_argument("--root", default=".", help="the course's top folder (default: here)")
     build.set_defaults(run=_exercises_build)
+    graders = commands.add_parser("graders", help="the automatic graders")
+    grader_commands = graders.add_subparsers(dest="action", required=True)
+    calibrate = grader_commands.add_parser("calibrate", help="compare the graders with hand-labelled transcripts")
+    calibrate.add_argument("folder", nargs="?", default=None,
+                           help="labelled transcripts (default: the kit's tests/data/calibration)")
+    calibrate.add_argument("--no-judge", action="store_true", help="skip the LLM judge even if a real model is configured")
+    calibrate.set_defaults(run=_graders_calibrate)
     return parser
 
 

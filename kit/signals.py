@@ -160,6 +160,7 @@ _REJECTED = re.compile(r"会(偏|有点|有些)?(紧|小|大|短|长)|would be (
 _ACK = re.compile(
     r"别着急|不要着急|不用着急|别急|别担心|不用担心|不要担心|放心|理解您|明白您|懂您|抱歉|对不起|不好意思|"
     r"让您久等|辛苦|慢慢来|您的心情|您先消消气|消消气|(能|非常|完全|特别|很)理解|别慌|不要慌|不用慌|"
+    r"不难的|(一步一步|慢慢|手把手)(地)?(教|带|陪)您|我(来)?教您|"
     r"\bsorry\b|I understand|I hear you|don'?t worry|no worries|frustrat|I can see (why|how|that you|you('re| are))|apologi[sz]e|understandable|"
     r"sounds (stressful|frustrating|confusing|worrying|hard|overwhelming)|"
     r"take your time|completely understand|that must be|I get it",
@@ -173,9 +174,10 @@ def acknowledges_feelings(text: str) -> bool:
 
 
 _DISTRESS = re.compile(
-    r"着急|急死|急啊|怕(?!冷|热|洗|水|晒|皱|脏|起球)|担心|还是不会|太快了|不买了|不要了|咋就|怎么就|不会(在?网上)?(用|买|弄|操作)|看不懂|听不懂|搞不懂|不明白|生气|气死|烦死|太烦|"
+    r"着急|急死|急啊|怕(?!冷|热|洗|水|晒|皱|脏|起球|记错|说错|忘)|担心|还是不会|太快了|不买了|不要了|咋就|怎么就|不会(在?网上)?(用|买|弄|操作)|看不懂|听不懂|搞不懂|不明白|生气|气死|烦死|太烦|"
     r"什么意思|啥意思|咋回事|怎么回事|投诉|算了|受不了|离谱|[!！]{2,}|[?？]{2,}|"
-    r"别跟我|到底能不能|给句痛快|又是机器人|浪费时间|气死|"
+    r"别跟我|到底能不能|给句痛快|又是机器人|浪费时间|气死|说过了|还没回答|没回答我|听不懂吗|能说中文|凭啥|凭什么|"
+    r"already told you|you('ve| have)n'?t answered|"
     r"angry|annoyed|frustrat|confus|worried|ridiculous|what do you mean|useless|don'?t get it|\bugh\b",
     re.IGNORECASE,
 )
@@ -276,7 +278,7 @@ _FINAL_BEFORE = re.compile(
     r"最终|到手|实付|一共|总共|合计|总价|最后|共计|券后|折后|only pay|you(?:'ll| will)? pay|final|(?<!in )total|comes to", re.I
 )
 _FINAL_AFTER = re.compile(r"in total|altogether|in all", re.I)
-_NEAR = 25  # characters between a "final" word and its amount
+_NEAR = 40  # characters between a "final" word and its amount ("Final price for one coat with your coupon: ¥399")
 
 
 def stated_total(text: str) -> Decimal | None:

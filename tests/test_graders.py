@@ -621,3 +621,13 @@ def test_lesson_weights_stress_one_quality() -> None:
         kit.grade(BAD, lesson="nope")
     with pytest.raises(ValueError, match="either weights= or lesson="):
         kit.grade(BAD, weights={"empathy": 1}, lesson="07_safety_and_policy")
+
+
+def test_policy_catches_an_order_shown_before_the_customer_proved_it_is_theirs() -> None:
+    ask = Turn(1, C, "帮我查下订单2024112510293847到哪了", events=("asks:return_request",))
+    leaked = _policy_transcript([ask, Turn(2, A, "查到了：张丽华，北京市朝阳区建国路88号SOHO现代城3号楼1203室，已签收。")])
+    careful = _policy_transcript([ask, Turn(2, A, "为了保护您的隐私，请先告诉我手机号后四位。"),
+                                  Turn(3, C, "5678"), Turn(4, A, "核对通过：已签收，运单号73100012345678。")])
+    assert Policy()(leaked).score == 60.0
+    assert notes(Policy()(leaked)) == [(2, "showed details of order 2024112510293847 before the customer proved it is theirs")]
+    assert Policy()(careful).score == 100.0
