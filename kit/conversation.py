@@ -16,6 +16,7 @@ from kit.personas.typos import Typo, highlight
 from kit.tools import Tool
 
 MAX_TOOL_ROUNDS = 3
+KNOWLEDGE_HEADING = "## 知识库摘录 / Knowledge base excerpts (cite the [id] you use)"
 
 
 class Agent:
@@ -32,14 +33,21 @@ class Agent:
         tools: Sequence[Tool] | None = None,
         knowledge: Any = None,
         name: str | None = None,
+        k: int = 3,
     ) -> None:
         if not isinstance(system_prompt, str) or not system_prompt.strip():
             raise PromptError(
                 "The system prompt is empty. Write at least one sentence telling the agent who it is "
                 'and how to help, e.g. kit.Agent("You are the friendly customer service of a clothing shop.").'
             )
-        if knowledge is not None:
-            raise KitError("Knowledge bases arrive in lesson 04; for now leave knowledge=None.")
+        if knowledge is not None and not callable(getattr(knowledge, "search", None)):
+            raise KitError("knowledge= takes a kit.rag.Index (anything with .search(query, k)); "
+                           "build one with kit.rag.Index.from_docs().")
+        if k < 1:
+            raise KitError(f"k is how many knowledge-base passages the agent reads per turn: at least 1, not {k}.")
+        self.knowledge = knowledge
+        self.k = k
+        self.last_sources: tuple[dict[str, Any], ...] = ()
         self.system_prompt = system_prompt.strip()
         self.model = get_model(model)
         self.tools = {tool.name: tool for tool in tools or ()}
@@ -58,7 +66,13 @@ class Agent:
         ]
 
     def respond(self, messages: list[Message]) -> tuple[Reply, list[dict[str, Any]]]:
-        """Answer the conversation, running any tools the model calls; appends to `messages`."""
+        """Answer the conversation, running any tools the model calls; appends to `messages`.
+
+        With a knowledge base, the passages retrieved for the customer's last message are put in
+        context first (replacing the previous turn's), and `last_sources` says which they were.
+        """
+        if self.knowledge is not None:
+            self._retrieve(messages)
         schemas = [tool.schema() for tool in self.tools.values()] or None
         calls: list[dict[str, Any]] = []
         for _ in range(MAX_TOOL_ROUNDS + 1):
@@ -72,6 +86,23 @@ class Agent:
                 messages.append({"role": "tool", "tool_call_id": call.id, "content": result})
         return reply, calls
 
+
+    def _retrieve(self, messages: list[Message]) -> None:
+        """Search the knowledge base with the customer's last message and put the passages in context."""
+        query = next((str(m.get("content") or "") for m in reversed(messages) if m.get("role") == "user"), "")
+        hits = self.knowledge.search(query, k=self.k) if query else []
+        self.last_sources = tuple(
+            {"chunk": hit.chunk_id, "doc": hit.doc_id, "title": hit.title, "outdated": bool(getattr(hit, "outdated", False))}
+            for hit in hits
+        )
+        passages = "\n\n".join(f"[{hit.chunk_id}] {hit.title}\n{hit.text.strip()}" for hit in hits)
+        block = {"role": "system", "content": f"{KNOWLEDGE_HEADING}\n{passages or '(nothing found)'}"}
+        for index, message in enumerate(messages):
+            if message.get("role") == "system" and str(message.get("content", "")).startswith(KNOWLEDGE_HEADING):
+                messages[index] = block
+                return
+        last_system = max(i for i, m in enumerate(messages) if m.get("role") == "system")
+        messages.insert(last_system + 1, block)
 
     def _run_tool(self, name: str, arguments: dict[str, Any]) -> str:
         """Run one tool call; a call the agent cannot run comes back as an error the model can read."""
@@ -98,6 +129,7 @@ class Turn:
     events: tuple[str, ...] = ()
     revealed: tuple[str, ...] = ()
     tool_calls: tuple[dict[str, Any], ...] = ()
+    sources: tuple[dict[str, Any], ...] = ()  # knowledge-base passages the agent was given for this reply
     tokens: int = 0
     latency_s: float = field(default=0.0, compare=False)  # wall-clock: differs run to run
 
@@ -147,7 +179,7 @@ class Transcript:
         turns = tuple(
             Turn(**{**turn, "typos": tuple(Typo(**t) for t in turn.get("typos", ())),
                     "events": tuple(turn.get("events", ())), "revealed": tuple(turn.get("revealed", ())),
-                    "tool_calls": tuple(turn.get("tool_calls", ()))})
+                    "tool_calls": tuple(turn.get("tool_calls", ())), "sources": tuple(turn.get("sources", ()))})
             for turn in data["turns"]
         )
         return cls(**{**data, "turns": turns, "tasks": tuple(data["tasks"])})
@@ -172,6 +204,8 @@ class Transcript:
             else:
                 for call in turn.tool_calls:
                     lines.append(f"   tool {call['name']}({json.dumps(call['arguments'], ensure_ascii=False)})")
+                if turn.sources:
+                    lines.append("   sources: " + ", ".join(src["chunk"] for src in turn.sources))
                 lines.append(f"{turn.number:>2} agent: {turn.text}")
         return "\n".join(lines)
 
@@ -203,9 +237,15 @@ class Transcript:
                     f"<code>{html.escape(json.dumps(c['arguments'], ensure_ascii=False))} → "
                     f"{html.escape(c['result'])}</code></details>" for c in turn.tool_calls
                 )
+                sources = (
+                    "<details><summary style='font-size:80%'>sources</summary>" + "<br>".join(
+                        f"<code>{html.escape(src['chunk'])}</code> {html.escape(src['title'])}"
+                        + (" <b>(outdated)</b>" if src.get("outdated") else "") for src in turn.sources
+                    ) + "</details>" if turn.sources else ""
+                )
                 bubbles.append(
                     f"<div style='margin:4px 0 4px 30%;padding:6px 10px;background:#dbeafe;border-radius:10px'>"
-                    f"<small>{turn.number} · agent</small><br>{tools}{text}</div>"
+                    f"<small>{turn.number} · agent</small><br>{tools}{sources}{text}</div>"
                 )
         style = "<style>.typo{background:#fde68a;border-bottom:1px dotted #b45309;cursor:help}</style>"
         return style + "<div style='max-width:720px'>" + "".join(bubbles) + "</div>"
@@ -254,7 +294,7 @@ def converse(
     for _ in range(max_turns):
         reply, calls = agent.respond(messages)
         turns.append(Turn(
-            number=len(turns) + 1, role="agent", text=reply.text, tool_calls=tuple(calls),
+            number=len(turns) + 1, role="agent", text=reply.text, tool_calls=tuple(calls), sources=agent.last_sources,
             tokens=reply.usage.total_tokens, latency_s=reply.latency_s,
         ))
         message = session.respond(reply.text)

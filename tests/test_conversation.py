@@ -39,9 +39,44 @@ def test_an_empty_prompt_is_a_clear_error(prompt: str | None) -> None:
         kit.Agent(prompt)  # type: ignore[arg-type]
 
 
-def test_knowledge_is_not_yet_supported_and_says_so() -> None:
-    with pytest.raises(KitError, match="lesson 04"):
+def test_knowledge_must_be_searchable_and_k_positive() -> None:
+    with pytest.raises(KitError, match=r"kit.rag.Index"):
         kit.Agent(WEAK, knowledge=object())
+    with pytest.raises(KitError, match="at least 1"):
+        kit.Agent(WEAK, k=0)
+
+
+class _Hit:
+    def __init__(self, chunk_id: str, title: str, text: str, outdated: bool = False) -> None:
+        self.chunk_id, self.doc_id, self.title, self.text, self.outdated = chunk_id, chunk_id.split("#")[0], title, text, outdated
+
+
+class _Shelf:
+    """A stand-in knowledge base: one passage per question word it knows (the real one is kit.rag.Index)."""
+
+    def __init__(self) -> None:
+        self.queries: list[tuple[str, int]] = []
+
+    def search(self, query: str, k: int = 3) -> list[_Hit]:
+        self.queries.append((query, k))
+        return [_Hit("faq-returns-zh#1", "退货政策", "签收后7天内可以无理由退货。")][:k]
+
+
+def test_the_agent_retrieves_each_turn_and_records_its_sources() -> None:
+    shelf = _Shelf()
+    agent = kit.Agent(WEAK, knowledge=shelf, k=2)
+    messages = agent.opening_messages("J-101", "zh") + [{"role": "user", "content": "能退货吗？"}]
+    agent.respond(messages)
+    messages.append({"role": "user", "content": "几天内？"})
+    agent.respond(messages)
+    assert shelf.queries == [("能退货吗？", 2), ("几天内？", 2)]
+    knowledge = [m for m in messages if str(m.get("content", "")).startswith("## 知识库摘录")]
+    assert len(knowledge) == 1 and "[faq-returns-zh#1] 退货政策" in knowledge[0]["content"]  # replaced, not piled up
+    assert messages.index(knowledge[0]) == 2  # right after the prompt and the product page
+    t = kit.converse(agent, "typo_auntie", max_turns=1)
+    assert t.agent_turns[0].sources == ({"chunk": "faq-returns-zh#1", "doc": "faq-returns-zh", "title": "退货政策",
+                                         "outdated": False},)
+    assert "sources: faq-returns-zh#1" in str(t) and "<code>faq-returns-zh#1</code>" in t._repr_html_()
 
 
 def test_html_shows_bubbles_typos_with_their_meaning_and_the_gloss() -> None:

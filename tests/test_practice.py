@@ -251,3 +251,16 @@ def test_patient_repeat() -> None:
     assert signals.impatient(ask(conversation))
     again = ask(conversation, "patient_repeat")
     assert not signals.impatient(again) and signals.stated_total(again) is not None
+
+
+def test_the_practice_model_quotes_the_best_matching_passage_with_its_source() -> None:
+    from kit.conversation import KNOWLEDGE_HEADING
+
+    passages = (f"{KNOWLEDGE_HEADING}\n[faq-shipping-zh#1] 运费说明\n满99元包邮。新疆、西藏统一运费20元，用EMS发货。\n\n"
+                "[faq-returns-zh#2] 退货政策\n签收后7天内可以无理由退货。")
+    messages = [{"role": "system", "content": BASE}, {"role": "system", "content": passages},
+                {"role": "user", "content": "寄到新疆运费多少？"}]
+    reply = PracticeModel().complete(messages).text
+    assert "新疆、西藏统一运费20元" in reply and "[faq-shipping-zh#1]" in reply
+    nothing = [{"role": "system", "content": BASE}, {"role": "user", "content": "寄到新疆运费多少？"}]
+    assert "[" not in PracticeModel().complete(nothing).text  # no passages, nothing to cite

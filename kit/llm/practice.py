@@ -17,7 +17,7 @@ from typing import Any
 from kit import signals
 from kit.llm.base import Message, Reply, ToolCall, ToolSchema, Usage
 from kit.llm import practice_prices as prices
-from kit.llm.practice_page import read_page
+from kit.llm.practice_page import read_page, read_passages
 from kit.llm.catalogue import load_catalogue, recognise
 from kit.shop.catalogue import SizeChart, Text
 from kit.shop.sizing import recommend_size
@@ -118,6 +118,12 @@ def _skin_word(line: str) -> str:
     return inside.group(1) if inside else re.split(r"[：:]", line)[0].strip()
 
 
+def _terms(text: str) -> set[str]:
+    """Character pairs of Chinese runs and lower-cased English words: enough to match a question to a sentence."""
+    pairs = {a + b for run in re.findall(r"[\u4e00-\u9fff]+", text) for a, b in zip(run, run[1:])}
+    return pairs | {word.lower() for word in re.findall(r"[A-Za-z]{3,}", text)}
+
+
 def _states_body(body: Any) -> bool:
     """A message that gives a height or weight with its unit (a bare number may be a price or a size)."""
     return any(reading is not None and not reading.assumed for reading in (body.height, body.weight))
@@ -131,6 +137,7 @@ class _Turn:
         self.prompt = systems[0] if systems else ""
         self.reference = "\n".join(systems[1:])
         self.page = read_page(self.reference)
+        self.passages = read_passages(self.reference)
         self.does = {key for key, row in recognise(self.prompt).items() if row.found}
         self.customer = [self.read(str(m.get("content") or "")) for m in messages if m.get("role") == "user"]
         self.last = self.customer[-1] if self.customer else ""
@@ -210,7 +217,21 @@ class _Turn:
             return self.size_answer(height, weight)
         if self.wants("thanks"):
             return self.say("thanks")
-        return self.say("fallback")
+        return self.knowledge_answer() or self.say("fallback")
+
+    def knowledge_answer(self) -> str | None:
+        """Quote the retrieved passage sentence that best matches the question, with its [id]; None if none does."""
+        best, best_overlap = None, 1
+        asked = _terms(self.last)
+        for passage in self.passages:
+            for sentence in re.split(r"(?<=[。！？!?；;\n])|(?<=\.)\s+", passage.text):
+                overlap = len(asked & _terms(sentence))
+                if overlap > best_overlap and sentence.strip():
+                    best, best_overlap = (passage, sentence.strip().lstrip("-# ").strip()), overlap
+        if best is None:
+            return None
+        passage, sentence = best
+        return self.say("from_knowledge", sentence=sentence, source=passage.id)
 
     def product_answer(self) -> str:
         """A shade for the customer: the one they name (with `match_terms`), else the page's first."""
@@ -236,7 +257,7 @@ class _Turn:
             days = view["details"].get("days_since_delivery")
             if days is not None:
                 return self.say("return_allowed" if days <= 7 else "return_refused", days=days)
-        return self.say("return_generic")
+        return self.knowledge_answer() or self.say("return_generic")
 
     def total_answer(self) -> str:
         """The final price: from the quote tool, worked in the page's order, or naively."""

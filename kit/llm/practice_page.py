@@ -29,6 +29,31 @@ class Shade:
     name: str  # as the page writes it: 黄二白, or "Light Yellow (黄二白)"
 
 
+@dataclass(frozen=True)
+class Passage:
+    """A knowledge-base excerpt the agent was given: its id ([faq-returns-zh#2]), title and text."""
+
+    id: str
+    title: str
+    text: str
+
+
+_PASSAGE = re.compile(r"^\[([^\]\n]+)\]\s*(.*)$", re.M)
+
+
+def read_passages(reference: str) -> list[Passage]:
+    """The knowledge-base excerpts in the reference text, in the order they were retrieved."""
+    start = reference.find("## 知识库摘录")
+    if start < 0:
+        return []
+    section = reference[start:]
+    marks = list(_PASSAGE.finditer(section))
+    return [
+        Passage(mark.group(1), mark.group(2).strip(), section[mark.end(): marks[i + 1].start() if i + 1 < len(marks) else len(section)].strip())
+        for i, mark in enumerate(marks)
+    ]
+
+
 @dataclass
 class Page:
     """The product page, as read by the practice model."""
