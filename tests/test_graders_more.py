@@ -424,3 +424,23 @@ def test_language_holds_for_the_english_customer_in_both_casts() -> None:
     for strength in ("weak", "strong"):
         (english,) = [t for t in cast(strength) if t.persona_id == "english_customer"]
         assert Language()(english).score == 100.0
+
+
+def test_grounded_flags_citations_of_outdated_or_ungiven_passages() -> None:
+    from kit.conversation import Transcript, Turn
+    from kit.graders.grounded import Grounded
+
+    sources = ({"chunk": "promo-current-zh#1", "doc": "promo-current-zh", "title": "本季活动", "outdated": False},
+               {"chunk": "promo-double11-zh#1", "doc": "promo-double11-zh", "title": "双11活动（往期）", "outdated": True})
+
+    def said(reply: str) -> Transcript:
+        turns = (Turn(1, "customer", "现在有什么活动？"), Turn(2, "agent", reply, sources=sources))
+        return Transcript(persona_id="x", persona_name="x", language="zh", novice=False, tasks=(), seed=0,
+                          model="m", system_prompt="…", turns=turns)
+
+    assert Grounded()(said("本季跨店每满300减50（来源 [promo-current-zh#1]）。")).score == 100.0
+    old = Grounded()(said("现在满300减40哦（来源 [promo-double11-zh#1]）。"))
+    assert old.score == 50.0  # one reply, two problems: the outdated page's 40 is invented today, and it cites last season
+    assert "last-season page" in old.evidence[0].note and "invented ¥40.00" in old.evidence[0].note
+    ghost = Grounded()(said("满200减20（来源 [faq-returns-zh#3]）。"))
+    assert "a passage it was not given" in ghost.evidence[0].note

@@ -8,8 +8,10 @@ price task's cart or for 1 to 3 of a product talked about, with or without membe
 coupons the customer mentioned, an amount of the customer's order, or a number a tool returned
 to the agent in this reply or before.
 A number the customer said may be echoed in a sentence that turns it down ("一百元给不了哦").
-A product code (J-101) must be in the catalogue. Each reply that states an invented price or
-an unknown code costs 50 points; it does not apply when the agent states neither.
+A product code (J-101) must be in the catalogue. With a knowledge base, a cited passage ([faq-returns-zh#2])
+must be one the agent was given for that reply, and not a last-season (outdated) page. Each reply that
+states an invented price, an unknown code or a bad citation costs 50 points; it does not apply when the
+agent states none of them.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ PENALTY = 50.0
 QUANTITIES = (1, 2, 3)  # how many of a product talked about the agent may price without a tool
 AMOUNT_FIELDS = ("step", "amount", "threshold", "min_amount")  # a promotion's amounts in yuan
 CODE = re.compile(r"(?<![A-Za-z0-9-])[A-Z]-\d{3}(?!\d)")  # a product code such as J-101
+CITATION = re.compile(r"\[([a-z0-9][a-z0-9_-]*#\d+)\]")  # a knowledge-base passage id such as [faq-returns-zh#2]
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _CN_NUMBER = re.compile(r"[零一二两三四五六七八九十百千万]+")
 _DECLINES = re.compile(r"不|没|无法|别家|其他店|can'?t|cannot|\bnot\b|unable|sorry|afraid", re.I)
@@ -38,6 +41,8 @@ HINTS = {
     "price": "Tell the agent to use only the shop's information (the product page and its promotions) and never "
              "to invent a price or discount; give it the quote_price tool to work out totals.",
     "code": "Tell the agent to name only products from the catalogue; give it the product_search tool to find them.",
+    "citation": "Tell the agent to answer only from the passages it is given, cite the one it uses, and ignore pages "
+                "marked (last season) / 往期; retrieve more passages (a larger k) if the right one is missing.",
 }
 
 
@@ -59,7 +64,8 @@ class Grounded:
             quoted |= {money(amount) for amount in signals.prices(turn.text)}
             tools |= {Decimal(n) for call in turn.tool_calls for n in _NUMBER.findall(str(call.get("result", "")))}
             codes = CODE.findall(turn.text)
-            if not codes and not signals.prices(turn.text):
+            cited = CITATION.findall(turn.text)
+            if not codes and not cited and not signals.prices(turn.text):
                 continue
             stated += 1
             invented, agreed = _unfounded(turn.text, truth | tools, heard)
@@ -73,6 +79,15 @@ class Grounded:
             if unknown := [code for code in dict.fromkeys(codes) if code not in skus]:
                 notes.append(f"product code {', '.join(unknown)} is not in the catalogue")
                 hints["code"] = HINTS["code"]
+            given = {source["chunk"]: source for source in turn.sources}
+            for citation in dict.fromkeys(cited):
+                if citation not in given:
+                    notes.append(f"cited [{citation}], a passage it was not given")
+                elif given[citation].get("outdated"):
+                    notes.append(f"built on [{citation}], a last-season page that no longer holds")
+                else:
+                    continue
+                hints["citation"] = HINTS["citation"]
             if notes:
                 evidence.append(Evidence.at(turn, "; ".join(notes)))
         if stated == 0:
