@@ -439,8 +439,8 @@ def test_grounded_flags_citations_of_outdated_or_ungiven_passages() -> None:
                           model="m", system_prompt="…", turns=turns)
 
     assert Grounded()(said("本季跨店每满300减50（来源 [promo-current-zh#1]）。")).score == 100.0
-    old = Grounded()(said("现在满300减40哦（来源 [promo-double11-zh#1]）。"))
-    assert old.score == 50.0  # one reply, two problems: the outdated page's 40 is invented today, and it cites last season
-    assert "last-season page" in old.evidence[0].note and "invented ¥40.00" in old.evidence[0].note
+    old = Grounded()(said("现在满300减40哦，到手¥259（来源 [promo-double11-zh#1]）。"))
+    assert old.score == 50.0  # one reply, two problems: today's rules give no ¥259, and it cites last season
+    assert "last-season page" in old.evidence[0].note and "invented ¥259.00" in old.evidence[0].note
     ghost = Grounded()(said("满200减20（来源 [faq-returns-zh#3]）。"))
     assert "a passage it was not given" in ghost.evidence[0].note
