@@ -136,7 +136,7 @@ class _Turn:
         systems = [str(m.get("content") or "") for m in messages if m.get("role") == "system"]
         self.prompt = systems[0] if systems else ""
         self.reference = "\n".join(systems[1:])
-        self.page = read_page(self.reference)
+        self.page = read_page(self.reference.split("## 知识库摘录")[0])  # the product page, not the passages
         self.passages = read_passages(self.reference)
         self.does = {key for key, row in recognise(self.prompt).items() if row.found}
         self.customer = [self.read(str(m.get("content") or "")) for m in messages if m.get("role") == "user"]
