@@ -264,3 +264,14 @@ def test_the_practice_model_quotes_the_best_matching_passage_with_its_source() -
     assert "新疆、西藏统一运费20元" in reply and "[faq-shipping-zh#1]" in reply
     nothing = [{"role": "system", "content": BASE}, {"role": "user", "content": "寄到新疆运费多少？"}]
     assert "[" not in PracticeModel().complete(nothing).text  # no passages, nothing to cite
+
+
+def test_rare_shared_words_pick_the_passage_sentence() -> None:
+    from kit.conversation import KNOWLEDGE_HEADING
+
+    passages = (f"{KNOWLEDGE_HEADING}\n[shipping-fees-zh#4] 运费\n寄到浙江满99元包邮，运费10元。寄到北京满99元包邮。\n\n"
+                "[shipping-fees-zh#5] 运费\n新疆属于偏远地区，运费20元。")
+    messages = [{"role": "system", "content": BASE}, {"role": "system", "content": passages},
+                {"role": "user", "content": "寄到新疆运费多少？"}]
+    reply = PracticeModel().complete(messages).text
+    assert "新疆属于偏远地区，运费20元" in reply and "[shipping-fees-zh#5]" in reply  # 新疆 outweighs 寄到

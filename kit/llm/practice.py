@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -220,17 +221,21 @@ class _Turn:
         return self.knowledge_answer() or self.say("fallback")
 
     def knowledge_answer(self) -> str | None:
-        """Quote the retrieved passage sentence that best matches the question, with its [id]; None if none does."""
-        best, best_overlap = None, 1
+        """Quote the retrieved sentence that best matches the question, with its [id]; None if none does.
+
+        Shared words count more when they are rare among the passages (新疆 beats 运费).
+        """
+        sentences = [(passage, sentence.strip().lstrip("-# ").strip())
+                     for passage in self.passages
+                     for sentence in re.split(r"(?<=[。！？!?；;\n])|(?<=\.)\s+|\s-\s", passage.text) if sentence.strip()]
+        terms = [_terms(sentence) for _, sentence in sentences]
+        spread = Counter(term for found in terms for term in found)
         asked = _terms(self.last)
-        for passage in self.passages:
-            for sentence in re.split(r"(?<=[。！？!?；;\n])|(?<=\.)\s+", passage.text):
-                overlap = len(asked & _terms(sentence))
-                if overlap > best_overlap and sentence.strip():
-                    best, best_overlap = (passage, sentence.strip().lstrip("-# ").strip()), overlap
-        if best is None:
+        scored = [(sum(1 / spread[t] for t in asked & found), len(asked & found), i) for i, found in enumerate(terms)]
+        best = max(scored, default=(0, 0, -1), key=lambda item: (item[0], -item[2]))
+        if best[1] < 2:
             return None
-        passage, sentence = best
+        passage, sentence = sentences[best[2]]
         return self.say("from_knowledge", sentence=sentence, source=passage.id)
 
     def product_answer(self) -> str:
