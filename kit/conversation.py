@@ -92,7 +92,8 @@ class Agent:
         query = next((str(m.get("content") or "") for m in reversed(messages) if m.get("role") == "user"), "")
         hits = self.knowledge.search(query, k=self.k) if query else []
         self.last_sources = tuple(
-            {"chunk": hit.chunk_id, "doc": hit.doc_id, "title": hit.title, "outdated": bool(getattr(hit, "outdated", False))}
+            {"chunk": hit.chunk_id, "doc": hit.doc_id, "title": hit.title, "outdated": bool(getattr(hit, "outdated", False)),
+             "text": hit.text}
             for hit in hits
         )
         passages = "\n\n".join(f"[{hit.chunk_id}] {hit.title}\n{hit.text.strip()}" for hit in hits)

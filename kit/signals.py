@@ -354,6 +354,21 @@ def robotic(text: str) -> bool:
     return bool(_ROBOTIC.search(text))
 
 
+_SHIPPING = re.compile(r"运费|邮费|shipping|delivery (fee|costs?)|postage", re.I)
+
+
+def stated_shipping(text: str) -> Decimal | None:
+    """The shipping fee a reply states: the amount nearest after 运费/shipping; 0 for 包邮/free shipping alone."""
+    amounts = _amounts(text)
+    for word in _SHIPPING.finditer(text):
+        after = [a for a in amounts if 0 <= a[0] - word.end() <= 25]
+        if after:
+            return after[0][2]
+    if re.search(r"包邮|免运费|free shipping|ships free", text, re.I) and not re.search(r"不(参与)?包邮|never ships free", text, re.I):
+        return Decimal(0)
+    return None
+
+
 def reading_length(text: str) -> int:
     """How long a reply reads: characters for Chinese, words counted double for English."""
     return len(text) if language(text) == "zh" else 2 * len(text.split())

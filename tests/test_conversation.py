@@ -75,7 +75,7 @@ def test_the_agent_retrieves_each_turn_and_records_its_sources() -> None:
     assert messages.index(knowledge[0]) == 2  # right after the prompt and the product page
     t = kit.converse(agent, "typo_auntie", max_turns=1)
     assert t.agent_turns[0].sources == ({"chunk": "faq-returns-zh#1", "doc": "faq-returns-zh", "title": "退货政策",
-                                         "outdated": False},)
+                                         "outdated": False, "text": "签收后7天内可以无理由退货。"},)
     assert "sources: faq-returns-zh#1" in str(t) and "<code>faq-returns-zh#1</code>" in t._repr_html_()
 
 

@@ -444,3 +444,20 @@ def test_grounded_flags_citations_of_outdated_or_ungiven_passages() -> None:
     assert "last-season page" in old.evidence[0].note and "invented ¥259.00" in old.evidence[0].note
     ghost = Grounded()(said("满200减20（来源 [faq-returns-zh#3]）。"))
     assert "a passage it was not given" in ghost.evidence[0].note
+
+
+def test_grounded_flags_a_citation_that_does_not_say_the_amount() -> None:
+    from kit.conversation import Transcript, Turn
+    from kit.graders.grounded import Grounded
+
+    source = ({"chunk": "shipping-fees-zh#5", "doc": "shipping-fees-zh", "title": "运费", "outdated": False,
+               "text": "新疆属于偏远地区，不参与包邮，这单运费20.00元。"},)
+
+    def said(reply: str) -> Transcript:
+        turns = (Turn(1, "customer", "寄到新疆运费多少？"), Turn(2, "agent", reply, sources=source))
+        return Transcript(persona_id="x", persona_name="x", language="zh", novice=False, tasks=(), seed=0,
+                          model="m", system_prompt="…", turns=turns)
+
+    assert Grounded()(said("新疆运费20元（来源 [shipping-fees-zh#5]）。")).score == 100.0
+    wrong = Grounded()(said("新疆运费15元（来源 [shipping-fees-zh#5]）。"))
+    assert "cites [shipping-fees-zh#5] for ¥15.00, which that passage does not say" in wrong.evidence[0].note

@@ -153,3 +153,10 @@ def test_canned_phrasing_reads_as_robotic_and_upsets_who_minds_it() -> None:
     before = session.emotion
     message = session.respond("亲，感谢您的咨询～请问还有什么可以帮您？")
     assert "robotic" in message.events and message.emotion > before
+
+
+def test_the_shipping_asker_checks_the_fee_for_her_region() -> None:
+    session = load("shipping_asker").start(seed=0)
+    assert "asks:shipping_question" in session.opening().events
+    assert "wrong_price" in session.respond("亲，我们全国包邮哦！").events
+    assert session.respond("新疆属于偏远地区，不参与包邮，运费20元。").outcome == "satisfied"

@@ -404,3 +404,14 @@ def test_stated_total(text: str, expected: Decimal | None) -> None:
 ])
 def test_robotic(text: str, expected: bool) -> None:
     assert signals.robotic(text) is expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ok("新疆属于偏远地区，不参与包邮，这单运费20.00元", Decimal("20.00")),
+    ok("亲，我们全国包邮哦！", Decimal(0)),
+    ok("Shipping to Xinjiang is ¥20.00.", Decimal("20.00")),
+    ok("满99元包邮，不满的运费10元", Decimal("10")),
+    ok("您好，请问寄到哪里？", None),
+])
+def test_stated_shipping(text: str, expected: Decimal | None) -> None:
+    assert signals.stated_shipping(text) == expected

@@ -85,6 +85,8 @@ class Grounded:
                     notes.append(f"cited [{citation}], a passage it was not given")
                 elif given[citation].get("outdated"):
                     notes.append(f"built on [{citation}], a last-season page that no longer holds")
+                elif missing := _unsupported(turn.text, citation, given[citation].get("text")):
+                    notes.append(f"cites [{citation}] for {', '.join(missing)}, which that passage does not say")
                 else:
                     continue
                 hints["citation"] = HINTS["citation"]
@@ -94,6 +96,15 @@ class Grounded:
             return GraderResult(self.name, self.title, None, hint="The agent stated no price and no product code.")
         return GraderResult(self.name, self.title, max(0.0, 100.0 - PENALTY * len(evidence)), tuple(evidence),
                             " ".join(hints.values()))
+
+
+def _unsupported(reply: str, citation: str, passage: str | None) -> list[str]:
+    """Amounts in the sentences citing a passage that the passage itself does not contain."""
+    if not passage:
+        return []
+    in_passage = {money(amount) for amount in signals.prices(passage)} | {money(Decimal(n)) for n in _NUMBER.findall(passage)}
+    citing = [s for s in signals.sentences(reply) if f"[{citation}]" in s] or [reply]
+    return [yuan(a) for s in citing for a in signals.prices(s) if money(a) not in in_passage]
 
 
 def _unfounded(reply: str, grounded: frozenset[Decimal], heard: set[Decimal]) -> tuple[list[str], list[str]]:

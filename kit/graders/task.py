@@ -24,7 +24,8 @@ class TaskSolved:
 
     def __call__(self, transcript: Transcript) -> GraderResult:
         checks = {"size_advice": _size, "price_quote": _price, "how_to_order": _order_help,
-                  "product_advice": _product, "return_request": _return, "handoff": _handoff}
+                  "product_advice": _product, "return_request": _return, "handoff": _handoff,
+                  "shipping_question": _shipping}
         results = [checks[task["kind"]](transcript, task) for task in transcript.tasks]
         score = sum(score for score, _, _ in results) / len(results)
         evidence = tuple(e for _, found, _ in results for e in found)
@@ -146,3 +147,21 @@ def _handoff(transcript: Transcript, task: dict[str, Any]) -> Check:
         if signals.hands_off(turn.text) or any(call["name"] == "hand_off" for call in turn.tool_calls):
             return 100.0, [Evidence.at(turn, "handed the customer to a person", good=True)], ""
     return 0.0, [], "The customer wanted a person: tell the agent to hand off as soon as a customer asks for one."
+
+
+def _shipping(transcript: Transcript, task: dict[str, Any]) -> Check:
+    from kit.shop import shipping_fee
+
+    truth = shipping_fee(Decimal(str(task["amount"])), task["region"]).amount
+    stated = [(turn, fee) for turn in _after_ask(transcript, "shipping_question") or []
+              if (fee := signals.stated_shipping(turn.text)) is not None]
+    if not stated:
+        return 0.0, [], (f"The agent never said what shipping costs (it is {yuan(truth)}). Give it the shop's shipping "
+                         "rules: a knowledge base with the shipping page, and tell it to answer from it.")
+    turn, fee = stated[-1]
+    if fee == truth:
+        return 100.0, [Evidence.at(turn, f"shipping {yuan(fee)} is right", good=True)], ""
+    return 0.0, [Evidence.at(turn, f"said shipping is {yuan(fee)}; to {task['region']} it is {yuan(truth)}")], (
+        "The shipping fee depends on the region: make sure the agent reads the passage about the customer's region "
+        "(retrieve more passages, or smaller chunks) and answers from it."
+    )

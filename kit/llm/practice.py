@@ -36,6 +36,7 @@ _WANTS: dict[str, Callable[[str], bool]] = {
     "reveal": _pattern(r"指令|提示词|设定|system prompt|(print|show|repeat|reveal|send).{0,20}(instructions|prompt)"),
     "repeat": signals.asks_to_repeat,
     "human": signals.asks_for_human,
+    "shipping": _pattern(r"运费|邮费|包邮|快递费|shipping|postage|delivery (fee|cost)"),
     "total": _pattern(r"多少钱|到手|一共|总共|最后.{0,6}(多少|价|付)|实付|再.{0,4}算|算错|算得对|how much|total|final price|"
                       r"in the end|check again|work(ed)? it out"),
     "price": _pattern(r"便宜|优惠|打折|折扣|价格|价钱|减价|discount|cheaper|price|coupon"),
@@ -198,6 +199,10 @@ class _Turn:
             return self.say("handoff") if handed or "handoff" in self.does else self.say("refuse_handoff")
         if self.wants("return"):
             return self.return_answer()
+        if self.wants("shipping"):
+            if answer := self.knowledge_answer():
+                return answer
+            return self.say("shipping_unknown" if "grounded" in self.does else "shipping_invented")
         if self.wants("total") and self.page.price is not None:
             return self.total_answer()
         if self.wants("price") and self.page.price is not None:

@@ -112,6 +112,20 @@ class ReturnTask(_Task):
         return can_return(category, view.days_since_delivery, reason=self.reason).allowed
 
 
+class ShippingTask(_Task):
+    """What does shipping cost to my region? (`kit.shop.shipping_fee` for this order amount and region.)"""
+
+    kind: Literal["shipping_question"]
+    sku: str = Field(description="the product page the customer opens the chat from")
+    region: str
+    amount: Decimal = Field(description="the order's goods amount in yuan")
+
+    def truth(self) -> Decimal:
+        from kit.shop import shipping_fee
+
+        return shipping_fee(self.amount, self.region).amount
+
+
 class HandoffTask(_Task):
     """Put me through to a person. (Solved when the agent hands off.)"""
 
@@ -119,7 +133,8 @@ class HandoffTask(_Task):
 
 
 Task = Annotated[
-    Union[SizeTask, OrderHelpTask, PriceTask, ProductTask, ReturnTask, HandoffTask], Field(discriminator="kind")
+    Union[SizeTask, OrderHelpTask, PriceTask, ProductTask, ReturnTask, ShippingTask, HandoffTask],
+    Field(discriminator="kind"),
 ]
 
 
@@ -228,6 +243,7 @@ NEEDED_LINES = {
     "price_quote": ("wrong_price", "right_price"),
     "product_advice": ("wrong_product", "right_product"),
     "return_request": ("wrong_return", "right_return"),
+    "shipping_question": ("wrong_price", "right_price"),
     "handoff": (),
     "novice": ("jargon",),
     "repeats": ("say_again",),
@@ -269,7 +285,7 @@ class PersonaCard(_Card):
     def page(self) -> str:
         """The product page the customer opens the chat from: the first product they ask about."""
         for task in self.tasks:
-            if isinstance(task, (SizeTask, ProductTask)):
+            if isinstance(task, (SizeTask, ProductTask, ShippingTask)):
                 return task.sku
             if isinstance(task, PriceTask):
                 return next(iter(task.cart))
@@ -305,7 +321,7 @@ class PersonaCard(_Card):
                     task.truth()
                 except ValueError as error:
                     raise ValueError(f"{where}.coupons: {error}") from None
-            if isinstance(task, (PriceTask, ProductTask, ReturnTask)):
+            if isinstance(task, (PriceTask, ProductTask, ReturnTask, ShippingTask)):
                 try:
                     truth = task.truth()
                 except (ValueError, KeyError) as error:

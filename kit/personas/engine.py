@@ -15,7 +15,8 @@ from functools import cached_property
 
 from kit import signals
 from kit.personas.card import (
-    Aside, HandoffTask, Line, OrderHelpTask, PersonaCard, PriceTask, ProductTask, ReturnTask, SizeTask, Task,
+    Aside, HandoffTask, Line, OrderHelpTask, PersonaCard, PriceTask, ProductTask, ReturnTask, ShippingTask, SizeTask,
+    Task,
 )
 from kit.personas.typos import Typo, add_typos
 
@@ -158,6 +159,7 @@ class CustomerSession:
         {
             SizeTask: self._size, OrderHelpTask: self._order_help, PriceTask: self._price,
             ProductTask: self._product, ReturnTask: self._return, HandoffTask: self._wants_person,
+            ShippingTask: self._shipping,
         }[type(task)](task, reply, reaction)
         if reaction.done and self.card.style.repeats and not self.heard_once:
             self.heard_once = True  # hard of hearing: asks once more before accepting
@@ -334,6 +336,20 @@ class CustomerSession:
         else:
             reaction.events.append("wrong_return")
             reaction.lines.append(self._pick(said.wrong_return))
+
+    def _shipping(self, task: ShippingTask, reply: str, reaction: _Reaction) -> None:
+        """Right if the shipping fee the reply states is the shop's fee for their region and amount."""
+        said = self.card.lines
+        stated = signals.stated_shipping(reply)
+        if stated is None:
+            self._ignored(reaction)
+        elif stated == task.truth():
+            reaction.events.append("right_price")
+            reaction.lines = [self._pick(said.right_price, price=_yuan(stated))]
+            reaction.done = True
+        else:
+            reaction.events.append("wrong_price")
+            reaction.lines.append(self._pick(said.wrong_price, price=_yuan(stated)))
 
     def _wants_person(self, task: HandoffTask, reply: str, reaction: _Reaction) -> None:
         """They came for a person: anything but a hand-off (checked earlier) is ignoring them."""
