@@ -244,17 +244,16 @@ class _Turn:
         return self.say("from_knowledge", sentence=sentence, source=passage.id)
 
     def product_answer(self) -> str:
-        """A shade for the customer: the one they name (with `match_terms`), else the page's first."""
+        """A shade for the customer: the one they name and the skin type they give (with `match_terms`), else the first."""
+        first = self.page.shades[0]
+        if "match_terms" not in self.does:
+            return self.say("product_default", product=self.page.product, shade_name=_shade_words(first)[-1], code=first.code)
         said = "\n".join(self.customer)
-        shade = self.page.shades[0]
-        skin = self.page.suits[0].split("：")[0].split(":")[0] if self.page.suits else ""
-        if "match_terms" in self.does:
-            named = [s for s in self.page.shades if any(part and part in said for part in _shade_words(s))]
-            shade = named[0] if named else shade
-            skin = next((line for line in self.page.suits if _skin_word(line) in said), self.page.suits[0] if self.page.suits else "")
-            skin = _skin_word(skin)
-            return self.say("product_matched", product=self.page.product, skin=skin, shade_name=_shade_words(shade)[-1], code=shade.code)
-        return self.say("product_default", product=self.page.product, shade_name=_shade_words(shade)[-1], code=shade.code)
+        shade = next((s for s in self.page.shades if any(word and word in said for word in _shade_words(s))), first)
+        skins = [_skin_word(line) for line in self.page.suits]
+        skin = next((word for word in skins if word in said), skins[0] if skins else "")
+        return self.say("product_matched", product=self.page.product, skin=skin, shade_name=_shade_words(shade)[-1],
+                        code=shade.code)
 
     def return_answer(self) -> str:
         """Whether an order can go back: from the order-status tool when told to use it, else a generic yes."""
