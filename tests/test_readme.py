@@ -16,3 +16,13 @@ def test_every_catalogue_instruction_is_in_the_readme_table() -> None:
 def test_ci_runs_the_readme_test_command() -> None:
     assert "make test" in README and "make lab" in README
     assert (ROOT / ".ci" / "run").read_text().strip().endswith("make test")
+
+
+def test_the_readme_shows_the_demo_climb_as_it_is() -> None:
+    import re
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "kit", "demo"], capture_output=True, text=True, check=True).stdout
+    climb = re.search(r"Totals: .*", out).group(0)
+    assert climb in README, f"update the README's demo block to: {climb}"
