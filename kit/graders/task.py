@@ -15,7 +15,7 @@ from typing import Any
 from kit import signals
 from kit.conversation import Transcript
 from kit.graders.base import Evidence, GraderResult
-from kit.shop import catalogue, quote, recommend_size, yuan
+from kit.shop import catalogue, recommend_size, yuan
 
 
 class TaskSolved:
@@ -34,6 +34,15 @@ class TaskSolved:
 
 
 Check = tuple[float, list[Evidence], str]
+
+
+def task_truth(task: dict[str, Any]) -> Any:
+    """The right answer to a transcript's task, from the same card model the customer checks it with."""
+    from pydantic import TypeAdapter
+
+    from kit.personas.card import Task
+
+    return TypeAdapter(Task).validate_python(task | {"ask": ()}).truth()
 
 
 def _size(transcript: Transcript, task: dict[str, Any]) -> Check:
@@ -60,7 +69,7 @@ def _size(transcript: Transcript, task: dict[str, Any]) -> Check:
 
 
 def _price(transcript: Transcript, task: dict[str, Any]) -> Check:
-    truth = quote(task["cart"], coupons=task["coupons"], member=task["member"]).total
+    truth = task_truth(task)
     answers = _after_ask(transcript, "price_quote")
     if answers is None:
         return 0.0, [], "The conversation never reached the price question: fix the earlier tasks first."
@@ -104,9 +113,7 @@ def _after_ask(transcript: Transcript, kind: str) -> list[Any] | None:
 
 
 def _product(transcript: Transcript, task: dict[str, Any]) -> Check:
-    from kit.personas.card import ProductTask
-
-    fits = ProductTask.model_validate(task | {"ask": ()}).truth()
+    fits = task_truth(task)
     shop = catalogue()
     answers = [(turn, signals.products_named(turn.text, shop)) for turn in _after_ask(transcript, "product_advice") or []]
     answers = [(turn, named[-1]) for turn, named in answers if named]
@@ -125,9 +132,7 @@ def _product(transcript: Transcript, task: dict[str, Any]) -> Check:
 
 
 def _return(transcript: Transcript, task: dict[str, Any]) -> Check:
-    from kit.personas.card import ReturnTask
-
-    truth = ReturnTask.model_validate(task | {"ask": ()}).truth()
+    truth = task_truth(task)
     verdicts = [(turn, v) for turn in _after_ask(transcript, "return_request") or []
                 if (v := signals.return_verdict(turn.text)) is not None]
     right = "can" if truth else "cannot"
@@ -150,9 +155,7 @@ def _handoff(transcript: Transcript, task: dict[str, Any]) -> Check:
 
 
 def _shipping(transcript: Transcript, task: dict[str, Any]) -> Check:
-    from kit.shop import shipping_fee
-
-    truth = shipping_fee(Decimal(str(task["amount"])), task["region"]).amount
+    truth = task_truth(task)
     stated = [(turn, fee) for turn in _after_ask(transcript, "shipping_question") or []
               if (fee := signals.stated_shipping(turn.text)) is not None]
     if not stated:
