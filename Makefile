@@ -9,7 +9,7 @@ ROOT_OK := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 LAB_ARGS ?=
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: lab test demo doctor notebooks clean-venv
+.PHONY: lab test demo doctor notebooks notebook clean-venv
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,3 +39,8 @@ notebooks: $(STAMP)  ## re-execute lessons and solutions on the practice model, 
 	   ../$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.record_timing=False \
 	   $$(basename $$nb)) || exit 1; done
 	$(BIN)/kit exercises build
+
+notebook: $(STAMP)  ## re-execute one notebook in place on the practice model: make notebook NB=notebooks/01_first_prompt.ipynb
+	cd $$(dirname $(NB)) && KIT_MODEL=practice KIT_CACHE=off KIT_DATA_DIR=$$(mktemp -d) \
+	  $(CURDIR)/$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.record_timing=False \
+	  $$(basename $(NB))

@@ -30,12 +30,15 @@ _LAZY = {
     "Evaluation": ("kit.evaluation", "Evaluation"),
     "compare": ("kit.graders.compare", "compare"),
 }
-_SUBMODULES = {"config", "graders", "llm", "personas", "plots", "rag", "shop", "signals", "tools", "units"}
+_SUBMODULES = {
+    "arena", "classroom", "config", "graders", "llm", "personas", "plots", "rag", "shop", "signals", "tools", "units",
+    "widgets",
+}
 
 __all__ = ["__version__", *_LAZY, *sorted(_SUBMODULES)]
 
 if TYPE_CHECKING:
-    from kit import config, graders, llm, personas, plots, rag, shop, signals, tools, units
+    from kit import arena, classroom, config, graders, llm, personas, plots, rag, shop, signals, tools, units, widgets
     from kit.conversation import Agent, Transcript, converse
     from kit.doctor import check
     from kit.evaluation import Evaluation, evaluate
