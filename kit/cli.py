@@ -1,4 +1,4 @@
-"""The `kit` command (also `python -m kit`): demo, doctor, personas, graders."""
+"""The `kit` command (also `python -m kit`): demo, doctor, personas, graders, arena."""
 
 from __future__ import annotations
 
@@ -96,6 +96,22 @@ def _graders_calibrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _arena(args: argparse.Namespace) -> int:
+    from kit.arena import load_config, run_config
+    from kit.arena.report import ReportExists
+
+    config = load_config(Path(args.config))
+    report = Path(args.report) if args.report else config.path(config.report)
+    if report is not None and report.exists():  # say so before playing, not after
+        raise ReportExists(f"{report} already exists; choose another name with --report (nothing is overwritten).")
+    print(f"Arena {args.config}: {len(config.agents)} agents, results in {config.results_path}", file=sys.stderr)
+    arena = run_config(config, concurrency=args.concurrency, progress=not args.no_progress)
+    print(arena)
+    if report is not None:
+        print(f"Report: {arena.report(report)}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kit", description="Prompt-engineering customer service: the course's tools.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -125,6 +141,12 @@ def build_parser() -> argparse.ArgumentParser:
                            help="labelled transcripts (default: the kit's tests/data/calibration)")
     calibrate.add_argument("--no-judge", action="store_true", help="skip the LLM judge even if a real model is configured")
     calibrate.set_defaults(run=_graders_calibrate)
+    arena = commands.add_parser("arena", help="many agents against the whole cast: a leaderboard (resumable)")
+    arena.add_argument("config", help="an arena YAML file (see examples/arena.yaml)")
+    arena.add_argument("--report", help="also write a self-contained HTML report here (a new file)")
+    arena.add_argument("--concurrency", type=int, help="conversations at once (default: the config's, else 8)")
+    arena.add_argument("--no-progress", action="store_true", help="no progress bar")
+    arena.set_defaults(run=_arena)
     return parser
 
 

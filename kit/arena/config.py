@@ -1,0 +1,269 @@
+"""An arena described in YAML: the agents, the customers, the seeds and the limits, checked by pydantic.
+
+    agents:
+      - name: one-liner
+        prompt: You are a customer service bot.
+      - name: cast
+        prompt_file: prompts/cast.txt      # relative to this file
+        tools: shop                        # or a list: [size_lookup, quote_price]
+        knowledge: true                    # the shop's help pages (kit.rag.Index.from_docs())
+    personas: all                          # or a list of ids (kit personas list)
+    seeds: 3
+
+A mistake is reported as `file:line: field: what is wrong — what to write`.
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, PositiveInt, ValidationError, field_validator, \
+    model_validator
+
+from kit.errors import KitError
+
+if TYPE_CHECKING:
+    from kit.conversation import Agent
+    from kit.llm import ChatModel
+
+
+class ArenaError(KitError, ValueError):
+    """An arena config or argument the arena cannot run: the message says where and what to write."""
+
+
+# What to write, per field: shown after the problem.
+HINTS = {
+    "name": "a short name for the agent, unique in this file, e.g. `name: polite-v2`",
+    "prompt": "the system prompt, e.g. `prompt: You are the customer service of a clothing shop.` "
+              "(a `|` block for several lines)",
+    "prompt_file": "a text file with the system prompt, relative to this config, e.g. `prompt_file: prompts/v2.txt`",
+    "model": "`practice` for the offline practice model, or a model name at the configured endpoint "
+             "(KIT_BASE_URL), e.g. `model: qwen-plus`; leave it out for KIT_MODEL",
+    "tools": "`tools: shop` for all the shop's tools, or a list of their names, e.g. `tools: [size_lookup, quote_price]`",
+    "knowledge": "`knowledge: true` to give the agent the shop's help pages",
+    "k": "how many help-page passages the agent reads per turn, e.g. `k: 3`",
+    "agents": "a list of agents, each with at least `name:` and `prompt:`",
+    "personas": "`personas: all`, or a list of customer ids (see `kit personas list`)",
+    "seeds": "how many conversations per agent and customer, e.g. `seeds: 3`",
+    "concurrency": "how many conversations run at once, e.g. `concurrency: 8`",
+    "results": "the results file (JSON lines), relative to this config, e.g. `results: arena.results.jsonl`",
+    "report": "where `kit arena` writes the HTML report, e.g. `report: arena.html`",
+    "timeout_s": "seconds one model call may take before it is retried, e.g. `timeout_s: 30`",
+    "conversation_timeout_s": "seconds a whole conversation may take before it counts as failed, e.g. 300",
+    "max_retries": "how often a failed model call is retried (with backoff), e.g. `max_retries: 2`",
+    "prices": "a price table (YAML) like the kit's prices.yaml, relative to this config",
+    "max_turns": "the most replies the agent gets per conversation, e.g. `max_turns: 12`",
+}
+
+
+class AgentSpec(BaseModel):
+    """One agent of the arena, as written in YAML."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1)
+    prompt: str | None = None
+    prompt_file: str | None = None
+    model: str | None = None
+    tools: Literal["shop"] | list[str] | None = None
+    knowledge: bool = False
+    k: PositiveInt = 3
+
+    @model_validator(mode="after")
+    def _one_prompt(self) -> AgentSpec:
+        if (self.prompt is None) == (self.prompt_file is None):
+            raise ValueError("prompt: give the system prompt as `prompt:` or as `prompt_file:` (one of them)")
+        if self.prompt is not None and not self.prompt.strip():
+            raise ValueError("prompt: the prompt is empty")
+        return self
+
+    @field_validator("tools")
+    @classmethod
+    def _known_tools(cls, tools: Any) -> Any:
+        from kit.tools import SHOP_TOOLS
+
+        known = [tool.name for tool in SHOP_TOOLS]
+        unknown = [name for name in tools or () if name not in known] if isinstance(tools, list) else []
+        if unknown:
+            raise ValueError(f"no tool called {', '.join(map(repr, unknown))}; the tools are: {', '.join(known)}")
+        return tools
+
+
+class ArenaConfig(BaseModel):
+    """A whole arena: agents, customers, seeds, limits and where results go."""
+
+    model_config = ConfigDict(extra="forbid")
+    agents: list[AgentSpec] = Field(min_length=1)
+    personas: Literal["all"] | list[str] = "all"
+    seeds: PositiveInt = 3
+    concurrency: PositiveInt = 8
+    results: str | None = None
+    report: str | None = None
+    timeout_s: PositiveFloat | None = None
+    conversation_timeout_s: PositiveFloat | None = None
+    max_retries: int | None = Field(None, ge=0)
+    prices: str | None = None
+    max_turns: PositiveInt = 12
+    folder: Path = Field(Path("."), exclude=True)  # the config file's folder: relative paths start here
+    source: str = Field("(arguments)", exclude=True)
+
+    @field_validator("agents")
+    @classmethod
+    def _unique_names(cls, agents: list[AgentSpec]) -> list[AgentSpec]:
+        names = [agent.name for agent in agents]
+        twice = sorted({name for name in names if names.count(name) > 1})
+        if twice:
+            raise ValueError(f"two agents are called {', '.join(map(repr, twice))}; give each agent its own name")
+        return agents
+
+    @field_validator("personas")
+    @classmethod
+    def _known_personas(cls, personas: Any) -> Any:
+        from kit.personas import names
+
+        known = names()
+        unknown = [p for p in personas if p not in known] if isinstance(personas, list) else []
+        if unknown:
+            raise ValueError(f"no customer called {', '.join(map(repr, unknown))}; the cast is: {', '.join(known)}")
+        if isinstance(personas, list) and not personas:
+            raise ValueError("the list is empty")
+        return personas
+
+    def path(self, value: str | None) -> Path | None:
+        """A path from the config, relative to the config file's folder."""
+        return None if value is None else (self.folder / value).expanduser()
+
+    @property
+    def results_path(self) -> Path:
+        """The results file: `results:`, else `<config name>.results.jsonl` beside the config."""
+        stem = Path(self.source).stem if self.source != "(arguments)" else "arena"
+        return self.path(self.results) or self.folder / f"{stem}.results.jsonl"
+
+    def build_agents(self) -> list[Agent]:
+        """The kit.Agents this config describes (the knowledge base is built once and shared)."""
+        from kit.conversation import Agent
+        from kit.tools import SHOP_TOOLS
+
+        index = None
+        agents = []
+        for number, spec in enumerate(self.agents):
+            if spec.prompt_file is not None:
+                file = self.path(spec.prompt_file)
+                assert file is not None
+                if not file.is_file():
+                    raise ArenaError(f"{self.source}: agents.{number}.prompt_file: no file {file}. "
+                                     f"Write {HINTS['prompt_file']}.")
+                prompt = file.read_text(encoding="utf-8")
+            else:
+                prompt = spec.prompt or ""
+            tools = SHOP_TOOLS if spec.tools == "shop" else [t for t in SHOP_TOOLS if t.name in (spec.tools or ())]
+            if spec.knowledge and index is None:
+                from kit.rag import Index
+
+                index = Index.from_docs()
+            model = make_model(spec.model, self.timeout_s, self.max_retries)
+            agents.append(Agent(prompt, model=model, tools=tools, knowledge=index if spec.knowledge else None,
+                                name=spec.name, k=spec.k))
+        return agents
+
+
+def make_model(name: str | None, timeout_s: float | None = None, max_retries: int | None = None) -> ChatModel:
+    """A model by name ("practice", a name at the configured endpoint, None for KIT_MODEL) with these call limits."""
+    from kit.llm import get_model
+
+    return with_call_limits(get_model(name), timeout_s, max_retries)
+
+
+def with_call_limits(model: ChatModel, timeout_s: float | None, max_retries: int | None) -> ChatModel:
+    """The same model with another per-call timeout and retry count (the openai SDK's own); others unchanged."""
+    from kit.llm import CachedModel, OpenAIChat
+
+    if timeout_s is None and max_retries is None:
+        return model
+    if isinstance(model, CachedModel):
+        return CachedModel(with_call_limits(model.inner, timeout_s, max_retries), model.mode, model.folder)
+    if isinstance(model, OpenAIChat):
+        limited = copy.copy(model)
+        if timeout_s is not None:
+            limited._timeout_s = timeout_s
+        if max_retries is not None:
+            limited._max_retries = max_retries
+        limited._sync = limited._async = None  # new clients with the new limits
+        return limited
+    return model
+
+
+def load_config(path: str | Path) -> ArenaConfig:
+    """Read and check an arena config; every problem names the file, line and field, and what to write."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ArenaError(f"{path}: no such arena config. See examples/arena.yaml for one to copy.") from None
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark else str(path)
+        raise ArenaError(f"{where}: not valid YAML: {getattr(error, 'problem', None) or error}") from None
+    if not isinstance(raw, dict):
+        raise ArenaError(f"{path}: an arena config is a YAML mapping with at least `agents:` (a list of agents, "
+                         "each with `name:` and `prompt:`).")
+    try:
+        return ArenaConfig.model_validate({**raw, "folder": path.parent, "source": str(path)})
+    except ValidationError as error:
+        raise ArenaError(_explain(error, path, text)) from None
+
+
+def _explain(error: ValidationError, path: Path, text: str) -> str:
+    """Pydantic's issues as `file:line: field: problem — write ...`, one per line."""
+    problems = []
+    for issue in error.errors():
+        loc = tuple(issue["loc"])
+        message = str(issue["ctx"]["error"]) if issue["type"] == "value_error" else issue["msg"]
+        if issue["type"] == "value_error" and ": " in message and message.split(": ", 1)[0] in HINTS:
+            field_name, message = message.split(": ", 1)
+            loc = (*loc, field_name)
+        loc = tuple(part for part in loc if not (isinstance(part, str) and ("[" in part or part in ("list", "str"))))
+        if issue["type"] == "extra_forbidden":
+            message = f"unknown field (the fields are: {', '.join(_fields_at(loc))})"
+        field = ".".join(str(part) for part in loc) or "(file)"
+        named = [part for part in loc if isinstance(part, str)]
+        hint = HINTS.get(named[-1]) if named else None
+        line = _line_of(text, loc)
+        where = f"{path}:{line}" if line else str(path)
+        problems.append(f"{where}: {field}: {message}" + (f" — write {hint}" if hint and issue["type"] != "extra_forbidden"
+                                                           else ""))
+    return "\n".join(dict.fromkeys(problems))
+
+
+def _fields_at(loc: tuple) -> list[str]:
+    model = AgentSpec if "agents" in loc else ArenaConfig
+    return [name for name, field in model.model_fields.items() if not field.exclude]
+
+
+def _line_of(text: str, loc: tuple) -> int | None:
+    """Best effort: the line of the field named last in `loc`, counting list items to reach agents[n]."""
+    lines = text.splitlines()
+    start = 0
+    if len(loc) >= 2 and loc[0] == "agents" and isinstance(loc[1], int):
+        items = [i for i, line in enumerate(lines) if line.lstrip().startswith("- ") and line.startswith(" " * 0)]
+        agents_at = next((i for i, line in enumerate(lines) if line.startswith("agents:")), None)
+        if agents_at is not None:
+            items = [i for i in items if i > agents_at]
+            indent = min((len(lines[i]) - len(lines[i].lstrip()) for i in items), default=0)
+            items = [i for i in items if len(lines[i]) - len(lines[i].lstrip()) == indent]
+            if loc[1] < len(items):
+                start = items[loc[1]]
+                if len(loc) == 2:
+                    return start + 1
+    keys = [part for part in loc if isinstance(part, str)]
+    if not keys:
+        return None
+    for number in range(start, len(lines)):
+        stripped = lines[number].lstrip().removeprefix("- ")
+        if stripped.startswith(f"{keys[-1]}:"):
+            return number + 1
+    return start + 1 if start else None

@@ -1,0 +1,187 @@
+"""The arena's pictures and its self-contained HTML report (plots inline as base64, one file to share)."""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kit.errors import KitError
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from kit.arena.leaderboard import Arena
+
+
+class ReportExists(KitError, FileExistsError):
+    """The report file is already there: choose another name so nothing is overwritten."""
+
+
+def _anchor(index: int) -> str:
+    return f"worst-{index}"
+
+
+def ranking_figure(arena: Arena) -> Figure:
+    """Each agent's mean (dot) and 90% bootstrap band (bar), best at the top, failures written beside."""
+    import matplotlib.pyplot as plt
+
+    board = arena.leaderboard()
+    fig, ax = plt.subplots(figsize=(8, 1.2 + 0.5 * len(board)))
+    for y, (_, row) in enumerate(board.iterrows()):
+        if row["low 90%"] == row["low 90%"]:
+            ax.hlines(y, row["low 90%"], row["high 90%"], color="tab:blue", linewidth=8, alpha=0.35)
+        ax.plot(row["mean"], y, "o", color="black")
+        note = f"{row['mean']:.1f}" + (f" · {row['failed']} failed" if row["failed"] else "")
+        ax.annotate(note, (row["mean"], y), textcoords="offset points", xytext=(0, 7), ha="center", fontsize=9)
+    ax.axvline(arena.pass_at, color="tab:green", linestyle=":", label=f"pass ≥ {arena.pass_at:g}")
+    ax.set(yticks=range(len(board)), yticklabels=list(board["agent"]), xlim=(-2, 102), ylim=(len(board) - 0.4, -0.6),
+           xlabel="mean total over all conversations (failed = 0), with its 90% band", title="Ranking")
+    ax.legend(loc="lower right", fontsize="small")
+    fig.tight_layout()
+    plt.close(fig)  # shown once, as the cell's value
+    return fig
+
+
+def heatmap_figure(arena: Arena) -> Figure:
+    """Agent (rows, ranked) × customer (columns): the mean total in each cell, red to green."""
+    import matplotlib.pyplot as plt
+
+    table = arena.by_persona()
+    fig, ax = plt.subplots(figsize=(1.6 + 0.75 * len(table.columns), 1.2 + 0.45 * len(table)))
+    image = ax.imshow(table.to_numpy(dtype=float), cmap="RdYlGn", vmin=0, vmax=100, aspect="auto")
+    for (y, x), value in ((yx, table.iat[yx]) for yx in ((y, x) for y in range(len(table)) for x in range(len(table.columns)))):
+        if value == value:
+            ax.text(x, y, f"{value:.0f}", ha="center", va="center", fontsize=8)
+    ax.set_xticks(range(len(table.columns)), list(table.columns), rotation=45, ha="right", fontsize=8)
+    ax.set_yticks(range(len(table)), list(table.index), fontsize=9)
+    ax.set_title("Mean total per customer")
+    fig.colorbar(image, ax=ax, fraction=0.03)
+    fig.tight_layout()
+    plt.close(fig)
+    return fig
+
+
+def graders_figure(arena: Arena) -> Figure:
+    """One panel per grader: each agent's mean score, so it shows which quality separates them."""
+    import matplotlib.pyplot as plt
+
+    table = arena.by_grader()
+    graders = list(table.columns)
+    columns = 5
+    rows = max(1, -(-len(graders) // columns))
+    fig, axes = plt.subplots(rows, columns, figsize=(12, 0.6 + rows * (0.5 + 0.3 * len(table))), squeeze=False,
+                             sharey=True)
+    for ax, grader in zip(axes.flat, graders):
+        values = table[grader].fillna(0)
+        ax.barh(range(len(values)), values, color=["tab:green" if v >= 80 else "tab:orange" if v >= 50 else "tab:red"
+                                                    for v in values])
+        ax.set(xlim=(0, 100), title=grader.replace("_", " "), yticks=range(len(values)), yticklabels=list(table.index))
+        ax.invert_yaxis()
+        ax.title.set_fontsize(9)
+        ax.tick_params(labelsize=8)
+    for ax in list(axes.flat)[len(graders):]:
+        ax.axis("off")
+    fig.suptitle("Mean score per grader")
+    fig.tight_layout()
+    plt.close(fig)
+    return fig
+
+
+def _png(fig: Figure) -> str:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
+    return f"<img alt='' src='data:image/png;base64,{base64.b64encode(buffer.getvalue()).decode()}'>"
+
+
+def _colour(score: float) -> str:
+    return "#16a34a" if score >= 80 else "#d97706" if score >= 50 else "#dc2626"
+
+
+def leaderboard_html(arena: Arena, links: bool = False) -> str:
+    """The ranking as an HTML table; with `links`, each agent points at its worst conversation below."""
+    board = arena.leaderboard()
+    cost = board.columns[-1]
+    order = {name: i for i, name in enumerate(arena.agents)}
+    rows = []
+    for rank, row in board.iterrows():
+        name = html.escape(row["agent"])
+        if links:
+            name = f"<a href='#{_anchor(order[row['agent']])}'>{name}</a>"
+        band = "—" if row["low 90%"] != row["low 90%"] else f"{row['low 90%']:.1f}–{row['high 90%']:.1f}"
+        bar = ""
+        if row["low 90%"] == row["low 90%"]:
+            bar = (f"<div style='position:relative;background:#eee;width:160px;height:10px'>"
+                   f"<div style='position:absolute;left:{1.6 * row['low 90%']:.0f}px;"
+                   f"width:{max(2.0, 1.6 * (row['high 90%'] - row['low 90%'])):.0f}px;height:10px;background:#93c5fd'></div>"
+                   f"<div style='position:absolute;left:{1.6 * row['mean'] - 1:.0f}px;width:3px;height:10px;"
+                   f"background:#111'></div></div>")
+        failed = f"<b style='color:#dc2626'>{row['failed']}</b>" if row["failed"] else "0"
+        shown_cost = "?" if row[cost] != row[cost] else f"{row[cost]:.4f}"
+        rows.append(f"<tr><td>{rank}</td><td style='text-align:left'>{name}</td>"
+                    f"<td><b style='color:{_colour(row['mean'])}'>{row['mean']:.1f}</b></td><td>{band}</td><td>{bar}</td>"
+                    f"<td>{row['pass rate']:.0%}</td><td>{row['scored']}</td><td>{failed}</td><td>{row['tokens']}</td>"
+                    f"<td>{shown_cost}</td></tr>")
+    head = "".join(f"<th>{h}</th>" for h in ("#", "agent", "mean", "90% band", "", f"pass (≥{arena.pass_at:g})",
+                                              "scored", "failed", "tokens", html.escape(cost)))
+    return f"<table><tr>{head}</tr>{''.join(rows)}</table>"
+
+
+def failures_html(arena: Arena) -> str:
+    """The failed conversations with their reasons, or nothing when none failed."""
+    failed = [m for m in arena.matches() if m.failed]
+    if not failed:
+        return ""
+    items = "".join(f"<li><b>{html.escape(m.agent)}</b> vs {html.escape(m.persona)}, seed {m.seed}: "
+                    f"{html.escape(m.record['reason'])}</li>" for m in failed)
+    return f"<details><summary><b style='color:#dc2626'>{len(failed)} failed</b> (counted as 0)</summary><ul>{items}</ul></details>"
+
+
+STYLE = """<style>
+body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#111}
+table{border-collapse:collapse}td,th{padding:3px 8px;border-bottom:1px solid #eee;text-align:right}
+h2{margin-top:1.6em;border-bottom:2px solid #ddd}.worst{border:1px solid #ddd;border-radius:8px;padding:8px 12px;margin:1em 0}
+.typo{background:#fde68a;border-bottom:1px dotted #b45309}
+</style>"""
+
+
+def write_report(arena: Arena, path: Path) -> Path:
+    """Write the report to `path` (a new file only): ranking, heatmap, grader bars, failures, worst conversations."""
+    if path.exists():
+        raise ReportExists(f"{path} already exists; choose another name (the arena never overwrites a file).")
+    if not arena.records:
+        raise KitError("This arena has no conversations yet: nothing to report.")
+    worst = []
+    for index, name in enumerate(arena.agents):
+        match = arena.worst(name)
+        body = match._repr_html_() if not match.failed else f"<h4>{html.escape(match.title)}</h4>"
+        worst.append(f"<div class='worst' id='{_anchor(index)}'><h3>{html.escape(name)}: worst conversation</h3>"
+                     f"{body}<p><a href='#top'>back to the ranking</a></p></div>")
+    failed = failures_html(arena).replace("<details>", "<details open>") or "<p>None: every conversation was scored.</p>"
+    page = f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Arena report</title>{STYLE}</head><body>
+<h1 id="top">Arena report</h1>
+<p>{len(arena.agents)} agents × {len(arena.personas)} customers × {arena.seeds} seeds = {len(arena.records)} conversations,
+{arena.failed_count} failed (counted as 0 in the mean). A conversation passes with a total of {arena.pass_at:g} or more.
+The band is where the mean would land 90% of the time with other seeds (bootstrap): agents whose bands overlap may be equally good.
+Costs are estimates from the price table ({html.escape(arena.prices.source)}).</p>
+<h2>Ranking</h2>
+<p>Click an agent to read its worst conversation.</p>
+{leaderboard_html(arena, links=True)}
+{_png(ranking_figure(arena))}
+<h2>Agent × customer</h2>
+{_png(heatmap_figure(arena))}
+<h2>Per grader</h2>
+{_png(graders_figure(arena))}
+<h2>Failed conversations</h2>
+{failed}
+<h2>The worst conversation of each agent</h2>
+{''.join(worst)}
+</body></html>"""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("x", encoding="utf-8") as file:  # "x": fails rather than overwrite, even in a race
+        file.write(page)
+    return path
+

@@ -1,0 +1,93 @@
+"""The arena's results file: one JSON line per finished conversation, appended and synced to disk at once.
+
+The file is only ever appended to, so a killed run loses nothing it finished: re-running reads
+the file and skips that work. A line cut short by the kill is skipped with a warning and left
+in place; the next result starts on a fresh line after it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import warnings
+from collections.abc import Iterable
+from pathlib import Path
+from typing import IO, Any
+
+FORMAT = "kit-arena/1"
+REQUIRED = {"agent": str, "fingerprint": str, "persona": str, "seed": int, "status": str}
+HIDDEN = "[hidden]"
+
+
+def key_of(record: dict[str, Any]) -> tuple[str, str, int]:
+    """What makes a conversation unique: the agent's fingerprint, the customer and the seed."""
+    return record["fingerprint"], record["persona"], record["seed"]
+
+
+class ResultStore:
+    """Append-only JSON-lines results; `secrets` are masked in every line before it is written."""
+
+    def __init__(self, path: str | Path, secrets: Iterable[str] = ()) -> None:
+        self.path = Path(path)
+        self.secrets = tuple(s for s in secrets if s)
+        self._file: IO[bytes] | None = None
+
+    def __repr__(self) -> str:
+        return f"ResultStore({str(self.path)!r})"
+
+    def read(self) -> list[dict[str, Any]]:
+        """Every readable record, in file order; a damaged line is skipped with a warning, never removed."""
+        if not self.path.is_file():
+            return []
+        records = []
+        for number, line in enumerate(self.path.read_bytes().decode("utf-8", errors="replace").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError:
+                record = None
+            if not isinstance(record, dict) or any(not isinstance(record.get(k), t) for k, t in REQUIRED.items()):
+                warnings.warn(f"{self.path}, line {number}: not a complete arena result (perhaps the run was stopped "
+                              "while writing it); skipped and left in the file. That conversation will be played again.",
+                              stacklevel=2)
+                continue
+            records.append(record)
+        return records
+
+    def append(self, record: dict[str, Any]) -> None:
+        """Write one record as a line, flush it and sync it to disk before returning."""
+        if self._file is None:
+            self._open()
+        assert self._file is not None
+        line = json.dumps({"format": FORMAT, **record}, ensure_ascii=False, default=str)
+        for secret in self.secrets:
+            line = line.replace(secret, HIDDEN)
+        self._file.write(line.encode("utf-8") + b"\n")
+        self._file.flush()
+        os.fsync(self._file.fileno())
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+    def __enter__(self) -> ResultStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _open(self) -> None:
+        """Open for appending; if the last line was cut short, end it so the next record starts cleanly."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._file = self.path.open("ab")
+        size = self.path.stat().st_size
+        if size:
+            with self.path.open("rb") as existing:
+                existing.seek(size - 1)
+                ends_cleanly = existing.read(1) == b"\n"
+            if not ends_cleanly:
+                warnings.warn(f"{self.path}: the last line was cut short (the run was stopped while writing it); "
+                              "it is kept as it is and new results start on the next line.", stacklevel=3)
+                self._file.write(b"\n")
