@@ -1,0 +1,59 @@
+"""What the widgets need from the notebook front end, and how they degrade without it.
+
+Every widget here is a plain Python object whose `_repr_mimebundle_` returns three views of
+itself: the live ipywidgets view (JupyterLab), a static `text/html` one (GitHub, nbviewer, a
+notebook opened without its kernel) and `text/plain` (a terminal). The live view is built only
+when it is first displayed, so nothing here needs ipywidgets until then.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from typing import Any, Protocol
+
+from kit.errors import KitError
+
+INSTALL = 'pip install -e ".[lab]"'
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+class WidgetsUnavailable(KitError, ImportError):
+    """ipywidgets or anywidget is not installed, so only the static view can be shown."""
+
+
+def missing() -> list[str]:
+    """The widget libraries that cannot be imported here (empty when all are installed)."""
+    return [name for name in ("ipywidgets", "anywidget") if importlib.util.find_spec(name) is None]
+
+
+def require() -> None:
+    """Raise a one-line, actionable error when the interactive part cannot be built."""
+    if gone := missing():
+        raise WidgetsUnavailable(
+            f"The interactive widgets need {' and '.join(gone)}, which are not installed. "
+            f"Install the lab extras from the kit's folder: {INSTALL} (the static view below still works)."
+        )
+
+
+def unavailable_note() -> str:
+    """A short HTML line for the static view, saying how to get the interactive one ('' when installed)."""
+    if not missing():
+        return ""
+    return (f"<p class='kit-note' style='color:#92400e'>Static view: install the lab extras "
+            f"(<code>{INSTALL}</code>) for the interactive one.</p>")
+
+
+class Displayable(Protocol):
+    def static_html(self) -> str: ...
+    def static_text(self) -> str: ...
+    def build(self) -> Any: ...
+
+
+def mimebundle(item: Displayable) -> dict[str, Any]:
+    """The widget view (when it can be built) with the static HTML and plain-text fallbacks beside it."""
+    data: dict[str, Any] = {"text/plain": item.static_text(), "text/html": item.static_html()}
+    if not missing():
+        view = item.build()._repr_mimebundle_()
+        if WIDGET_VIEW in view:
+            data[WIDGET_VIEW] = view[WIDGET_VIEW]
+    return data

@@ -1,0 +1,366 @@
+"""The prompt playground: write a system prompt, pick a customer and a model, press Enter, watch the score.
+
+    pg = kit.widgets.Playground(lesson="01_first_prompt", prompt="You are ...", seeds=3)
+    pg            # in JupyterLab: the prompt box, pickers, Run, progress, scorecard, learning curve, explain
+    pg.run()      # the same run from code (tests, scripts, a kernel without widgets): returns a PlaygroundRun
+
+Each run plays every chosen customer with seeds 0, 1, ..., grades every conversation, and logs one
+attempt to the lesson's tracker: the mean of each grader over those conversations, so one run is
+one point on the learning curve.
+"""
+
+from __future__ import annotations
+
+import html
+import statistics
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from kit.errors import KitError, PromptError, UnknownPersona
+from kit.widgets.frontend import mimebundle, require, unavailable_note
+from kit.widgets.viewer import chat_html, chat_text
+from kit.widgets.views import curve_html, explain_html, explain_text, message_html, sparkline
+
+if TYPE_CHECKING:
+    from kit.conversation import Transcript
+    from kit.graders import Scorecard
+    from kit.tracker import Tracker
+
+PRACTICE, CONFIGURED = "practice", "configured"
+MAX_SEEDS = 10
+
+
+class PlaygroundError(KitError, ValueError):
+    """A playground setting cannot make a run (seeds, model choice)."""
+
+
+def mean_scorecard(cards: Sequence[Scorecard]) -> Scorecard:
+    """Each grader's mean over the conversations where it applied; the total follows from the weights."""
+    from kit.graders import GraderResult, Scorecard
+
+    first = cards[0]
+    results = []
+    for result in first.results:
+        scores = [r.score for card in cards for r in card.results if r.name == result.name and r.score is not None]
+        results.append(GraderResult(result.name, result.title, round(statistics.fmean(scores), 1) if scores else None))
+    personas = "+".join(dict.fromkeys(card.persona_id for card in cards))
+    return Scorecard(tuple(results), dict(first.weights), persona_id=personas, seed=first.seed)
+
+
+@dataclass(frozen=True)
+class PlaygroundRun:
+    """One press of Run: every conversation and scorecard, the mean scorecard that was logged, the attempt."""
+
+    attempt: int
+    prompt: str
+    model: str
+    personas: tuple[str, ...]
+    seeds: int
+    transcripts: tuple[Transcript, ...]
+    scorecards: tuple[Scorecard, ...]
+    card: Scorecard  # each grader's mean over the conversations: what the tracker logged
+
+    @property
+    def total(self) -> float:
+        return self.card.total
+
+    @property
+    def weakest(self) -> int:
+        """The index of the lowest-scoring conversation: the one worth reading."""
+        return min(range(len(self.scorecards)), key=lambda i: self.scorecards[i].total)
+
+    def summary(self) -> str:
+        """One line: the attempt, the total, and what it is the mean of."""
+        seeds = "seed 0" if self.seeds == 1 else f"seeds 0-{self.seeds - 1}"
+        return (f"Attempt {self.attempt}: Total {self.total:.0f}/100, mean of {len(self.transcripts)} conversation"
+                f"{'s' if len(self.transcripts) > 1 else ''} ({', '.join(self.personas)}; {seeds}; {self.model})")
+
+    def __str__(self) -> str:
+        weak = self.weakest
+        return "\n".join([self.summary(), str(self.scorecards[weak]) if len(self.scorecards) > 1 else str(self.card)])
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(str(self))
+
+    def _repr_html_(self) -> str:
+        """The headline total, the per-grader means, and the weakest conversation with its evidence."""
+        weak = self.weakest
+        t, card = self.transcripts[weak], self.scorecards[weak]
+        parts = [f"<div><span style='font-size:140%'><b>Total {self.total:.0f}</b>/100</span> "
+                 f"<small>{html.escape(self.summary())}</small></div>"]
+        if len(self.scorecards) > 1:
+            each = ", ".join(f"{c.persona_id} seed {tr.seed}: {c.total:.0f}" for c, tr in zip(self.scorecards, self.transcripts))
+            parts += [f"<p><small>Each conversation: {html.escape(each)}</small></p>",
+                      "<details><summary>Each grader's mean</summary>", self.card._repr_html_(), "</details>",
+                      f"<p><b>The weakest conversation</b> ({html.escape(t.persona_id)}, seed {t.seed}): "
+                      "what went wrong, and what to try next</p>"]
+        parts += [card._repr_html_(), "<details><summary>Read the conversation</summary>", chat_html(t), "</details>"]
+        return "".join(parts)
+
+
+def _as_tuple(personas: str | Sequence[str]) -> tuple[str, ...]:
+    return (personas,) if isinstance(personas, str) else tuple(personas)
+
+
+def _check_personas(personas: tuple[str, ...]) -> None:
+    from kit.personas import names
+
+    known = names()
+    if not personas:
+        raise UnknownPersona(f"Choose at least one customer. Known personas: {', '.join(known)}.")
+    if unknown := [p for p in personas if p not in known]:
+        raise UnknownPersona(f"No persona called {', '.join(map(repr, unknown))}. Known personas: {', '.join(known)}.")
+
+
+def _check_seeds(seeds: Any) -> int:
+    if isinstance(seeds, bool) or not isinstance(seeds, int) or not 1 <= seeds <= 100:
+        raise PlaygroundError(f"seeds is how many conversations per customer: a whole number from 1 to 100; got {seeds!r}.")
+    return seeds
+
+
+def configured_model() -> str | None:
+    """The name of the configured real model, or None (practice only, or a configuration that does not load)."""
+    from kit.config import load_settings
+
+    try:
+        settings = load_settings()
+    except KitError:
+        return None
+    return None if settings.is_practice else settings.model
+
+
+@cache
+def persona_labels() -> dict[str, str]:
+    """Persona id -> "English name (中文名)" for the customer picker (read once: loading every card takes a moment)."""
+    from kit.personas import load, names
+
+    return {name: f"{load(name).card.name.en} ({load(name).card.name.zh})" for name in names()}
+
+
+class Playground:
+    """A prompt, a customer, a model and seeds; Run plays, grades, logs and redraws the learning curve."""
+
+    def __init__(
+        self,
+        lesson: str = "01_first_prompt",
+        prompt: str = "",
+        personas: str | Sequence[str] = ("typo_auntie",),
+        seeds: int = 3,
+        tools: Sequence[Any] | None = None,
+        knowledge: Any = None,
+        tracker: Tracker | None = None,
+        model: str | None = None,
+    ) -> None:
+        from kit.tracker import Tracker
+
+        self.tracker = tracker if tracker is not None else Tracker(lesson)
+        self.lesson = self.tracker.lesson
+        self.prompt = prompt
+        self.personas = _as_tuple(personas)
+        self.seeds = seeds
+        self.tools = tools
+        self.knowledge = knowledge
+        self.configured = configured_model()
+        self.model = model or (CONFIGURED if self.configured else PRACTICE)  # "practice" or "configured"
+        self.runs: list[PlaygroundRun] = []
+        self.message, self.error = "", False
+        self._widget: Any = None
+        self._parts: dict[str, Any] = {}
+
+    # ---- running -------------------------------------------------------------------------------------------
+
+    def _model_argument(self, model: str) -> str | None:
+        if model == PRACTICE:
+            return PRACTICE
+        if model == CONFIGURED and self.configured:
+            return None  # kit.Agent's default: the configured endpoint
+        raise PlaygroundError(f"Model {model!r} is not available here: choose 'practice'"
+                              + (" or 'configured'" if self.configured else
+                                 " (set KIT_MODEL, KIT_BASE_URL and KIT_API_KEY to add your own model)") + ".")
+
+    def run(
+        self,
+        prompt: str | None = None,
+        personas: str | Sequence[str] | None = None,
+        seeds: int | None = None,
+        model: str | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> PlaygroundRun:
+        """Play every chosen customer with seeds 0..seeds-1, grade, log one attempt, and return the run."""
+        from kit.conversation import Agent, converse
+        from kit.graders import grade
+
+        prompt = self.prompt if prompt is None else prompt
+        personas = self.personas if personas is None else _as_tuple(personas)
+        seeds = _check_seeds(self.seeds if seeds is None else seeds)
+        model = self.model if model is None else model
+        if not isinstance(prompt, str) or not prompt.strip():
+            raise PromptError("The prompt is empty: write at least one sentence telling the agent who it is and how "
+                              "to help, then press Run.")
+        _check_personas(personas)
+        agent = Agent(prompt, model=self._model_argument(model), tools=self.tools, knowledge=self.knowledge)
+        plan = [(persona, seed) for persona in personas for seed in range(seeds)]
+        transcripts, cards = [], []
+        for done, (persona, seed) in enumerate(plan, 1):
+            transcript = converse(agent, persona, seed=seed)
+            transcripts.append(transcript)
+            cards.append(grade(transcript))
+            if progress is not None:
+                progress(done, len(plan))
+        card = mean_scorecard(cards)
+        entry = self.tracker.log(agent, card, note=f"playground: {len(plan)} conversations")
+        result = PlaygroundRun(entry["attempt"], agent.system_prompt, agent.model.name, personas, seeds,
+                               tuple(transcripts), tuple(cards), card)
+        self.prompt, self.personas, self.seeds, self.model = prompt, personas, seeds, model
+        self.runs.append(result)
+        self.message, self.error = result.summary(), False
+        self._refresh()
+        return result
+
+    @property
+    def last(self) -> PlaygroundRun | None:
+        return self.runs[-1] if self.runs else None
+
+    # ---- static views --------------------------------------------------------------------------------------
+
+    def _settings_line(self) -> str:
+        model = self.configured if self.model == CONFIGURED and self.configured else "practice model"
+        return f"lesson {self.lesson} · Customer: {', '.join(self.personas)} · Model: {model} · Seeds: {self.seeds}"
+
+    def _explain(self) -> str:
+        from kit.llm import explain
+
+        return explain_html(explain(self.prompt), practice=self.model == PRACTICE) if self.prompt.strip() else ""
+
+    def static_text(self) -> str:
+        from kit.llm import explain
+
+        lines = [f"Prompt playground · {self._settings_line()}"]
+        lines.append(self.last.summary() if self.last else "Not run yet: press Run in JupyterLab, or call .run().")
+        if self.prompt.strip():
+            lines.append(explain_text(explain(self.prompt)))
+        return "\n".join(lines)
+
+    def static_html(self) -> str:
+        totals = [attempt["total"] for attempt in self.tracker.history()]
+        result = (self.last._repr_html_() if self.last else
+                  "<p><i>Not run yet: in JupyterLab, edit the prompt and press Enter or Run; in code, call "
+                  "<code>.run()</code>.</i></p>")
+        return (f"<div class='kit-playground-static'><b>Prompt playground</b> <small>· "
+                f"{html.escape(self._settings_line())}</small>{unavailable_note()}"
+                f"<pre style='white-space:pre-wrap;background:#f8fafc;padding:6px'>{html.escape(self.prompt)}</pre>"
+                f"{result}{sparkline(totals)}{self._explain()}</div>")
+
+    def __str__(self) -> str:
+        return self.static_text()
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(self.static_text())
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        return mimebundle(self)
+
+    # ---- the widget ----------------------------------------------------------------------------------------
+
+    @property
+    def widget(self) -> Any:
+        """The interactive view, built on first use (needs ipywidgets and anywidget)."""
+        return self.build()
+
+    def build(self) -> Any:
+        if self._widget is not None:
+            return self._widget
+        require()
+        import ipywidgets as w
+
+        from kit.widgets.prompt_box import PromptBox
+
+        box = PromptBox(value=self.prompt, label="System prompt (Enter runs, Shift+Enter for a new line)")
+        options = [(label, (name,)) for name, label in persona_labels().items()]
+        if len(self.personas) > 1:
+            options.insert(0, (" + ".join(self.personas), self.personas))
+        known = {value for _, value in options}
+        customer = w.Dropdown(options=options, value=self.personas if self.personas in known else None,
+                              description="Customer")
+        models = [("Practice model (offline)", PRACTICE)]
+        if self.configured:
+            models.append((f"{self.configured} (configured endpoint)", CONFIGURED))
+        model = w.Dropdown(options=models, value=self.model if self.model in dict(models).values() else PRACTICE,
+                           description="Model")
+        seeds = w.IntSlider(value=min(max(int(self.seeds) if isinstance(self.seeds, int) else 1, 1), MAX_SEEDS),
+                            min=1, max=MAX_SEEDS, description="Seeds", tooltip="conversations per customer")
+        button = w.Button(description="Run", button_style="primary", icon="play",
+                          tooltip="Play the customers with this prompt, grade, and log the attempt")
+        button.add_class("kit-run")
+        progress = w.IntProgress(value=0, min=0, max=1, description="Progress")
+        progress.add_class("kit-progress")
+        status = w.HTML(message_html(self.message, self.error))
+        status.add_class("kit-status")
+        scorecard = w.HTML(self.last._repr_html_() if self.last else
+                           "<p><i>Press Run (or Enter in the prompt box) to see the scorecard.</i></p>")
+        scorecard.add_class("kit-scorecard")
+        curve = w.HTML(curve_html(self.tracker))
+        curve.add_class("kit-curve")
+        explain = w.HTML(self._explain())
+        explain.add_class("kit-explain")
+        results = w.HBox([scorecard, curve], layout=w.Layout(align_items="flex-start", flex_flow="row wrap"))
+        scorecard.layout = w.Layout(flex="1 1 420px")
+        curve.layout = w.Layout(flex="0 1 480px")
+        root = w.VBox([
+            w.HTML("<b>Prompt playground</b> <small>· every run is logged to your learning curve</small>"),
+            box, w.HBox([customer, model, seeds]), w.HBox([button, progress]), status, results, explain,
+        ])
+        root.add_class("kit-playground")
+        self._parts = dict(box=box, customer=customer, model=model, seeds=seeds, button=button, progress=progress,
+                           status=status, scorecard=scorecard, curve=curve, explain=explain)
+
+        box.observe(self._prompt_changed, "value")
+        button.on_click(lambda _: self._run_from_widget())
+        box.observe(lambda _: self._run_from_widget(), "submitted")
+        self._widget = root
+        return root
+
+    def _prompt_changed(self, change: dict[str, Any]) -> None:
+        self.prompt = change["new"]
+        self._parts["explain"].value = self._explain()
+
+    def _run_from_widget(self) -> PlaygroundRun | None:
+        """Run with the controls' values; any problem becomes a message in the widget, not a traceback."""
+        parts = self._parts
+        self.prompt = parts["box"].value
+        self.model = parts["model"].value
+        self.seeds = parts["seeds"].value
+        if parts["customer"].value is not None:
+            self.personas = tuple(parts["customer"].value)
+        parts["button"].disabled = parts["box"].disabled = True
+        parts["progress"].value, parts["progress"].bar_style = 0, ""
+        parts["status"].value = message_html("Running…")
+
+        def step(done: int, total: int) -> None:
+            parts["progress"].max, parts["progress"].value = total, done
+
+        try:
+            return self.run(progress=step)
+        except Exception as error:  # shown to the learner in the widget; a callback's traceback would be hidden
+            self.message, self.error = (str(error) if isinstance(error, KitError) else
+                                        f"{type(error).__name__}: {error}"), True
+            parts["status"].value = message_html(self.message, error=True)
+            parts["progress"].bar_style = "danger"
+            return None
+        finally:
+            parts["button"].disabled = parts["box"].disabled = False
+
+    def _refresh(self) -> None:
+        """Redraw the widget after a run (nothing to do when it was never displayed)."""
+        if not self._parts or self.last is None:
+            return
+        parts = self._parts
+        parts["progress"].bar_style = "success"
+        parts["status"].value = message_html(self.message)
+        parts["scorecard"].value = self.last._repr_html_()
+        parts["curve"].value = curve_html(self.tracker)
+        parts["explain"].value = self._explain()
+        if parts["box"].value != self.prompt:
+            parts["box"].value = self.prompt

@@ -1,0 +1,76 @@
+// The prompt box: a real, labelled <textarea> where Enter runs and Shift+Enter adds a new line.
+// ipywidgets' Textarea cannot tell the two apart, so this small anywidget does it.
+// Python side: kit/widgets/prompt_box.py (traits `value`, `submitted`, `label`, `aria_label`, ...).
+
+let counter = 0;
+
+function isSubmit(event) {
+  // Enter alone runs. While a pinyin/IME composition is open, Enter picks the characters instead.
+  return event.key === "Enter" && !event.shiftKey && !event.ctrlKey && !event.metaKey && !event.altKey &&
+    !event.isComposing && event.keyCode !== 229;
+}
+
+function render({ model, el }) {
+  counter += 1;
+  const id = `kit-prompt-${counter}-${Math.random().toString(36).slice(2, 8)}`;
+  el.classList.add("kit-prompt-box");
+  // JupyterLab 4 (Lumino 2) leaves keys typed here alone: Shift+Enter must not run the notebook cell.
+  el.setAttribute("data-lm-suppress-shortcuts", "true");
+
+  const label = document.createElement("label");
+  label.htmlFor = id;
+  label.className = "kit-prompt-label";
+  label.textContent = model.get("label");
+
+  const area = document.createElement("textarea");
+  area.id = id;
+  area.className = "kit-prompt";
+  area.rows = model.get("rows");
+  area.value = model.get("value");
+  area.placeholder = model.get("placeholder");
+  area.spellcheck = false;
+  area.setAttribute("aria-label", model.get("aria_label"));
+
+  const help = document.createElement("div");
+  help.id = `${id}-help`;
+  help.className = "kit-prompt-help";
+  help.textContent = "Enter runs · Shift+Enter adds a new line";
+  area.setAttribute("aria-describedby", help.id);
+
+  const sync = () => {
+    if (model.get("value") !== area.value) {
+      model.set("value", area.value);
+      model.save_changes();
+    }
+  };
+  area.addEventListener("input", sync);
+  area.addEventListener("keydown", (event) => {
+    if (event.key !== "Enter") return;
+    event.stopPropagation(); // neither Enter nor Shift+Enter reaches the notebook's own shortcuts
+    if (!isSubmit(event)) return; // Shift+Enter: the textarea inserts the new line itself
+    event.preventDefault();
+    if (model.get("disabled")) return;
+    model.set("value", area.value);
+    model.set("submitted", model.get("submitted") + 1);
+    model.save_changes();
+  });
+
+  const onValue = () => {
+    if (area.value !== model.get("value")) area.value = model.get("value");
+  };
+  const onDisabled = () => { area.disabled = model.get("disabled"); };
+  const onLabel = () => { label.textContent = model.get("label"); };
+  model.on("change:value", onValue);
+  model.on("change:disabled", onDisabled);
+  model.on("change:label", onLabel);
+  onDisabled();
+
+  el.append(label, area, help);
+  return () => {
+    model.off("change:value", onValue);
+    model.off("change:disabled", onDisabled);
+    model.off("change:label", onLabel);
+  };
+}
+
+export default { render };

@@ -1,0 +1,179 @@
+"""Two prompts against the same customer and seed: transcripts and scorecards next to each other.
+
+    kit.widgets.SideBySide(prompt_a, prompt_b, persona="typo_auntie", seed=0, labels=("before", "after"))
+
+Same customer, same seed: the only difference between the two conversations is the prompt. Below
+them, the grader-by-grader comparison (`Scorecard.compare`). In JupyterLab both prompts can be
+edited; Enter in either box, or Compare, plays both again.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from kit.errors import KitError, PromptError
+from kit.widgets.frontend import mimebundle, require, unavailable_note
+from kit.widgets.viewer import chat_html, chat_text
+from kit.widgets.views import message_html
+
+if TYPE_CHECKING:
+    from kit.conversation import Transcript
+    from kit.graders import Comparison, Scorecard
+
+
+@dataclass(frozen=True)
+class Side:
+    """One prompt's conversation and scorecard."""
+
+    label: str
+    prompt: str
+    transcript: Transcript
+    card: Scorecard
+
+
+def play(label: str, prompt: str, persona: str, seed: int, model: Any, tools: Any, knowledge: Any) -> Side:
+    """One side: the agent with this prompt, the conversation, the scorecard."""
+    from kit.conversation import Agent, converse
+    from kit.graders import grade
+
+    if not isinstance(prompt, str) or not prompt.strip():
+        raise PromptError(f"Prompt {label!r} is empty: write at least one sentence for the agent.")
+    transcript = converse(Agent(prompt, model=model, tools=tools, knowledge=knowledge), persona, seed=seed)
+    return Side(label, prompt.strip(), transcript, grade(transcript))
+
+
+def _column(side: Side) -> str:
+    return (f"<h4 style='margin:2px 0'>{html.escape(side.label)}: {side.card.total:.0f}/100</h4>"
+            f"<pre style='white-space:pre-wrap;background:#f8fafc;padding:6px;font-size:85%'>{html.escape(side.prompt)}"
+            f"</pre>{side.card._repr_html_()}<details><summary>Read the conversation</summary>"
+            f"{chat_html(side.transcript)}</details>")
+
+
+class SideBySide:
+    """Play two prompts with one customer and one seed; show both and what changed, grader by grader."""
+
+    def __init__(
+        self,
+        prompt_a: str,
+        prompt_b: str,
+        persona: str = "typo_auntie",
+        seed: int = 0,
+        labels: Sequence[str] = ("A", "B"),
+        model: str | None = None,
+        tools: Sequence[Any] | None = None,
+        knowledge: Any = None,
+    ) -> None:
+        if len(labels) != 2:
+            raise KitError(f"labels names the two prompts, e.g. ('before', 'after'); got {labels!r}.")
+        from kit.personas import load
+
+        load(persona)  # an unknown persona fails here, with the list of known ones
+        self.persona, self.seed, self.labels = persona, seed, (str(labels[0]), str(labels[1]))
+        self.model, self.tools, self.knowledge = model, tools, knowledge
+        self.message = ""
+        self._widget: Any = None
+        self._parts: dict[str, Any] = {}
+        self.a, self.b = self._play(prompt_a, prompt_b)
+
+    def _play(self, prompt_a: str, prompt_b: str) -> tuple[Side, Side]:
+        return tuple(  # type: ignore[return-value]
+            play(label, prompt, self.persona, self.seed, self.model, self.tools, self.knowledge)
+            for label, prompt in zip(self.labels, (prompt_a, prompt_b))
+        )
+
+    def rerun(self, prompt_a: str | None = None, prompt_b: str | None = None) -> Comparison:
+        """Play again with new prompts (either may stay as it is) and return the comparison."""
+        self.a, self.b = self._play(self.a.prompt if prompt_a is None else prompt_a,
+                                    self.b.prompt if prompt_b is None else prompt_b)
+        self._refresh()
+        return self.comparison
+
+    @property
+    def comparison(self) -> Comparison:
+        return self.a.card.compare(self.b.card, labels=self.labels)
+
+    # ---- static views --------------------------------------------------------------------------------------
+
+    def _header(self) -> str:
+        return f"{self.persona}, seed {self.seed}: {self.labels[0]} {self.a.card.total:.0f} → {self.labels[1]} {self.b.card.total:.0f}"
+
+    def static_text(self) -> str:
+        return "\n\n".join([f"Side by side · {self._header()}", str(self.comparison)])
+
+    def static_html(self) -> str:
+        return (f"<div class='kit-side-by-side-static'><b>Side by side</b> <small>· the same customer and seed "
+                f"· {html.escape(self._header())}</small>{unavailable_note()}"
+                f"<table style='width:100%;table-layout:fixed'><tr>"
+                f"<td style='vertical-align:top;text-align:left'>{_column(self.a)}</td>"
+                f"<td style='vertical-align:top;text-align:left'>{_column(self.b)}</td></tr></table>"
+                f"<p><b>Grader by grader</b></p>{self.comparison._repr_html_()}</div>")
+
+    def __str__(self) -> str:
+        return self.static_text()
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(self.static_text())
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        return mimebundle(self)
+
+    # ---- the widget ----------------------------------------------------------------------------------------
+
+    @property
+    def widget(self) -> Any:
+        return self.build()
+
+    def build(self) -> Any:
+        if self._widget is not None:
+            return self._widget
+        require()
+        import ipywidgets as w
+
+        from kit.widgets.prompt_box import PromptBox
+
+        boxes, columns = [], []
+        for side in (self.a, self.b):
+            box = PromptBox(value=side.prompt, label=f"Prompt {side.label}", aria_label=f"Prompt {side.label}", rows=5)
+            result = w.HTML(_column(side).split("</pre>", 1)[1])  # the prompt is in the box above
+            title = w.HTML(f"<h4 style='margin:2px 0'>{html.escape(side.label)}: {side.card.total:.0f}/100</h4>")
+            boxes.append((box, title, result))
+            columns.append(w.VBox([title, box, result], layout=w.Layout(flex="1 1 0", min_width="320px")))
+        button = w.Button(description="Compare", icon="columns", tooltip="Play both prompts again with this customer")
+        button.add_class("kit-compare")
+        status = w.HTML("")
+        comparison = w.HTML(self.comparison._repr_html_())
+        comparison.add_class("kit-comparison")
+        root = w.VBox([
+            w.HTML(f"<b>Side by side</b> <small>· {html.escape(self.persona)}, seed {self.seed}: the same customer "
+                   "and seed, only the prompt differs</small>"),
+            w.HBox(columns, layout=w.Layout(align_items="flex-start")), w.HBox([button, status]),
+            w.HTML("<b>Grader by grader</b>"), comparison,
+        ])
+        root.add_class("kit-side-by-side")
+        self._parts = dict(boxes=boxes, status=status, comparison=comparison, button=button)
+        button.on_click(lambda _: self._rerun_from_widget())
+        for box, _, _ in boxes:
+            box.observe(lambda _: self._rerun_from_widget(), "submitted")
+        self._widget = root
+        return root
+
+    def _rerun_from_widget(self) -> None:
+        (box_a, _, _), (box_b, _, _) = self._parts["boxes"]
+        try:
+            self.rerun(box_a.value, box_b.value)
+            self.message = ""
+            self._parts["status"].value = ""
+        except Exception as error:  # shown in the widget, not as a hidden callback traceback
+            self.message = str(error) if isinstance(error, KitError) else f"{type(error).__name__}: {error}"
+            self._parts["status"].value = message_html(self.message, error=True)
+
+    def _refresh(self) -> None:
+        if not self._parts:
+            return
+        for side, (box, title, result) in zip((self.a, self.b), self._parts["boxes"]):
+            title.value = f"<h4 style='margin:2px 0'>{html.escape(side.label)}: {side.card.total:.0f}/100</h4>"
+            result.value = _column(side).split("</pre>", 1)[1]
+        self._parts["comparison"].value = self.comparison._repr_html_()

@@ -1,0 +1,82 @@
+"""HTML pieces the playground and the side-by-side share: the explain list, the learning curve, messages."""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kit.llm import Explanation
+    from kit.tracker import Tracker
+
+
+def explain_html(explanation: Explanation, practice: bool = True) -> str:
+    """Which practice-model instructions the prompt holds, with the line that did it; the rest folded."""
+    found = [row for row in explanation.rows if row.found]
+    missing = [row for row in explanation.rows if not row.found]
+    items = "".join(
+        f"<li>✅ <b>{html.escape(row.instruction.title)}</b> — line {row.line_number}: "
+        f"<code>{html.escape((row.line or '').strip())}</code><br><small>{html.escape(row.instruction.does)}</small></li>"
+        for row in found
+    ) or "<li>none yet: the practice model will behave like a weak assistant.</li>"
+    others = "".join(
+        f"<li>{html.escape(row.instruction.title)} <small>— without it: {html.escape(row.instruction.without)}</small></li>"
+        for row in missing
+    )
+    note = "" if practice else ("<p><small>This list is what the <i>practice model</i> would recognise; "
+                                "a real model reads the whole prompt.</small></p>")
+    return (f"<div><b>Explain</b>: the practice model recognised {len(found)} of {len(explanation.rows)} "
+            f"instructions in this prompt{note}<ul style='margin:2px 0'>{items}</ul>"
+            f"<details><summary>Not found ({len(missing)})</summary><ul style='margin:2px 0'>{others}</ul>"
+            f"</details></div>")
+
+
+def explain_text(explanation: Explanation) -> str:
+    """One line: the recognised instructions and their lines."""
+    found = [f"{row.instruction.title} (line {row.line_number})" for row in explanation.rows if row.found]
+    return "Recognised: " + (", ".join(found) if found else "nothing yet")
+
+
+def curve_png(tracker: Tracker) -> str:
+    """The tracker's learning curve as a base64 PNG (matplotlib, imported here)."""
+    figure = tracker.plot()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=72)
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def curve_html(tracker: Tracker) -> str:
+    """The learning curve as an <img>, or a line saying it appears after the first attempt."""
+    attempts = len(tracker.history())
+    if not attempts:
+        return "<p><i>The learning curve appears after your first run.</i></p>"
+    alt = f"Learning curve of {tracker.lesson}: {attempts} attempts, last total {tracker.history()[-1]['total']:.0f}"
+    return (f"<img src='data:image/png;base64,{curve_png(tracker)}' alt='{html.escape(alt)}' "
+            f"style='max-width:100%'>")
+
+
+def sparkline(totals: Sequence[float], width: int = 240, height: int = 60) -> str:
+    """A small SVG line of totals per attempt: the static page's learning curve (deterministic, no matplotlib)."""
+    if not totals:
+        return ""
+    step = (width - 20) / max(len(totals) - 1, 1)
+    points = [(10 + i * step, height - 8 - (height - 22) * total / 100) for i, total in enumerate(totals)]
+    line = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
+    dots = "".join(f"<circle cx='{x:.1f}' cy='{y:.1f}' r='3'/><text x='{x:.1f}' y='{y - 6:.1f}' font-size='10' "
+                   f"text-anchor='middle'>{total:.0f}</text>" for (x, y), total in zip(points, totals))
+    label = "Learning curve: " + " → ".join(f"{t:.0f}" for t in totals)
+    return (f"<svg role='img' aria-label='{label}' width='{width}' height='{height}' "
+            f"xmlns='http://www.w3.org/2000/svg'><polyline points='{line}' fill='none' stroke='black' "
+            f"stroke-width='2'/>{dots}</svg><br><small>{label}</small>")
+
+
+def message_html(text: str, error: bool = False) -> str:
+    """A status line; errors are red and announced to screen readers."""
+    if not text:
+        return ""
+    if error:
+        return f"<div class='kit-error' role='alert' style='color:#b91c1c'>⚠ {html.escape(text)}</div>"
+    return f"<div role='status'>{html.escape(text)}</div>"

@@ -1,0 +1,336 @@
+"""The lesson widgets: chat viewer, prompt playground, side-by-side, and how they degrade without a front end."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from dataclasses import replace
+
+import pytest
+
+import kit
+from kit.conversation import Transcript, Turn
+from kit.personas.typos import Typo
+from kit.widgets import ChatViewer, Playground, SideBySide
+from kit.widgets.frontend import WIDGET_VIEW
+
+WEAK = "You are a customer service bot."
+STRONG = """You are the customer service of a clothing shop.
+Ask for the customer's height and weight before recommending a size; ask only what you need.
+Customers weigh themselves in 斤: 1 斤 = 0.5 kg.
+Acknowledge the customer's feelings first when they are worried or upset.
+Use plain words and avoid jargon.
+Explain how to order in numbered steps.
+Keep replies short."""
+
+
+@pytest.fixture(scope="module")
+def auntie_weak() -> Transcript:
+    return kit.converse(kit.Agent(WEAK), "typo_auntie", seed=0)
+
+
+@pytest.fixture
+def tracker(tmp_path) -> kit.Tracker:
+    return kit.Tracker("01_first_prompt", folder=tmp_path, learner="tester")
+
+
+def with_tools_and_sources(transcript: Transcript) -> Transcript:
+    """The same conversation with a tool call and a last-season source on the first agent reply."""
+    turns = list(transcript.turns)
+    first_agent = next(i for i, t in enumerate(turns) if t.role == "agent")
+    turns[first_agent] = replace(
+        turns[first_agent],
+        tool_calls=({"name": "size_lookup", "arguments": {"height_cm": 165}, "result": '{"size": "L"}'},),
+        sources=({"chunk": "faq-shipping-zh#2", "doc": "faq-shipping-zh", "title": "运费说明", "outdated": True,
+                  "text": "..."},),
+    )
+    return replace(transcript, turns=tuple(turns))
+
+
+# ---- chat viewer -------------------------------------------------------------------------------------------
+
+
+def test_viewer_html_marks_typos_with_the_meant_word(auntie_weak: Transcript) -> None:
+    page = ChatViewer(auntie_weak).static_html()
+    first = auntie_weak.turns[0]
+    assert first.typos, "seed 0's first message has typos"
+    for typo in first.typos:
+        assert f'<span class="typo" title="meant: {typo.right}">{typo.wrong}</span>' in page
+
+
+def test_viewer_html_has_an_emotion_meter_per_customer_turn(auntie_weak: Transcript) -> None:
+    page = ChatViewer(auntie_weak).static_html()
+    meters = re.findall(r"class='kit-emotion'[^>]*aria-label='upset (\d+) of 10'", page)
+    assert [int(m) for m in meters] == auntie_weak.emotions
+    assert page.count("kit-turn kit-customer") == len(auntie_weak.customer_turns)
+
+
+def test_viewer_folds_tool_calls_and_sources_under_the_reply(auntie_weak: Transcript) -> None:
+    page = ChatViewer(with_tools_and_sources(auntie_weak)).static_html()
+    agent_bubble = page.split("kit-turn kit-agent", 1)[1].split("kit-turn", 1)[0]
+    assert "<details class='kit-tool'>" in agent_bubble and "size_lookup" in agent_bubble
+    assert "<details class='kit-sources'>" in agent_bubble and "faq-shipping-zh#2" in agent_bubble
+    assert "(last season)" in agent_bubble
+
+
+def test_viewer_english_is_folded_unless_asked(auntie_weak: Transcript) -> None:
+    assert "<details class='kit-gloss'><summary" in ChatViewer(auntie_weak).static_html()
+    assert "<details class='kit-gloss' open>" in ChatViewer(auntie_weak, english=True).static_html()
+
+
+def test_viewer_plain_text_reads_in_a_terminal(auntie_weak: Transcript) -> None:
+    text = ChatViewer(with_tools_and_sources(auntie_weak)).static_text()
+    assert "(typos: 冬→东" in text
+    assert "[upset 4/10]" in text and "English:" in text
+    assert "tool size_lookup" in text and "sources: faq-shipping-zh#2" in text
+
+
+def test_viewer_mimebundle_has_widget_and_fallbacks(auntie_weak: Transcript) -> None:
+    bundle = ChatViewer(auntie_weak)._repr_mimebundle_()
+    assert {WIDGET_VIEW, "text/html", "text/plain"} <= set(bundle)
+    assert "0x" not in bundle["text/plain"]  # no object addresses: nbval compares it
+
+
+def test_viewer_slider_replays_turn_by_turn(auntie_weak: Transcript) -> None:
+    viewer = ChatViewer(auntie_weak)
+    controls, bubbles = viewer.widget.children
+    slider = controls.children[1]
+    assert slider.description == "Turn" and slider.max == len(auntie_weak.turns)
+    slider.value = 2
+    assert bubbles.value.count("kit-turn ") == 2
+    controls.children[2].value = True  # Show English
+    assert "<details class='kit-gloss' open>" in bubbles.value
+
+
+def test_viewer_rejects_what_is_not_a_transcript() -> None:
+    with pytest.raises(kit.errors.KitError, match="Transcript"):
+        ChatViewer("hello")
+
+
+# ---- playground --------------------------------------------------------------------------------------------
+
+
+def test_playground_run_logs_and_returns_a_scorecard(tracker: kit.Tracker) -> None:
+    pg = Playground(prompt=WEAK, seeds=2, tracker=tracker)
+    run = pg.run()
+    assert run.attempt == 1 and len(run.transcripts) == 2 and run.seeds == 2
+    assert 0 <= run.total <= 100
+    logged = tracker.history()
+    assert len(logged) == 1 and logged[0]["total"] == run.total and logged[0]["prompt"] == WEAK
+    assert "Total" in run._repr_html_() and "Total" in run.summary()
+
+
+def test_playground_a_better_prompt_climbs(tracker: kit.Tracker) -> None:
+    pg = Playground(prompt=WEAK, seeds=1, tracker=tracker)
+    weak = pg.run().total
+    strong = pg.run(prompt=STRONG).total
+    assert strong > weak + 30
+    assert [a["attempt"] for a in tracker.history()] == [1, 2]
+
+
+def test_playground_mean_over_seeds_and_customers(tracker: kit.Tracker) -> None:
+    run = Playground(prompt=STRONG, personas=("typo_auntie", "size_seeker"), seeds=2, tracker=tracker).run()
+    assert [t.persona_id for t in run.transcripts] == ["typo_auntie", "typo_auntie", "size_seeker", "size_seeker"]
+    assert [t.seed for t in run.transcripts] == [0, 1, 0, 1]
+    means = {name: score for name, score in run.card.scores.items() if score is not None}
+    task = [c.scores["task_solved"] for c in run.scorecards if c.scores["task_solved"] is not None]
+    assert means["task_solved"] == pytest.approx(sum(task) / len(task), abs=0.06)
+    assert run.transcripts[run.weakest] is min(zip(run.scorecards, run.transcripts), key=lambda p: p[0].total)[1]
+
+
+def test_playground_curve_gains_a_point_per_run(tracker: kit.Tracker) -> None:
+    pg = Playground(prompt=WEAK, seeds=1, tracker=tracker)
+    curve = pg.widget and pg._parts["curve"]
+    assert "<img" not in curve.value  # no attempts yet
+    for attempts in (1, 2):
+        pg.run()
+        assert "<img src='data:image/png;base64," in curve.value
+        assert f"{attempts} attempts" in curve.value
+    assert len(tracker.history()) == 2
+
+
+def test_playground_explain_lists_recognised_lines(tracker: kit.Tracker) -> None:
+    pg = Playground(prompt=STRONG, tracker=tracker)
+    pg.widget
+    panel = pg._parts["explain"].value
+    assert "line 3: <code>Customers weigh themselves in 斤: 1 斤 = 0.5 kg.</code>" in panel
+    assert f"recognised {len(kit.llm.explain(STRONG).recognised)} of" in panel
+    pg._parts["box"].value = WEAK  # typing updates the panel before any run
+    assert "recognised 0 of" in pg._parts["explain"].value
+
+
+def test_playground_run_button_runs(tracker: kit.Tracker) -> None:
+    pg = Playground(prompt=WEAK, seeds=1, tracker=tracker)
+    root = pg.widget
+    assert "kit-playground" in root._dom_classes
+    pg._parts["box"].value = STRONG
+    pg._parts["button"].click()
+    assert len(tracker.history()) == 1 and tracker.history()[0]["prompt"] == STRONG
+    assert "Total" in pg._parts["scorecard"].value
+    assert pg._parts["progress"].value == pg._parts["progress"].max == 1
+
+
+def test_playground_enter_in_the_prompt_box_runs(tracker: kit.Tracker) -> None:
+    pg = Playground(prompt=WEAK, seeds=2, tracker=tracker)
+    pg.widget
+    pg._parts["seeds"].value = 1
+    pg._parts["box"].submit()  # what the browser does on Enter: submitted += 1
+    assert len(tracker.history()) == 1 and len(pg.last.transcripts) == 1
+    assert pg._parts["progress"].value == 1
+
+
+def test_playground_controls_are_labelled(tracker: kit.Tracker) -> None:
+    pg = Playground(prompt=WEAK, tracker=tracker)
+    pg.widget
+    parts = pg._parts
+    assert parts["box"].aria_label == "System prompt" and parts["box"].label
+    assert (parts["customer"].description, parts["model"].description, parts["seeds"].description) == (
+        "Customer", "Model", "Seeds")
+    assert parts["button"].description == "Run" and "kit-run" in parts["button"]._dom_classes
+    for name, css in [("progress", "kit-progress"), ("scorecard", "kit-scorecard"), ("curve", "kit-curve"),
+                      ("explain", "kit-explain")]:
+        assert css in parts[name]._dom_classes
+    assert parts["progress"].description
+
+
+def test_playground_empty_prompt_is_a_message_not_a_traceback(tracker: kit.Tracker) -> None:
+    pg = Playground(prompt=WEAK, tracker=tracker)
+    pg.widget
+    pg._parts["box"].value = "   "
+    pg._parts["button"].click()
+    assert "prompt is empty" in pg._parts["status"].value and "kit-error" in pg._parts["status"].value
+    assert tracker.history() == [] and not pg._parts["button"].disabled
+    with pytest.raises(kit.errors.PromptError, match="prompt is empty"):
+        pg.run(prompt="")
+
+
+def test_playground_unknown_persona_is_a_message(tracker: kit.Tracker) -> None:
+    pg = Playground(prompt=WEAK, personas="nobody", tracker=tracker)
+    pg.widget
+    assert pg._parts["customer"].value is None
+    pg._parts["button"].click()
+    status = pg._parts["status"].value
+    assert "No persona called &#x27;nobody&#x27;" in status and "typo_auntie" in status
+    with pytest.raises(kit.errors.UnknownPersona):
+        pg.run()
+    assert tracker.history() == []
+
+
+def test_playground_bad_seeds_and_model_say_what_to_do(tracker: kit.Tracker) -> None:
+    pg = Playground(prompt=WEAK, tracker=tracker)
+    with pytest.raises(kit.errors.KitError, match="whole number"):
+        pg.run(seeds=0)
+    with pytest.raises(kit.errors.KitError, match="KIT_MODEL"):
+        pg.run(model="configured")
+
+
+def test_playground_model_picker_never_shows_a_key(tracker: kit.Tracker, monkeypatch) -> None:
+    monkeypatch.setenv("KIT_MODEL", "qwen-plus")
+    monkeypatch.setenv("KIT_BASE_URL", "http://127.0.0.1:9/v1")
+    monkeypatch.setenv("KIT_API_KEY", "sk-secret-123")
+    pg = Playground(prompt=WEAK, tracker=tracker)
+    pg.widget
+    labels = [label for label, _ in pg._parts["model"].options]
+    assert labels == ["Practice model (offline)", "qwen-plus (configured endpoint)"]
+    bundle = pg._repr_mimebundle_()
+    assert "sk-secret" not in bundle["text/html"] + bundle["text/plain"] + repr(pg._parts["model"].get_state())
+
+
+def test_playground_fallbacks_show_the_last_run(tracker: kit.Tracker) -> None:
+    pg = Playground(prompt=STRONG, seeds=1, tracker=tracker)
+    before = pg._repr_mimebundle_()
+    assert {WIDGET_VIEW, "text/html", "text/plain"} <= set(before)
+    assert "Not run yet" in before["text/plain"]
+    pg.run()
+    after = pg._repr_mimebundle_()
+    assert "Attempt 1: Total" in after["text/plain"]
+    assert "Total" in after["text/html"] and "<svg" in after["text/html"]  # the curve, drawn without matplotlib
+    assert "0x" not in after["text/plain"] and "/tmp" not in after["text/html"]
+
+
+def test_prompt_box_esm_runs_on_enter_and_keeps_shift_enter_for_new_lines() -> None:
+    from kit.widgets.prompt_box import PromptBox, esm_source
+
+    esm = esm_source()
+    assert 'event.key === "Enter" && !event.shiftKey' in esm
+    assert '"submitted", model.get("submitted") + 1' in esm
+    assert "event.preventDefault()" in esm and "isComposing" in esm  # Enter that picks IME characters does not run
+    assert 'setAttribute("aria-label", model.get("aria_label"))' in esm and 'document.createElement("label")' in esm
+    assert 'area.className = "kit-prompt"' in esm
+    box = PromptBox()
+    assert box.aria_label == "System prompt" and box.submitted == 0
+
+
+# ---- side by side ------------------------------------------------------------------------------------------
+
+
+def test_side_by_side_same_customer_and_seed() -> None:
+    sbs = SideBySide(WEAK, STRONG, persona="typo_auntie", seed=1, labels=("one line", "lesson 01"))
+    assert sbs.a.transcript.seed == sbs.b.transcript.seed == 1
+    assert sbs.a.transcript.persona_id == sbs.b.transcript.persona_id == "typo_auntie"
+    assert sbs.comparison.total_change == pytest.approx(sbs.b.card.total - sbs.a.card.total, abs=0.1)
+    bundle = sbs._repr_mimebundle_()
+    assert {WIDGET_VIEW, "text/html", "text/plain"} <= set(bundle)
+    assert bundle["text/html"].count("kit-turn kit-agent") == len(sbs.a.transcript.agent_turns) + len(
+        sbs.b.transcript.agent_turns)
+    assert "Asked before guessing" in bundle["text/plain"] and "▲" in bundle["text/plain"]
+    assert "kit-side-by-side" in sbs.widget._dom_classes
+
+
+def test_side_by_side_edit_and_compare_again() -> None:
+    sbs = SideBySide(WEAK, WEAK)
+    assert sbs.comparison.total_change == 0
+    sbs.widget
+    (box_a, _, _), (box_b, _, _) = sbs._parts["boxes"]
+    box_b.value = STRONG
+    box_b.submit()
+    assert sbs.b.prompt == STRONG and sbs.comparison.total_change > 30
+    box_a.value = ""
+    sbs._parts["button"].click()
+    assert "empty" in sbs._parts["status"].value and sbs.a.prompt == WEAK  # the old result stays
+
+
+def test_side_by_side_unknown_persona() -> None:
+    with pytest.raises(kit.errors.UnknownPersona, match="Known personas"):
+        SideBySide(WEAK, STRONG, persona="nobody")
+
+
+# ---- no widget front end -----------------------------------------------------------------------------------
+
+NO_WIDGETS = """
+import sys
+class Block:
+    def find_spec(self, name, path=None, target=None):
+        if name.split('.')[0] in ('ipywidgets', 'anywidget'):
+            raise ModuleNotFoundError(name)
+sys.meta_path.insert(0, Block())
+import importlib.util
+_find = importlib.util.find_spec
+importlib.util.find_spec = lambda name, *a: None if name in ('ipywidgets', 'anywidget') else _find(name, *a)
+import kit, kit.widgets, tempfile
+pg = kit.widgets.Playground(prompt='You are a customer service bot.', seeds=1, personas='terse_customer',
+                            tracker=kit.Tracker('x', folder=tempfile.mkdtemp(), learner='t'))
+run = pg.run()
+bundle = pg._repr_mimebundle_()
+print(sorted(bundle), run.attempt)
+print('lab extras' in bundle['text/html'])
+try:
+    pg.widget
+except kit.widgets.WidgetsUnavailable as error:
+    print(error)
+"""
+
+
+def test_without_ipywidgets_the_static_views_and_run_still_work() -> None:
+    out = subprocess.run([sys.executable, "-c", NO_WIDGETS], capture_output=True, text=True, check=True).stdout
+    lines = out.splitlines()
+    assert lines[0] == "['text/html', 'text/plain'] 1"
+    assert lines[1] == "True"
+    assert 'pip install -e ".[lab]"' in lines[2] and "ipywidgets and anywidget" in lines[2]
+
+
+def test_import_kit_widgets_loads_no_widget_library() -> None:
+    code = "import sys, kit.widgets; print([m for m in ('ipywidgets', 'anywidget', 'matplotlib', 'pandas') if m in sys.modules])"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
