@@ -1,0 +1,216 @@
+"""Workshop mode: a class's progress exports read together, to see who climbed and where the class got stuck.
+
+    room = kit.classroom.collect("handed_in/")   # a folder (searched for *.jsonl), a file, or a list of them
+    room.problems                                # each file or line that could not be read: which, where, what
+    room.leaderboard()                           # per learner: best per lesson, attempts, first → best; ranked
+    room.lessons()                               # per lesson: share below the pass mark, median attempts to pass
+    room.graders()                               # mean per grader per lesson, weakest first
+    room.leaderboard().plot()                    # one picture per question (also .lessons().plot(), .graders().plot())
+
+Learners hand in files written by `kit.Tracker(lesson).export(path)`; they are read with
+`kit.Tracker.import_files`. The same file handed in twice counts once. On the command line:
+`kit.classroom.main(["FOLDER", "--html", "report.html"])`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import warnings
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kit.classroom.reports import GraderReport, Leaderboard, LessonReport
+from kit.errors import KitError
+
+if TYPE_CHECKING:
+    import pandas
+
+__all__ = ["Classroom", "ClassroomError", "GraderReport", "Leaderboard", "LessonReport", "Problem", "collect", "main"]
+
+PASS_MARK = 80.0  # the total a lesson counts as passed at; kit.evaluate's pass_at has the same default
+
+
+class ClassroomError(KitError, ValueError):
+    """Nothing usable was handed in, or an argument cannot make a class report."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One file (or one line of it) that could not be read, and why; the rest of the class still loads."""
+
+    file: str
+    line: int | None
+    what: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}, line {self.line}" if self.line else self.file
+        return f"{where}: {self.what}"
+
+
+@dataclass(frozen=True, repr=False, eq=False)
+class Classroom:
+    """Every attempt the class handed in (one row each), what could not be read, and the pass mark."""
+
+    attempts: pandas.DataFrame
+    files: tuple[str, ...]  # the files read, as given
+    problems: tuple[Problem, ...] = ()
+    duplicates: tuple[str, ...] = ()  # "b.jsonl is the same as a.jsonl": counted once
+    pass_mark: float = PASS_MARK
+
+    @property
+    def learners(self) -> list[str]:
+        return sorted(self.attempts["learner"].unique())
+
+    @property
+    def lesson_names(self) -> list[str]:
+        return sorted(self.attempts["lesson"].unique())
+
+    def leaderboard(self) -> Leaderboard:
+        """Per learner: best total per lesson, attempts, first → best climb, lessons passed; ranked over lessons."""
+        return Leaderboard(self.attempts, self.pass_mark)
+
+    def lessons(self) -> LessonReport:
+        """Which lessons the class struggles with: share below the pass mark, median attempts to pass; hardest first."""
+        return LessonReport(self.attempts, self.pass_mark)
+
+    def graders(self) -> GraderReport:
+        """Which qualities the class struggles with: each grader's mean on learners' best attempts, weakest first."""
+        return GraderReport(self.attempts, self.pass_mark)
+
+    def learner(self, name: str) -> pandas.DataFrame:
+        """One learner's attempts, lesson by lesson: total, the note, the prompt's first line."""
+        if name not in self.learners:
+            raise ClassroomError(f"No attempts by {name!r}; learners in this class: {', '.join(self.learners)}.")
+        rows = self.attempts[self.attempts["learner"] == name]
+        table = rows[["lesson", "attempt", "total", "note"]].copy()
+        table["prompt"] = rows["prompt"].map(lambda p: (p.splitlines() or [""])[-1][:60])
+        return table.rename(columns={"prompt": "prompt's last line"}).set_index(["lesson", "attempt"])
+
+    def best(self, lesson: str) -> pandas.DataFrame:
+        """Each learner's best attempt at `lesson`, best first, with the whole prompt: what worked, to show the class."""
+        if lesson not in self.lesson_names:
+            raise ClassroomError(f"No attempts at lesson {lesson!r}; lessons here: {', '.join(self.lesson_names)}.")
+        rows = self.attempts[self.attempts["lesson"] == lesson]
+        best = rows.sort_values(["total", "attempt"], ascending=[False, True], kind="stable").drop_duplicates("learner")
+        return best[["learner", "attempt", "total", "persona", "prompt"]].reset_index(drop=True)
+
+    def summary(self) -> str:
+        """One line: how many files, learners, attempts and lessons, and what was skipped."""
+        parts = [f"{len(self.files)} files from {len(self.learners)} learners: {len(self.attempts)} attempts "
+                 f"at {len(self.lesson_names)} lessons (pass mark {self.pass_mark:g})"]
+        if self.duplicates:
+            parts.append(f"{len(self.duplicates)} duplicate file{'s' * (len(self.duplicates) > 1)} counted once")
+        if self.problems:
+            parts.append(f"{len(self.problems)} problem{'s' * (len(self.problems) > 1)} (see .problems)")
+        return "; ".join(parts)
+
+    def __repr__(self) -> str:
+        return f"Classroom({self.summary()})"
+
+    def __str__(self) -> str:
+        lines = [self.summary()]
+        lines += [f"  same file twice: {note}" for note in self.duplicates]
+        lines += [f"  skipped: {problem}" for problem in self.problems]
+        return "\n".join(lines)
+
+    def _repr_pretty_(self, printer, cycle: bool) -> None:  # type: ignore[no-untyped-def]
+        """IPython's plain-text view: the readable text, not the fields."""
+        printer.text(str(self))
+
+    def _repr_html_(self) -> str:
+        items = [f"<li>same file twice: {html.escape(note)}</li>" for note in self.duplicates]
+        items += [f"<li style='color:#b91c1c'>skipped: {html.escape(str(p))}</li>" for p in self.problems]
+        return f"<div><b>{html.escape(self.summary())}</b>{f'<ul>{chr(10).join(items)}</ul>' if items else ''}</div>"
+
+    def report_html(self) -> str:
+        """A whole HTML page: the summary, the three tables and their plots, for the instructor to keep or share."""
+        from kit.classroom.page import report_page
+
+        return report_page(self)
+
+    def save_report(self, path: str | Path, *, overwrite: bool = False) -> Path:
+        """Write `report_html()` to `path`; never over an existing file unless `overwrite=True`."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            with path.open("w" if overwrite else "x", encoding="utf-8") as file:
+                file.write(self.report_html())
+        except FileExistsError:
+            raise FileExistsError(f"{path} already exists; choose another name, or pass overwrite=True.") from None
+        return path
+
+
+def progress_files(sources: str | Path | Iterable[str | Path]) -> tuple[list[Path], list[Problem]]:
+    """The files to read: each file as given, each folder's *.jsonl files (sub-folders too), sorted by path."""
+    found, problems = [], []
+    for source in [sources] if isinstance(sources, (str, Path)) else list(sources):
+        path = Path(source)
+        if path.is_dir():
+            inside = sorted(path.rglob("*.jsonl"))
+            found += inside
+            if not inside:
+                problems.append(Problem(str(path), None, "a folder with no .jsonl progress files in it."))
+        elif path.is_file():
+            found.append(path)
+        else:
+            problems.append(Problem(str(path), None, "no such file or folder."))
+    return found, problems
+
+
+def collect(sources: str | Path | Iterable[str | Path], pass_mark: float = PASS_MARK) -> Classroom:
+    """Read the class's progress exports from folders and files; bad files are reported, the good ones still load."""
+    import pandas as pd
+
+    from kit.tracker import Tracker
+
+    if isinstance(pass_mark, bool) or not isinstance(pass_mark, (int, float)) or not 0 <= pass_mark <= 100:
+        raise ClassroomError(f"pass_mark is the total (0-100) a lesson counts as passed at; got {pass_mark!r}.")
+    paths, problems = progress_files(sources)
+    tables, files, duplicates, seen = [], [], [], {}
+    for path in paths:
+        try:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError as error:
+            problems.append(Problem(str(path), None, f"cannot be read ({error.strerror or error}); skipped."))
+            continue
+        if digest in seen:
+            duplicates.append(f"{path} is the same as {seen[digest]}")
+            continue
+        seen[digest] = path
+        with warnings.catch_warnings():  # each problem is kept in .problems instead
+            warnings.simplefilter("ignore")
+            table = Tracker.import_files(path)
+        problems += [_problem(str(path), message) for message in table.attrs.get("skipped", [])]
+        files.append(str(path))
+        if table.empty and not table.attrs.get("skipped"):
+            problems.append(Problem(str(path), None, "a progress file with no attempts in it."))
+        elif not table.empty:
+            tables.append(table)
+    if not tables:
+        listed = "; ".join(str(p) for p in problems) or "nothing was given"
+        raise ClassroomError(f"No attempts could be read ({listed}). Learners export theirs with "
+                             "kit.Tracker(lesson).export('name_lesson.jsonl').")
+    attempts = pd.concat(tables, ignore_index=True)
+    attempts = attempts.drop_duplicates(["learner", "lesson", "attempt", "time"])  # a re-export repeats attempts
+    attempts = attempts.sort_values(["learner", "lesson", "attempt"], kind="stable").reset_index(drop=True)
+    return Classroom(attempts, tuple(files), tuple(problems), tuple(duplicates), float(pass_mark))
+
+
+def _problem(path: str, message: str) -> Problem:
+    """Turn one of Tracker.import_files's messages ("<path>, line 3: why") into a Problem."""
+    rest = message[len(path):] if message.startswith(path) else f": {message}"
+    if rest.startswith(", line "):
+        number, _, what = rest[len(", line "):].partition(": ")
+        if number.isdigit():
+            return Problem(path, int(number), what)
+    return Problem(path, None, rest.removeprefix(": "))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`kit class FOLDER... [--pass-mark 80] [--html report.html]`: print the class report, and save it as HTML."""
+    from kit.classroom.command import run
+
+    return run(argv)

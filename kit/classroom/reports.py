@@ -1,0 +1,298 @@
+"""The three questions an instructor asks of a class: who climbed, which lessons, which qualities (graders).
+
+Each report holds a pandas table (`.table`), prints as plain text, shows as HTML in a notebook, and
+draws one picture (`.plot()`). They are built from `Classroom.attempts` (one row per attempt).
+"""
+
+from __future__ import annotations
+
+import html
+import inspect
+import math
+import statistics
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas
+    from matplotlib.figure import Figure
+
+NOT_GRADERS = {"learner", "lesson", "attempt", "time", "total", "model", "persona", "seed", "prompt", "note", "file"}
+
+
+def climbs(attempts: pandas.DataFrame, pass_mark: float) -> pandas.DataFrame:
+    """One row per learner and lesson: attempts, first and best total, the climb, and the attempt that passed."""
+    import pandas as pd
+
+    rows = []
+    for (learner, lesson), group in attempts.groupby(["learner", "lesson"], sort=True):
+        totals = group.sort_values("attempt", kind="stable")["total"].tolist()
+        passed_at = next((number for number, total in enumerate(totals, 1) if total >= pass_mark), None)
+        rows.append({"learner": learner, "lesson": lesson, "attempts": len(totals), "first": totals[0],
+                     "best": max(totals), "climb": round(max(totals) - totals[0], 1), "passed": passed_at is not None,
+                     "attempts to pass": passed_at})
+    return pd.DataFrame(rows)
+
+
+def short_names(lessons: list[str]) -> dict[str, str]:
+    """Column labels: a lesson's number ("01") when that is unique in the class, else its whole name."""
+    numbers = {lesson: lesson.split("_")[0] for lesson in lessons}
+    return numbers if len(set(numbers.values())) == len(lessons) else {lesson: lesson for lesson in lessons}
+
+
+class Leaderboard:
+    """Per learner: best total per lesson, attempts, first → best climb, lessons passed; ranked over the lessons.
+
+    The score is the mean of a learner's best totals over every lesson in the class, counting 0 for a
+    lesson not tried, so finishing more lessons counts; ties go to more lessons passed, then fewer attempts.
+    """
+
+    def __init__(self, attempts: pandas.DataFrame, pass_mark: float) -> None:
+        import pandas as pd
+
+        self.pass_mark = pass_mark
+        self.lessons = sorted(attempts["lesson"].unique())
+        self.labels = short_names(self.lessons)
+        self.detail = climbs(attempts, pass_mark)
+        rows = []
+        for learner, mine in self.detail.groupby("learner", sort=True):
+            best = dict(zip(mine["lesson"], mine["best"]))
+            rows.append({"learner": learner, "score": round(sum(best.values()) / len(self.lessons), 1),
+                         "passed": int(mine["passed"].sum()), "tried": len(mine), "attempts": int(mine["attempts"].sum()),
+                         "climb": round(statistics.fmean(mine["climb"]), 1),
+                         **{self.labels[lesson]: best.get(lesson, math.nan) for lesson in self.lessons}})
+        table = pd.DataFrame(rows).sort_values(["score", "passed", "attempts", "learner"],
+                                               ascending=[False, False, True, True], kind="stable")
+        keys = list(zip(table["score"], table["passed"]))
+        table.insert(0, "rank", [1 + sum(other > key for other in keys) for key in keys])  # ties share a rank
+        self.table = table.set_index("rank")
+
+    def __str__(self) -> str:
+        head = (f"Class leaderboard · score = mean best total over {len(self.lessons)} lessons (0 where not tried) · "
+                f"passed = best ≥ {self.pass_mark:g} · climb = mean of best − first")
+        shown = self.table.assign(passed=[f"{p}/{len(self.lessons)}" for p in self.table["passed"]])
+        return head + "\n" + shown.to_string(float_format=lambda x: f"{x:.0f}", na_rep="—",
+                                             formatters={"score": "{:.1f}".format, "climb": "{:+.1f}".format})
+
+    def _repr_pretty_(self, printer, cycle: bool) -> None:  # type: ignore[no-untyped-def]
+        printer.text(str(self))
+
+    def _repr_html_(self) -> str:
+        detail = {(r.learner, r.lesson): r for r in self.detail.itertuples()}
+        head = "".join(f"<th>{h}</th>" for h in ("rank", "learner", "score", "passed", "attempts", "climb"))
+        head += "".join(f"<th title='{html.escape(lesson)}'>{html.escape(self.labels[lesson])}</th>"
+                        for lesson in self.lessons)
+        body = []
+        for rank, row in self.table.iterrows():
+            cells = [str(rank), html.escape(row["learner"]), coloured(row["score"], self.pass_mark),
+                     f"{row['passed']}/{len(self.lessons)}", str(row["attempts"]), f"{row['climb']:+.1f}"]
+            for lesson in self.lessons:
+                mine = detail.get((row["learner"], lesson))
+                cells.append("—" if mine is None else
+                             f"{coloured(mine.best, self.pass_mark)}<br><small>{mine.first:.0f}→{mine.best:.0f} · "
+                             f"{mine.attempts} tries</small>")
+            body.append("<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>")
+        return (f"<div><b>Class leaderboard</b> <small>score = mean best total over {len(self.lessons)} lessons "
+                f"(0 where not tried) · passed = best ≥ {self.pass_mark:g} · each lesson: best, first→best, attempts"
+                f"</small><table><tr>{head}</tr>{''.join(body)}</table></div>")
+
+    def plot(self) -> Figure:
+        """A heat map: each learner's best total per lesson, learners in rank order, blank where not tried."""
+        import matplotlib.pyplot as plt
+        import numpy as np
+
+        values = self.table[[self.labels[lesson] for lesson in self.lessons]].to_numpy(dtype=float)
+        names = [f"{rank}. {learner}" for rank, learner in zip(self.table.index, self.table["learner"])]
+        fig, ax = plt.subplots(figsize=(1.4 + 0.9 * len(self.lessons), 1.2 + 0.38 * len(names)))
+        image = ax.imshow(np.ma.masked_invalid(values), cmap="RdYlGn", vmin=0, vmax=100, aspect="auto")
+        annotate(ax, values)
+        ax.set(xticks=range(len(self.lessons)), xticklabels=[self.labels[lesson] for lesson in self.lessons],
+               yticks=range(len(names)), yticklabels=names, xlabel="lesson",
+               title=f"Best total per lesson (pass mark {self.pass_mark:g})")
+        fig.colorbar(image, ax=ax, label="best total", shrink=0.8)
+        fig.tight_layout()
+        plt.close(fig)  # shown once, as the cell's value
+        return fig
+
+
+class LessonReport:
+    """Per lesson: how many learners tried and passed, the share still below the pass mark, the median
+    attempts it took those who passed, and the median first and best totals. Hardest lesson first."""
+
+    def __init__(self, attempts: pandas.DataFrame, pass_mark: float) -> None:
+        import pandas as pd
+
+        self.pass_mark = pass_mark
+        self.detail = climbs(attempts, pass_mark)
+        customers = attempts.groupby("lesson")["persona"].agg(lambda p: p.mode().iloc[0] if p.notna().any() else "")
+        rows = []
+        for lesson, group in self.detail.groupby("lesson", sort=True):
+            passed = group[group["passed"]]
+            rows.append({"lesson": lesson, "customer": customers.get(lesson, ""), "learners": len(group),
+                         "passed": len(passed), "below pass": round(1 - len(passed) / len(group), 2),
+                         "median attempts to pass": passed["attempts to pass"].median() if len(passed) else math.nan,
+                         "median first": group["first"].median(), "median best": group["best"].median()})
+        table = pd.DataFrame(rows).sort_values(["below pass", "median best", "lesson"], ascending=[False, True, True],
+                                               kind="stable")
+        self.table = table.set_index("lesson")
+
+    @property
+    def hardest(self) -> str:
+        """The lesson with the largest share of learners below the pass mark (the lower median best on a tie)."""
+        return str(self.table.index[0])
+
+    def __str__(self) -> str:
+        head = f"Lessons, hardest first · below pass = share of learners whose best is under {self.pass_mark:g}"
+        return head + "\n" + self.table.to_string(na_rep="—", formatters={
+            "below pass": "{:.0%}".format, "median attempts to pass": _number, "median first": "{:.1f}".format,
+            "median best": "{:.1f}".format})
+
+    def _repr_pretty_(self, printer, cycle: bool) -> None:  # type: ignore[no-untyped-def]
+        printer.text(str(self))
+
+    def _repr_html_(self) -> str:
+        head = "".join(f"<th>{h}</th>" for h in ("lesson", "customer", "passed", "below pass", "median attempts to pass",
+                                                  "median first → best"))
+        body = "".join(
+            f"<tr><td style='text-align:left'>{html.escape(lesson)}</td><td>{html.escape(str(row['customer']))}</td>"
+            f"<td>{row['passed']}/{row['learners']}</td><td>{_share(row['below pass'])}</td>"
+            f"<td>{_number(row['median attempts to pass'])}</td><td>{row['median first']:.1f} → "
+            f"{coloured(row['median best'], self.pass_mark)}</td></tr>"
+            for lesson, row in self.table.iterrows()
+        )
+        return (f"<div><b>Lessons, hardest first</b> <small>below pass = share of learners whose best is under "
+                f"{self.pass_mark:g}</small><table><tr>{head}</tr>{body}</table></div>")
+
+    def plot(self) -> Figure:
+        """Each learner's first (grey) → best (coloured) total per lesson, the pass mark, and the share below it."""
+        import matplotlib.pyplot as plt
+
+        lessons = sorted(self.table.index)
+        labels = short_names(lessons)
+        learners = sorted(self.detail["learner"].unique())
+        fig, ax = plt.subplots(figsize=(1.6 + 1.3 * len(lessons), 4.2))
+        for x, lesson in enumerate(lessons):
+            group = self.detail[self.detail["lesson"] == lesson]
+            for row in group.itertuples():
+                dx = 0.6 * (learners.index(row.learner) + 0.5) / len(learners) - 0.3  # each learner its own lane
+                colour = "tab:green" if row.passed else "tab:red"
+                ax.plot([x + dx, x + dx], [row.first, row.best], color=colour, alpha=0.5, linewidth=1.5)
+                ax.plot(x + dx, row.first, "o", color="grey", markersize=3.5)
+                ax.plot(x + dx, row.best, "o", color=colour, markersize=5)
+            ax.annotate(f"{self.table.loc[lesson, 'below pass']:.0%} below", (x, 104), ha="center", fontsize="small")
+        ax.axhline(self.pass_mark, color="black", linestyle=":", linewidth=1, label=f"pass mark {self.pass_mark:g}")
+        ax.set(xticks=range(len(lessons)), xticklabels=[labels[lesson] for lesson in lessons], ylim=(-5, 112),
+               xlabel="lesson", ylabel="total (0-100)",
+               title="Each learner's first (grey) → best total: green passed, red still below")
+        ax.legend(loc="lower right", fontsize="small")
+        fig.tight_layout()
+        plt.close(fig)  # shown once, as the cell's value
+        return fig
+
+
+class GraderReport:
+    """Which qualities the class struggles with: each grader's mean score per lesson over learners' best
+    attempts (where they ended up), weakest first, with what the grader checks."""
+
+    def __init__(self, attempts: pandas.DataFrame, pass_mark: float) -> None:
+        import pandas as pd
+
+        self.pass_mark = pass_mark
+        best = attempts.sort_values(["total", "attempt"], ascending=[False, True], kind="stable")
+        best = best.drop_duplicates(["learner", "lesson"])
+        graders = [column for column in attempts.columns if column not in NOT_GRADERS]
+        about = grader_notes()
+        rows = []
+        for lesson, group in best.groupby("lesson", sort=True):
+            for grader in graders:
+                scores = group[grader].dropna()
+                if len(scores):
+                    rows.append({"lesson": lesson, "grader": grader, "title": about.get(grader, (grader, ""))[0],
+                                 "mean": round(float(scores.mean()), 1), "learners": len(scores),
+                                 "below pass": round(float((scores < pass_mark).mean()), 2),
+                                 "checks": about.get(grader, ("", ""))[1]})
+        self.table = pd.DataFrame(rows).sort_values(["mean", "lesson", "grader"], kind="stable").reset_index(drop=True)
+        self.matrix = self.table.pivot(index="grader", columns="lesson", values="mean")
+        self.matrix = self.matrix.loc[self.matrix.mean(axis=1).sort_values(kind="stable").index]  # weakest on top
+
+    @property
+    def weakest(self) -> pandas.Series:
+        """The weakest grader in the weakest lesson: a row of `.table`."""
+        return self.table.iloc[0]
+
+    def __str__(self) -> str:
+        lines = [f"Graders on learners' best attempts, weakest first (below pass = share under {self.pass_mark:g})"]
+        for _, row in self.table.head(10).iterrows():
+            lines.append(f"  {row['lesson']:<24} {row['grader']:<13} {row['mean']:5.1f}  {row['below pass']:4.0%} "
+                         f"below of {row['learners']:>2}  {row['checks']}")
+        if len(self.table) > 10:
+            lines.append(f"  … and {len(self.table) - 10} more rows in .table")
+        return "\n".join(lines)
+
+    def _repr_pretty_(self, printer, cycle: bool) -> None:  # type: ignore[no-untyped-def]
+        printer.text(str(self))
+
+    def _repr_html_(self, rows: int = 10) -> str:
+        head = "".join(f"<th>{h}</th>" for h in ("lesson", "grader", "mean", "below pass", "what it checks"))
+        body = "".join(
+            f"<tr><td style='text-align:left'>{html.escape(row['lesson'])}</td><td style='text-align:left'>"
+            f"{html.escape(row['title'])}</td><td>{coloured(row['mean'], self.pass_mark)}</td>"
+            f"<td>{_share(row['below pass'])} of {row['learners']}</td>"
+            f"<td style='text-align:left'><small>{html.escape(row['checks'])}</small></td></tr>"
+            for _, row in self.table.head(rows).iterrows()
+        )
+        more = f"<small>… and {len(self.table) - rows} more rows in <code>.table</code></small>" if len(self.table) > rows else ""
+        return (f"<div><b>Graders on learners' best attempts, weakest first</b><table><tr>{head}</tr>{body}</table>"
+                f"{more}</div>")
+
+    def plot(self) -> Figure:
+        """A heat map: each grader's mean on the best attempts, per lesson; weakest grader on top, blank = n/a."""
+        import matplotlib.pyplot as plt
+        import numpy as np
+
+        values = self.matrix.to_numpy(dtype=float)
+        labels = short_names(list(self.matrix.columns))
+        fig, ax = plt.subplots(figsize=(2.4 + 0.9 * values.shape[1], 1.2 + 0.38 * values.shape[0]))
+        image = ax.imshow(np.ma.masked_invalid(values), cmap="RdYlGn", vmin=0, vmax=100, aspect="auto")
+        annotate(ax, values)
+        ax.set(xticks=range(values.shape[1]), xticklabels=[labels[c] for c in self.matrix.columns],
+               yticks=range(values.shape[0]), yticklabels=list(self.matrix.index), xlabel="lesson",
+               title="Each grader's mean on the class's best attempts (blank: did not apply)")
+        fig.colorbar(image, ax=ax, label="mean score", shrink=0.8)
+        fig.tight_layout()
+        plt.close(fig)  # shown once, as the cell's value
+        return fig
+
+
+def grader_notes() -> dict[str, tuple[str, str]]:
+    """Each grader's title and what it checks, from the grader itself (its title and its module's first line)."""
+    from kit.graders import GRADERS
+
+    notes = {}
+    for grader in GRADERS:
+        doc = inspect.getmodule(type(grader)).__doc__ or ""
+        first = " ".join(doc.strip().split("\n\n")[0].split())
+        notes[grader.name] = (grader.title, first.split(": ", 1)[-1])
+    return notes
+
+
+def annotate(ax: Any, values: Any) -> None:
+    """Write each cell's number on a heat map (nothing on blank cells)."""
+    import numpy as np
+
+    for (y, x), value in np.ndenumerate(values):
+        if not math.isnan(value):
+            ax.text(x, y, f"{value:.0f}", ha="center", va="center", fontsize="small")
+
+
+def coloured(score: float, pass_mark: float) -> str:
+    """A score in green (passed), amber (within 30 points) or red, for HTML tables."""
+    colour = "#16a34a" if score >= pass_mark else "#d97706" if score >= pass_mark - 30 else "#dc2626"
+    return f"<b style='color:{colour}'>{score:.0f}</b>"
+
+
+def _share(share: float) -> str:
+    return f"{share:.0%}"
+
+
+def _number(value: float) -> str:
+    return "—" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:g}"
