@@ -34,6 +34,7 @@ class Agent:
         knowledge: Any = None,
         name: str | None = None,
         k: int = 3,
+        window: int | None = None,
     ) -> None:
         if not isinstance(system_prompt, str) or not system_prompt.strip():
             raise PromptError(
@@ -45,6 +46,10 @@ class Agent:
                            "build one with kit.rag.Index.from_docs().")
         if k < 1:
             raise KitError(f"k is how many knowledge-base passages the agent reads per turn: at least 1, not {k}.")
+        if window is not None and (isinstance(window, bool) or not isinstance(window, int) or window < 1):
+            raise KitError(f"window is how many recent messages the model sees (customer and agent): "
+                           f"a whole number of at least 1, or None for all of them; not {window!r}.")
+        self.window = window
         self.knowledge = knowledge
         self.k = k
         self.last_sources: tuple[dict[str, Any], ...] = ()
@@ -54,7 +59,8 @@ class Agent:
         self.name = name or self.system_prompt.splitlines()[0][:40]
 
     def __repr__(self) -> str:
-        return f"Agent(name={self.name!r}, model={self.model.name!r}, tools={list(self.tools)})"
+        window = f", window={self.window}" if self.window else ""
+        return f"Agent(name={self.name!r}, model={self.model.name!r}, tools={list(self.tools)}{window})"
 
     def opening_messages(self, sku: str, language: str) -> list[Message]:
         """The system prompt and the product page the customer opened the chat from."""
@@ -76,7 +82,7 @@ class Agent:
         schemas = [tool.schema() for tool in self.tools.values()] or None
         calls: list[dict[str, Any]] = []
         for _ in range(MAX_TOOL_ROUNDS + 1):
-            reply = self.model.complete(messages, schemas)
+            reply = self.model.complete(visible(messages, self.window), schemas)
             messages.append(reply.to_message())
             if not reply.tool_calls:
                 return reply, calls
@@ -114,6 +120,22 @@ class Agent:
         else:
             return self.tools[name].run(arguments)
         return json.dumps({"error": problem}, ensure_ascii=False)
+
+
+def visible(messages: list[Message], window: int | None) -> list[Message]:
+    """What a model with a short memory sees: every system message, then the last `window` messages.
+
+    Only customer and agent messages count; tool results travel with the agent message that
+    asked for them, so a window never starts in the middle of a tool call. Real deployments cut
+    long conversations like this to stay inside the model's context limit.
+    """
+    if window is None:
+        return messages
+    spoken = [i for i, m in enumerate(messages) if m.get("role") in ("user", "assistant")]
+    if len(spoken) <= window:
+        return messages
+    start = spoken[-window]
+    return [m for i, m in enumerate(messages) if m.get("role") == "system" or i >= start]
 
 
 @dataclass(frozen=True)

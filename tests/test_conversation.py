@@ -100,3 +100,46 @@ def test_save_and_load_round_trip_and_never_overwrite(tmp_path: Path) -> None:
     assert kit.Transcript.from_dict(json.loads(path.read_text(encoding="utf-8"))) == t
     with pytest.raises(FileExistsError, match="already exists"):
         t.save(path)
+
+
+# A short context window (lesson 06): the model sees system messages and the last N messages only.
+
+from kit.conversation import visible  # noqa: E402
+
+_MEMORY_PROMPT = """You are the customer service of a clothing shop.
+Ask for the customer's height and weight before recommending a size; ask only what you need.
+Customers weigh themselves in 斤: 1 斤 = 0.5 kg.
+Keep replies short.
+Use the tools to look up sizes and quote prices.
+If the customer changes their mind, use their latest choice."""
+
+
+def test_visible_keeps_system_messages_and_the_last_n_spoken_ones() -> None:
+    messages = [{"role": "system", "content": "rules"}, {"role": "system", "content": "page"},
+                {"role": "user", "content": "u1"}, {"role": "assistant", "content": "a1"},
+                {"role": "user", "content": "u2"}, {"role": "assistant", "content": "", "tool_calls": [{"id": "c"}]},
+                {"role": "tool", "tool_call_id": "c", "content": "{}"}, {"role": "assistant", "content": "a2"},
+                {"role": "user", "content": "u3"}]
+    assert visible(messages, None) is messages
+    assert [m["content"] for m in visible(messages, 2)] == ["rules", "page", "a2", "u3"]
+    # a window that starts at the tool call keeps the tool's result with it
+    assert [m["role"] for m in visible(messages, 3)] == ["system", "system", "assistant", "tool", "assistant", "user"]
+    assert visible(messages, 50) == messages
+
+
+@pytest.mark.parametrize("window", [0, -1, 2.5, True, "4"])
+def test_a_bad_window_is_a_clear_error(window: object) -> None:
+    with pytest.raises(KitError, match="window is how many recent messages"):
+        kit.Agent("You are a shop assistant.", window=window)  # type: ignore[arg-type]
+
+
+def test_a_short_window_forgets_facts_given_at_the_start_and_a_recap_keeps_them() -> None:
+    full = kit.converse(kit.Agent(_MEMORY_PROMPT, tools=kit.tools.SHOP_TOOLS), "mind_changer", seed=0)
+    short = kit.converse(kit.Agent(_MEMORY_PROMPT, tools=kit.tools.SHOP_TOOLS, window=4), "mind_changer", seed=0)
+    recap_prompt = _MEMORY_PROMPT + "\nEnd each reply by restating the known facts (height, weight) in one short line."
+    recap = kit.converse(kit.Agent(recap_prompt, tools=kit.tools.SHOP_TOOLS, window=4), "mind_changer", seed=0)
+    memory = {name: kit.grade(t).scores["memory"] for name, t in (("full", full), ("short", short), ("recap", recap))}
+    assert memory == {"full": 100.0, "short": 50.0, "recap": 100.0}
+    assert "repeated" in {e for t in short.customer_turns for e in t.events}
+    assert all(t.outcome == "satisfied" for t in (full, short, recap))
+    assert repr(kit.Agent("x", window=4)).endswith("window=4)")

@@ -461,3 +461,17 @@ def test_grounded_flags_a_citation_that_does_not_say_the_amount() -> None:
     assert Grounded()(said("新疆运费20元（来源 [shipping-fees-zh#5]）。")).score == 100.0
     wrong = Grounded()(said("新疆运费15元（来源 [shipping-fees-zh#5]）。"))
     assert "cites [shipping-fees-zh#5] for ¥15.00, which that passage does not say" in wrong.evidence[0].note
+
+
+def test_policy_judges_prices_only_after_a_change_of_mind() -> None:
+    """The mind changer asks for one hoodie (¥169) and then three (¥457): ¥169 before the change is no discount."""
+    import kit
+
+    prompt = ("You are the customer service of a clothing shop.\nKeep replies short.\n"
+              "Use the tools to look up sizes and quote prices.\n"
+              "Customers weigh themselves in 斤: 1 斤 = 0.5 kg.\nIf the customer changes their mind, use their latest choice.")
+    right = kit.converse(kit.Agent(prompt, tools=kit.tools.SHOP_TOOLS), "mind_changer", seed=0)
+    assert any("¥169" in t.text for t in right.agent_turns[:2])
+    assert kit.grade(right).scores["policy"] == 100.0
+    stuck = kit.converse(kit.Agent(prompt.rsplit("\n", 1)[0], tools=kit.tools.SHOP_TOOLS), "mind_changer", seed=0)
+    assert kit.grade(stuck).scores["policy"] < 100.0  # ¥169 for three, after she said three

@@ -160,3 +160,28 @@ def test_the_shipping_asker_checks_the_fee_for_her_region() -> None:
     assert "asks:shipping_question" in session.opening().events
     assert "wrong_price" in session.respond("亲，我们全国包邮哦！").events
     assert session.respond("新疆属于偏远地区，不参与包邮，运费20元。").outcome == "satisfied"
+
+
+# The customer who changes her mind (lesson 06): facts said unasked, a change of mind as an aside.
+
+def test_mind_changer_says_her_facts_first_and_changes_her_mind_at_the_third_reply() -> None:
+    session = load("mind_changer").start(0)
+    opening = session.opening()
+    assert opening.text.startswith("我一米六，一百一十斤。") and set(opening.revealed) == {"height", "weight"}
+    session.respond("¥169")
+    session.respond("这款有这些颜色：灰色、藏青色、杏色。")  # answers her aside about black
+    changed = session.respond("¥169")
+    assert "aside:change_mind" in changed.events and "三件" in changed.text
+    stuck = session.respond("一共¥169。")  # still the price of one
+    assert "wrong_price" in stuck.events
+    right = session.respond("三件最终：¥457.00")
+    assert "right_price" in right.events and "asks:size_advice" in right.events
+
+
+def test_says_first_must_name_a_fact_of_the_card(tmp_path: Path) -> None:
+    text = (CARDS / "mind_changer.yaml").read_text(encoding="utf-8").replace(
+        "says_first: [height, weight]", "says_first: [height, order_id]")
+    card = tmp_path / "bad.yaml"
+    card.write_text(text, encoding="utf-8")
+    with pytest.raises(CardError, match=r"bad.yaml.*says_first: no fact order_id under facts"):
+        load_card(card)

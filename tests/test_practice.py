@@ -26,6 +26,8 @@ PHRASE = {  # one English and one Chinese phrasing per instruction, as a learner
     "dialect": ("Customers may write in dialect.", "顾客可能说四川话等方言。"),
     "patient_repeat": ("Be patient and repeat the answer when asked.", "耐心一点，顾客没看清就再说一遍。"),
     "stack_in_order": ("Work out prices in the page's order of calculation, on the running total.", "按页面的计算顺序依次算价格。"),
+    "latest_wins": ("If the customer changes their mind, use their latest choice.", "顾客改主意时，以最新的说法为准。"),
+    "recap_facts": ("End each reply by restating the known facts in one line.", "每次回复最后复述顾客已经告诉你的信息（身高、体重）。"),
 }
 
 
@@ -275,3 +277,32 @@ def test_rare_shared_words_pick_the_passage_sentence() -> None:
                 {"role": "user", "content": "寄到新疆运费多少？"}]
     reply = PracticeModel().complete(messages).text
     assert "新疆属于偏远地区，运费20元" in reply and "[shipping-fees-zh#5]" in reply  # 新疆 outweighs 寄到
+
+
+def _chat(prompt: str, turns: list[tuple[str, str]], sku: str = "T-403") -> str:
+    """The practice model's reply to a conversation given as (role, text) pairs."""
+    messages = [{"role": "system", "content": prompt}, {"role": "system", "content": brief(sku)}]
+    messages += [{"role": role, "content": text} for role, text in turns]
+    return PracticeModel().complete(messages).text
+
+
+def test_latest_wins() -> None:
+    said = [("user", "这件卫衣买一件多少钱？"), ("assistant", "¥169。"), ("user", "算了，改成三件吧，三件一共多少钱？")]
+    stuck = _chat("\n".join([BASE, PHRASE["stack_in_order"][0]]), said)
+    latest = _chat("\n".join([BASE, PHRASE["stack_in_order"][0], PHRASE["latest_wins"][0]]), said)
+    assert "3件" not in stuck and "¥507.00" not in stuck and signals.stated_total(stuck) == 169
+    assert "¥507.00" in latest  # 3 × ¥169, worked from the latest quantity
+
+
+def test_recap_facts_notes_the_facts_and_reads_its_own_notes_back() -> None:
+    prompt = "\n".join([BASE, PHRASE["ask_first"][0], PHRASE["units_jin"][0], PHRASE["recap_facts"][0]])
+    first = _chat(prompt, [("user", "我一米六，一百一十斤。这件多少钱？")])
+    assert "（已记下：身高160厘米，体重55公斤）" in first
+    # the customer's first message is gone (a short window); the note in the agent's last reply remains
+    later = _chat(prompt, [("assistant", first), ("user", "那我穿什么码？")])
+    assert signals.recommended_size(later) == "M" and "身高" not in signals.asked_facts(later)
+    without = _chat("\n".join([BASE, PHRASE["ask_first"][0], PHRASE["units_jin"][0]]),
+                    [("assistant", first), ("user", "那我穿什么码？")])
+    assert signals.asked_facts(without) >= {"height", "weight"}
+    english = _chat(prompt, [("user", "I'm 160 cm and 55 kg. How much is it?")])
+    assert "(Noted: height 160 cm, weight 55 kg)" in english

@@ -126,6 +126,15 @@ def _terms(text: str) -> set[str]:
     return pairs | {word.lower() for word in re.findall(r"[A-Za-z]{3,}", text)}
 
 
+_NOTE = re.compile(r"(?:已记下：|\(Noted: )([^）)]*)")
+
+
+def _note(reply: str) -> str:
+    """The facts the model noted at the end of one of its replies (recap_facts), or ""."""
+    found = _NOTE.findall(reply)
+    return found[-1] if found else ""
+
+
 def _states_body(body: Any) -> bool:
     """A message that gives a height or weight with its unit (a bare number may be a price or a size)."""
     return any(reading is not None and not reading.assumed for reading in (body.height, body.weight))
@@ -142,6 +151,9 @@ class _Turn:
         self.passages = read_passages(self.reference)
         self.does = {key for key, row in recognise(self.prompt).items() if row.found}
         self.customer = [self.read(str(m.get("content") or "")) for m in messages if m.get("role") == "user"]
+        # Its own notes of the customer's facts (recap_facts), with the customer's messages, in order.
+        self.said = [_note(str(m.get("content") or "")) if m.get("role") == "assistant" else self.read(str(m.get("content") or ""))
+                     for m in messages if m.get("role") == "user" or (m.get("role") == "assistant" and "recap_facts" in self.does)]
         self.last = self.customer[-1] if self.customer else ""
         self.lang = signals.language(self.last) if self.last else "zh"
         self.turn = sum(1 for m in messages if m.get("role") == "assistant")
@@ -182,6 +194,8 @@ class _Turn:
             self.last = self.customer[-2]  # a bare reply ("尾号1234"): carry on with what they asked before
             answer = self.answer()
         parts.append(answer)
+        if "recap_facts" in self.does and (note := self.recap()):
+            parts.append(note)
         if "be_brief" not in self.does:
             parts = [self.say("padding_before"), *parts, self.say("padding_after")]
         joiner = "" if self.lang == "zh" else " "
@@ -271,7 +285,7 @@ class _Turn:
     def total_answer(self) -> str:
         """The final price: from the quote tool, worked in the page's order, or naively."""
         offers = prices.read_offers(self.reference)
-        ask = prices.read_ask("\n".join(self.customer), offers)
+        ask = prices.read_ask("\n".join(self.customer), offers, latest="latest_wins" in self.does)
         cart = {self.page.sku: ask.quantity}
         if quoted := self.tool("quote_price", cart=cart, coupons=list(ask.coupons), member=ask.member):
             return self.say("total_from_tool", explanation=quoted[f"explanation_{self.lang}"])
@@ -279,16 +293,24 @@ class _Turn:
             return self.say("total_worked", working=prices.describe(prices.in_order(self.page.price, offers, ask), self.lang, True))
         return self.say("total_worked", working=prices.describe(prices.naive(self.page.price, offers, ask), self.lang, False))
 
-    def body(self) -> tuple[float | None, float | None]:
+    def recap(self) -> str:
+        """A one-line note of the height and weight known so far (recap_facts), or "" if none is."""
+        height, weight = self.body(tools=False)
+        names = {"zh": ("身高{:g}厘米", "体重{:g}公斤", "，"), "en": ("height {:g} cm", "weight {:g} kg", ", ")}[self.lang]
+        facts = [name.format(value) for name, value in zip(names[:2], (height, weight)) if value is not None]
+        return self.say("recap", facts=names[2].join(facts)) if facts else ""
+
+    def body(self, tools: bool = True) -> tuple[float | None, float | None]:
         """Height in cm and weight in kg from everything the customer said, the latest winning.
 
         With a unit-conversion tool (and the prompt telling it to use tools) it asks the tool;
         otherwise it reads the numbers itself, and without the 斤 instruction reads 斤 as kg.
+        With `recap_facts` its own notes count too (they keep facts inside a short window).
         """
         from kit.units import parse_body
 
-        said = [message for message in self.customer if _states_body(parse_body(message))]
-        if said and (converted := self.tool("convert_units", text="；".join(said))):
+        said = [message for message in self.said if _states_body(parse_body(message))]
+        if tools and said and (converted := self.tool("convert_units", text="；".join(said))):
             return converted.get("height_cm"), converted.get("weight_kg")
         height = weight = None
         for message in said:

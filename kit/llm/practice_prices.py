@@ -63,9 +63,13 @@ class Ask:
     coupons: tuple[str, ...]
 
 
-def read_ask(text: str, offers: Offers) -> Ask:
-    """The quantity, membership and coupons a customer's messages mention."""
-    found = _QUANTITY.search(text)
+def read_ask(text: str, offers: Offers, latest: bool = False) -> Ask:
+    """The quantity, membership and coupons a customer's messages mention.
+
+    The quantity is the first one mentioned, or with `latest` the last (a customer who changed their mind).
+    """
+    quantities = list(_QUANTITY.finditer(text))
+    found = (quantities[-1] if latest else quantities[0]) if quantities else None
     quantity = 1
     if found:
         word = next(group for group in found.groups() if group)

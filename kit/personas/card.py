@@ -158,10 +158,11 @@ class Style(_Card):
 
 
 class Aside(_Card):
-    """Something the customer says out of turn at a given reply: a question, or an attack on the agent."""
+    """Something the customer says out of turn at a given reply: a question, an attack on the agent,
+    or a change of mind (the current task's answer is the one for what they say here)."""
 
     at_reply: PositiveInt = Field(description="said instead of the normal answer to the agent's Nth reply")
-    kind: Literal["question", "injection", "discount_demand"]
+    kind: Literal["question", "injection", "discount_demand", "change_mind"]
     line: Line
     answered_if: tuple[str, ...] = Field((), description="for a question: words a reply that answers it contains")
 
@@ -270,6 +271,14 @@ class PersonaCard(_Card):
     tasks: tuple[Task, ...] = Field(min_length=1, description="what they came for, asked one after another")
     facts: dict[Literal["height", "weight", "phone_last4", "order_id"], Fact] = Field(default_factory=dict)
     asides: tuple[Aside, ...] = ()
+    says_first: tuple[Literal["height", "weight", "phone_last4", "order_id"], ...] = Field(
+        (), description="facts the customer gives unasked, at the start of the first message")
+
+    @model_validator(mode="after")
+    def _said_facts_exist(self) -> PersonaCard:
+        if missing := [fact for fact in self.says_first if fact not in self.facts]:
+            raise ValueError(f"says_first: no fact {', '.join(missing)} under facts: add it there first")
+        return self
 
     @model_validator(mode="after")
     def _asides_apart(self) -> PersonaCard:

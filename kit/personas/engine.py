@@ -98,7 +98,9 @@ class CustomerSession:
         line = self._pick(self.card.lines.opening)
         worried = signals.expresses_distress(line.zh if self.card.language == "zh" else line.en)
         events = (f"asks:{self.task.kind}", *(("worried",) if worried else ()))
-        return self._message([line], events=events)
+        said = _Reaction()
+        self._say_facts(list(self.card.says_first), said)  # a customer who starts with their facts
+        return self._message([*said.lines, line], events=events, revealed=tuple(said.revealed))
 
     def respond(self, reply: str) -> CustomerMessage:
         """React to the agent's reply and write the next message."""
