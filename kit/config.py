@@ -6,6 +6,7 @@ With nothing configured the kit uses the offline practice model. The API key is 
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +16,8 @@ from pydantic import SecretStr
 from kit.errors import ConfigError
 
 PRACTICE = "practice"
+DEFAULT_TIMEOUT_S = 60.0  # seconds one model call may take (KIT_TIMEOUT)
+DEFAULT_MAX_RETRIES = 2  # retries after a 429, 5xx, timeout or dropped connection (KIT_MAX_RETRIES)
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,8 @@ class Settings:
     api_key: SecretStr | None = None
     provider: str | None = None
     source: str = "default"
+    timeout_s: float = DEFAULT_TIMEOUT_S
+    max_retries: int = DEFAULT_MAX_RETRIES
 
     @property
     def is_practice(self) -> bool:
@@ -104,11 +109,16 @@ def load_settings(
                 f"Use one of: {', '.join(PRESETS)}; or leave it unset and set KIT_BASE_URL yourself."
             )
 
+    limits = {
+        "timeout_s": _number("KIT_TIMEOUT", *lookup("KIT_TIMEOUT"), DEFAULT_TIMEOUT_S, "seconds per model call", "60"),
+        "max_retries": int(_number("KIT_MAX_RETRIES", *lookup("KIT_MAX_RETRIES"), DEFAULT_MAX_RETRIES,
+                                   "retries per model call", "2", whole=True)),
+    }
     found_model, source = (model, "arguments") if model else lookup("KIT_MODEL")
     if not found_model and preset:
         found_model, source = preset.model, f"preset {provider}"
     if not found_model or found_model == PRACTICE:
-        return Settings(model=PRACTICE, source=source)
+        return Settings(model=PRACTICE, source=source, **limits)
 
     found_url = base_url or lookup("KIT_BASE_URL")[0] or (preset.base_url if preset else None)
     key_names = ["KIT_API_KEY"] + ([preset.key_env] if preset and preset.key_env else []) + ["OPENAI_API_KEY"]
@@ -121,7 +131,27 @@ def load_settings(
         api_key=SecretStr(found_key) if found_key else None,
         provider=provider,
         source=source,
+        **limits,
     )
+
+
+def _number(name: str, text: str | None, where: str, default: float, what: str, example: str,
+            whole: bool = False) -> float:
+    """A setting that must be a number (a whole one for counts); a bad value says what to write instead."""
+    if text is None:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (value.is_integer() and value >= 0 if whole else math.isfinite(value) and value > 0):
+        kind, bound = ("a whole number of", "0 or more") if whole else ("a number of", "more than 0")
+        raise ConfigError(
+            f"{name}={text!r} (in the {'.env file' if where == '.env' else where}) is not {kind} {what} ({bound}): "
+            f"write e.g. {name}={example} in the environment or the .env file, or remove it for the default "
+            f"({default:g})."
+        )
+    return value
 
 
 def data_dir() -> Path:

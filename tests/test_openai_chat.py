@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 import kit
-from kit.errors import KitError, ModelError
+from kit.config import load_settings
+from kit.errors import ConfigError, KitError, ModelError
 from kit.llm import OpenAIChat
-from kit.testing.openai_server import serve
+from kit.testing.openai_server import Faults, events, serve
 from kit.tools import size_lookup
 
 AUNTIE_ARGS = {"sku": "J-101", "height_cm": 165, "weight_kg": 60}
@@ -76,7 +79,7 @@ def test_persistent_error_becomes_model_error_naming_url_and_status(tmp_path: Pa
             chat(url, max_retries=2).complete([{"role": "user", "content": "你好"}])
 
     message = str(caught.value)
-    assert url in message and str(status) in message
+    assert url in message and f"HTTP {status} after 3 attempts" in message and "\n" not in message
     assert caught.value.__cause__ is None and caught.value.__suppress_context__  # no SDK traceback chained
     assert isinstance(caught.value, KitError)  # so the CLI prints one line
     assert len(requests(log)) == 3, "max_retries=2 means one try and two retries"
@@ -99,3 +102,91 @@ def test_malformed_tool_arguments_do_not_crash_the_conversation(tmp_path: Path) 
     assert "not valid JSON" in json.loads(tool_message["content"])["error"]
     echoed = next(m for m in sent if m.get("tool_calls"))["tool_calls"][0]["function"]["arguments"]
     assert "_unparsed" not in echoed, "the model's own (broken) arguments go back as it wrote them"
+
+
+HELLO = [{"role": "user", "content": "你好"}]
+KEY = "sk-test-3f9a1c77e0d24b6b"
+
+
+def test_429_waits_at_least_the_retry_after_the_server_asked_for(tmp_path: Path) -> None:
+    log = tmp_path / "server.log"
+    retry_after = 1.0  # longer than the SDK's own first backoff (at most 0.5 s), so only the header explains it
+    with serve(log=log, schedule=["429", "429", "ok"], faults=Faults(retry_after_s=retry_after)) as url:
+        reply = chat(url, max_retries=2).complete(HELLO)
+
+    assert reply.text and reply.model == "test-model"
+    arrivals = events(log)
+    assert [event["outcome"] for event in arrivals] == ["429", "429", "ok"]
+    gaps = [later["t"] - earlier["t"] for earlier, later in zip(arrivals, arrivals[1:])]
+    assert min(gaps) >= retry_after, f"retried {min(gaps):.2f} s after a 429 asking for {retry_after} s"
+
+
+def test_500_is_retried_max_retries_times_then_fails_in_one_line(tmp_path: Path) -> None:
+    log = tmp_path / "server.log"
+    with serve(log=log, schedule=["500"]) as url:
+        with pytest.raises(ModelError, match=r"HTTP 500 after 2 attempts") as caught:
+            chat(url, max_retries=1).complete(HELLO)
+    assert [event["outcome"] for event in events(log)] == ["500", "500"]
+    assert "\n" not in str(caught.value) and "Error code" not in str(caught.value)
+
+
+def test_a_hanging_server_times_out_after_the_timeout_not_the_hang(tmp_path: Path) -> None:
+    hang_s, timeout_s = 4.0, 0.3
+    with serve(log=tmp_path / "server.log", schedule=["timeout"], faults=Faults(hang_s=hang_s)) as url:
+        model = OpenAIChat("test-model", base_url=url, api_key=KEY, timeout_s=timeout_s, max_retries=0)
+        import openai  # noqa: F401  (loaded before the clock starts)
+
+        started = time.perf_counter()
+        with pytest.raises(ModelError, match=r"timed out after 0\.3 s \(1 attempt\)"):
+            model.complete(HELLO)
+        waited = time.perf_counter() - started
+    assert timeout_s <= waited < hang_s
+
+
+def test_async_calls_use_the_same_retries(tmp_path: Path) -> None:
+    log = tmp_path / "server.log"
+    with serve(log=log, schedule=["500", "ok"], faults=Faults()) as url:
+        reply = asyncio.run(chat(url, max_retries=1).acomplete(HELLO))
+    assert reply.text and [event["outcome"] for event in events(log)] == ["500", "ok"]
+
+
+def test_the_key_never_reaches_the_server_log_or_an_error(tmp_path: Path) -> None:
+    folder = tmp_path / "server"
+    messages = []
+    with serve([{"text": "好的"}], folder / "server.log", schedule=["ok", "429", "500", "timeout", "malformed"],
+               faults=Faults(hang_s=1.0, retry_after_s=0.05)) as url:
+        model = OpenAIChat("test-model", base_url=url, api_key=KEY, timeout_s=0.3, max_retries=0)
+        for _ in range(5):
+            try:
+                model.complete(HELLO)
+            except ModelError as error:
+                messages.append(str(error))
+    assert len(messages) == 3 and any("timed out" in m for m in messages)
+    files = [path for path in folder.rglob("*") if path.is_file()]
+    assert len(files) >= 2 and sum(path.stat().st_size for path in files) > 0
+    assert not [path for path in files if KEY.encode() in path.read_bytes()]
+    assert not [m for m in messages if KEY in m] and KEY not in repr(model)
+
+
+def test_timeout_and_retries_come_from_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KIT_TIMEOUT", "2.5")
+    monkeypatch.setenv("KIT_MAX_RETRIES", "0")
+    model = OpenAIChat("test-model", base_url="http://127.0.0.1:9/v1", api_key=KEY)
+    assert (model.timeout_s, model.max_retries) == (2.5, 0)
+    assert OpenAIChat("m", base_url="http://x/v1", api_key=KEY, timeout_s=9, max_retries=4).max_retries == 4
+    faster = model.with_limits(timeout_s=0.5)
+    assert (faster.timeout_s, faster.max_retries, model.timeout_s) == (0.5, 0, 2.5)
+    defaults = load_settings("test-model", environ={}, cwd=Path.cwd())
+    assert (defaults.timeout_s, defaults.max_retries) == (60, 2)
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "expected"),
+    [("KIT_TIMEOUT", "soon", "KIT_TIMEOUT=60"), ("KIT_TIMEOUT", "-3", "more than 0"),
+     ("KIT_MAX_RETRIES", "2.5", "KIT_MAX_RETRIES=2"), ("KIT_MAX_RETRIES", "many", "whole number")],
+)
+def test_a_bad_timeout_or_retry_setting_says_what_to_write(tmp_path: Path, name: str, value: str, expected: str) -> None:
+    (tmp_path / ".env").write_text(f"KIT_MODEL=test-model\n{name}={value}\n")
+    with pytest.raises(ConfigError, match=expected) as caught:
+        load_settings(environ={}, cwd=tmp_path)
+    assert name in str(caught.value) and ".env" in str(caught.value)

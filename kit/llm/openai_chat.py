@@ -1,12 +1,16 @@
 """`OpenAIChat`: any OpenAI-compatible chat endpoint through the official `openai` SDK.
 
 OpenAI, DashScope (百炼) compatible mode, Ollama, vLLM and llama.cpp's server all speak this
-protocol. Retries on 429/5xx with backoff (honouring Retry-After) are the SDK's own.
+protocol. Retries on 429/5xx/timeouts with backoff (honouring Retry-After) are the SDK's own:
+`max_retries` and `timeout` (KIT_MAX_RETRIES, KIT_TIMEOUT) are handed to it unchanged.
 """
 
 from __future__ import annotations
 
+import copy
 import json
+import re
+import threading
 import time
 from typing import Any
 
@@ -25,8 +29,8 @@ class OpenAIChat:
         base_url: str | None = None,
         api_key: str | None = None,
         settings: Settings | None = None,
-        max_retries: int = 3,
-        timeout_s: float = 60.0,
+        max_retries: int | None = None,
+        timeout_s: float | None = None,
     ) -> None:
         settings = settings or load_settings(model=model, base_url=base_url, api_key=api_key)
         if settings.is_practice:
@@ -34,13 +38,38 @@ class OpenAIChat:
         self.name = settings.model
         self.base_url = settings.base_url
         self._key = settings.api_key
-        self._max_retries = max_retries
-        self._timeout_s = timeout_s
+        self._max_retries = settings.max_retries if max_retries is None else max_retries
+        self._timeout_s = settings.timeout_s if timeout_s is None else timeout_s
+        if not (isinstance(self._max_retries, int) and self._max_retries >= 0):
+            raise ConfigError(f"max_retries={self._max_retries!r}: a whole number of retries, 0 or more (e.g. 2).")
+        if not self._timeout_s > 0:
+            raise ConfigError(f"timeout_s={self._timeout_s!r}: the seconds one call may take, more than 0 (e.g. 60).")
         self._sync: Any = None
         self._async: Any = None
+        self._lock = threading.Lock()  # threads of an arena share one client per model
 
     def __repr__(self) -> str:
-        return f"OpenAIChat(model={self.name!r}, base_url={self.base_url!r})"
+        return (f"OpenAIChat(model={self.name!r}, base_url={self.base_url!r}, "
+                f"timeout_s={self._timeout_s:g}, max_retries={self._max_retries})")
+
+    @property
+    def timeout_s(self) -> float:
+        """Seconds one attempt may take before the SDK gives up on it (and retries, if any are left)."""
+        return self._timeout_s
+
+    @property
+    def max_retries(self) -> int:
+        """How many times the SDK retries a 429, 5xx, timeout or dropped connection, with backoff."""
+        return self._max_retries
+
+    def with_limits(self, timeout_s: float | None = None, max_retries: int | None = None) -> OpenAIChat:
+        """The same model with another per-call timeout and/or retry count; this one is unchanged."""
+        limited = copy.copy(self)
+        limited._timeout_s = self._timeout_s if timeout_s is None else timeout_s
+        limited._max_retries = self._max_retries if max_retries is None else max_retries
+        limited._sync = limited._async = None  # new clients with the new limits
+        limited._lock = threading.Lock()
+        return limited
 
     def _client_args(self) -> dict[str, Any]:
         """Connection settings; checked here, not earlier, so a replayed class needs no key at all."""
@@ -60,8 +89,9 @@ class OpenAIChat:
         """Send the conversation and return the model's reply."""
         import openai
 
-        if self._sync is None:
-            self._sync = openai.OpenAI(**self._client_args())
+        with self._lock:
+            if self._sync is None:
+                self._sync = openai.OpenAI(**self._client_args())
         started = time.perf_counter()
         try:
             response = self._sync.chat.completions.create(**self._request(messages, tools, params))
@@ -75,8 +105,9 @@ class OpenAIChat:
         """Like `complete`, without blocking the event loop."""
         import openai
 
-        if self._async is None:
-            self._async = openai.AsyncOpenAI(**self._client_args())
+        with self._lock:
+            if self._async is None:
+                self._async = openai.AsyncOpenAI(**self._client_args())
         started = time.perf_counter()
         try:
             response = await self._async.chat.completions.create(**self._request(messages, tools, params))
@@ -91,23 +122,41 @@ class OpenAIChat:
         return request
 
     def _explain(self, error: Exception) -> ModelError:
-        """Turn an SDK error into a message that says what to check (never the key)."""
+        """Turn an SDK error into one line that says what happened and what to check (never the key)."""
         import openai
 
         where = self.base_url or "the provider's default URL"
-        tries = self._max_retries + 1
+        attempts = _attempts(error)
+        tries = f"{attempts} attempt{'s' if attempts != 1 else ''}"
         if isinstance(error, openai.APITimeoutError):
-            return ModelError(f"{where} did not answer within {self._timeout_s:g} s ({tries} tries). Is the server overloaded?")
+            return ModelError(f"{where} timed out after {self._timeout_s:g} s ({tries}). Is the server overloaded? "
+                              "Raise KIT_TIMEOUT or KIT_MAX_RETRIES to wait longer.")
         if isinstance(error, openai.APIConnectionError):
-            reason = str(error).rstrip(".")
-            return ModelError(f"Could not reach {where}: {reason}. Check KIT_BASE_URL and that the server is running.")
+            reason = self._scrub(" ".join(str(error).split())).rstrip(".")
+            return ModelError(f"Could not reach {where} ({tries}): {reason}. "
+                              "Check KIT_BASE_URL and that the server is running.")
         if isinstance(error, openai.AuthenticationError):
-            return ModelError(f"{where} rejected the API key (401). Check KIT_API_KEY.")
+            return ModelError(f"{where} rejected the API key (HTTP 401). Check KIT_API_KEY.")
         if isinstance(error, openai.NotFoundError):
-            return ModelError(f"{where} does not know the model {self.name!r} (404). Check KIT_MODEL.")
+            return ModelError(f"{where} does not know the model {self.name!r} (HTTP 404). Check KIT_MODEL.")
         if isinstance(error, openai.APIStatusError):
-            return ModelError(f"{where} answered {error.status_code} ({tries} tries at most): {error.message}")
-        return ModelError(f"The call to {where} failed: {error}")
+            message = self._scrub(" ".join(re.sub(r"^Error code: \d+ - ", "", str(error.message)).split()))
+            return ModelError(f"{where} answered HTTP {error.status_code} after {tries}: {message}")
+        return ModelError(f"The call to {where} failed: {self._scrub(str(error))}")
+
+    def _scrub(self, text: str) -> str:
+        """Remove the key from a server's or library's message, in case one echoes it."""
+        key = self._key.get_secret_value() if self._key else ""
+        return text.replace(key, "***") if len(key) >= 4 else text
+
+
+def _attempts(error: Exception) -> int:
+    """How many attempts the SDK made: it numbers its retries in the x-stainless-retry-count header."""
+    request = getattr(error, "request", None)
+    try:
+        return int(request.headers.get("x-stainless-retry-count", 0)) + 1
+    except (AttributeError, TypeError, ValueError):
+        return 1
 
 
 def _to_reply(response: Any, latency_s: float) -> Reply:
