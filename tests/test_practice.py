@@ -27,6 +27,7 @@ PHRASE = {  # one English and one Chinese phrasing per instruction, as a learner
     "patient_repeat": ("Be patient and repeat the answer when asked.", "耐心一点，顾客没看清就再说一遍。"),
     "stack_in_order": ("Work out prices in the page's order of calculation, on the running total.", "按页面的计算顺序依次算价格。"),
     "latest_wins": ("If the customer changes their mind, use their latest choice.", "顾客改主意时，以最新的说法为准。"),
+    "side_questions": ("When the customer interrupts with a side question, answer it from the product page first.", "顾客插话问别的问题时，先根据商品页回答。"),
     "recap_facts": ("End each reply by restating the known facts in one line.", "每次回复最后复述顾客已经告诉你的信息（身高、体重）。"),
 }
 
@@ -306,3 +307,13 @@ def test_recap_facts_notes_the_facts_and_reads_its_own_notes_back() -> None:
     assert signals.asked_facts(without) >= {"height", "weight"}
     english = _chat(prompt, [("user", "I'm 160 cm and 55 kg. How much is it?")])
     assert "(Noted: height 160 cm, weight 55 kg)" in english
+
+
+def test_side_questions_are_answered_from_the_product_page() -> None:
+    said = [("user", "我一米六，九十八斤，穿什么码？"), ("assistant", "M码。"), ("user", "对了，这个能机洗吗？")]
+    prompt = "\n".join([BASE, PHRASE["ask_first"][0], PHRASE["units_jin"][0]])
+    assert "手洗" not in _chat(prompt, said, sku="T-404")  # carries on with the size
+    answer = _chat(prompt + "\n" + PHRASE["side_questions"][1], said, sku="T-404")
+    assert "建议手洗" in answer and signals.recommended_size(answer) is None
+    english = _chat(prompt + "\n" + PHRASE["side_questions"][0], [("user", "Can I machine wash it?")], sku="T-404")
+    assert "The product page says: " in english and "建议手洗" in english  # the page given is the Chinese one

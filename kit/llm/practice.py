@@ -45,6 +45,7 @@ _WANTS: dict[str, Callable[[str], bool]] = {
     "colour": _pattern(r"颜色|什么色|有.{0,4}[黑白红蓝灰绿粉紫黄]色?.{0,3}(吗|没|不|的)|colou?rs?\b|in (black|white|red|blue|navy)"),
     "product": _pattern(r"粉底|色号|底妆|适合我|推荐|哪款|foundation|shade|which (one|product)|recommend"),
     "size": _pattern(r"码|尺码|尺寸|多大|大小|合适|能穿|穿.{0,3}(吗|不)|\bsize\b|\bfit\b|\bwear\b"),
+    "care": _pattern(r"洗|熨|晒|面料|材质|料子|起球|缩水|\bwash|\biron|fabric|material|shrink|tumble"),
     "thanks": _pattern(r"谢谢|多谢|明白了|知道了|好的|好嘞|thank|got it|great"),
 }
 
@@ -232,6 +233,8 @@ class _Turn:
             return self.say("colours", colours="、".join(self.page.colours) if self.lang == "zh" else ", ".join(self.page.colours))
         if self.wants("product") and self.page.shades:
             return self.product_answer()
+        if "side_questions" in self.does and self.wants("care") and self.page.notes:
+            return self.say("page_note", note=" ".join(self.page.notes))
         height, weight = self.body()
         if self.wants("size") or height or weight:
             return self.size_answer(height, weight)

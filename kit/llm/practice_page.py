@@ -16,6 +16,7 @@ from kit.shop.catalogue import SizeRow
 _TITLE = re.compile(r"^##\s*[^:：\n]+[:：]\s*(.+?)\s*(?:\(([^)]*)\))?\s*$", re.M)
 _PRICE = re.compile(r"^-\s*(?:价格|Price)\s*[:：]\s*[¥￥]?\s*([\d.]+)", re.M)
 _COLOURS = re.compile(r"^-\s*(?:颜色|Colours)\s*[:：]\s*(.+)$", re.M)
+_FIELD = re.compile(r"^[^:：]{1,12}[:：]")  # "价格: ¥359" and the like, not a free-text note
 _SIZE_ROW = re.compile(r"^\|\s*([A-Z0-9]+)\s*\|\s*([\d/]+[A-Z])\s*\|\s*([\d.]+)-([\d.]+)\s*\|\s*([\d.]+)-([\d.]+)\s*\|", re.M)
 _SHADE_ROW = re.compile(r"^\|\s*([A-Z]{1,2}\d{2,3})\s*\|\s*([^|]+?)\s*\|", re.M)
 _SECTION = r"^###\s*(?:{title})\s*$(.*?)(?=^###|\Z)"
@@ -66,6 +67,7 @@ class Page:
     shades: list[Shade] = field(default_factory=list)
     suits: list[str] = field(default_factory=list)  # skin-type lines, e.g. "混油皮：T区容易出油…"
     steps: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # free-text lines under the title: fabric, care, fit
 
 
 def read_page(reference: str) -> Page:
@@ -85,4 +87,8 @@ def read_page(reference: str) -> Page:
     if suits := _SUITS.search(reference):
         page.suits = [line[2:].strip() for line in suits.group(1).splitlines() if line.startswith("- ")]
     page.steps = _STEP.findall(reference)
+    if title:
+        head = reference[title.end():].split("\n#", 1)[0]
+        page.notes = [line[2:].strip() for line in head.splitlines()
+                      if line.startswith("- ") and not _FIELD.match(line[2:].strip())]
     return page
