@@ -175,6 +175,12 @@ def test_command_exit_codes_for_skipped_and_unreadable_files(small: Path, tmp_pa
     assert "No attempts could be read" in capsys.readouterr().err
 
 
+def test_python_dash_m_runs_the_same_command(small: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "kit.classroom", str(small), "--pass-mark", "50"],
+                          capture_output=True, text=True)
+    assert done.returncode == 0 and "passed = best ≥ 50" in done.stdout
+
+
 def test_importing_the_classroom_loads_no_pandas_or_matplotlib() -> None:
     code = "import sys, kit.classroom; print([m for m in ('pandas', 'matplotlib') if m in sys.modules])"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout

@@ -9,7 +9,7 @@
 
 Learners hand in files written by `kit.Tracker(lesson).export(path)`; they are read with
 `kit.Tracker.import_files`. The same file handed in twice counts once. On the command line:
-`kit.classroom.main(["FOLDER", "--html", "report.html"])`.
+`python -m kit.classroom FOLDER --html report.html`; from Python, `kit.classroom.main([...])`.
 """
 
 from __future__ import annotations

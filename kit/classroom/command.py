@@ -1,23 +1,25 @@
-"""`kit class`: the class report in the terminal, and optionally as an HTML page."""
+"""`kit class` (also `python -m kit.classroom`): the class report in the terminal, and optionally as an HTML page."""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 
 from kit.errors import KitError
 
 
-def parser() -> argparse.ArgumentParser:
-    """The arguments of `kit class` (also used to add it to the `kit` command)."""
+def parser(prog: str = "kit class") -> argparse.ArgumentParser:
+    """The arguments of `kit class`."""
     commands = argparse.ArgumentParser(
-        prog="kit class", description="Read the class's progress exports and show who climbed, and which lessons "
+        prog=prog, description="Read the class's progress exports and show who climbed, and which lessons "
         "and graders the class struggles with.")
     add_arguments(commands)
     return commands
 
 
 def add_arguments(commands: argparse.ArgumentParser) -> None:
-    """Add `kit class`'s arguments to a parser (kit/cli.py can call this on its sub-parser)."""
+    """Add `kit class`'s arguments to a parser (kit/cli.py calls this on its `class` sub-parser)."""
     commands.add_argument("sources", nargs="+", metavar="FOLDER_OR_FILE",
                           help="folders of progress exports (*.jsonl, sub-folders too) or single files")
     commands.add_argument("--pass-mark", type=float, default=80.0, help="total at which a lesson counts as passed")
@@ -27,8 +29,10 @@ def add_arguments(commands: argparse.ArgumentParser) -> None:
 
 def report(args: argparse.Namespace) -> int:
     """Print the report for parsed arguments; 0 when every file was read, 1 when some were skipped."""
-    from kit.classroom import collect
+    from kit.classroom import ClassroomError, collect
 
+    if args.html and Path(args.html).exists() and not args.overwrite:  # say so before reading, not after
+        raise ClassroomError(f"{args.html} already exists; choose another name, or add --overwrite.")
     room = collect(args.sources, pass_mark=args.pass_mark)
     for part in (room, room.leaderboard(), room.lessons(), room.graders()):
         print(part, end="\n\n")
@@ -37,13 +41,11 @@ def report(args: argparse.Namespace) -> int:
     return 1 if room.problems else 0
 
 
-def run(argv: list[str] | None = None) -> int:
-    """`kit class` as a function: parse `argv`, print the report; a kit error is one line on stderr, exit code 2."""
-    import sys
-
-    args = parser().parse_args(argv)
+def run(argv: list[str] | None = None, prog: str = "kit class") -> int:
+    """Parse `argv` and print the report; a kit error is one line on stderr and exit code 2."""
+    args = parser(prog).parse_args(argv)
     try:
         return report(args)
-    except (KitError, FileExistsError) as error:
-        print(f"kit class: {error}", file=sys.stderr)
+    except KitError as error:
+        print(f"{prog}: {error}", file=sys.stderr)
         return 2
