@@ -1,0 +1,111 @@
+"""The arena against a slow endpoint: throughput next to the ideal, and concurrent over sequential.
+
+Run: .venv/bin/python benchmarks/arena_throughput.py [--latency 0.2] [--concurrency 16] [--seeds 3] [--speedup-seeds 1]
+
+The endpoint is the kit's local OpenAI-protocol test server (kit.testing.openai_server) with a
+fixed latency injected into every answer; the practice model answers behind it, so the arena's
+work is real (the openai SDK over HTTP, customers, graders, results appended to disk) and the
+only waiting is the injected latency. The agents are the three of examples/arena.yaml, against
+the whole cast.
+
+(a) throughput: model calls per second at `concurrency` conversations at once, divided by the
+    ideal `concurrency / latency` (every slot always waiting on a call). Target: at least 0.8.
+(b) speed-up: the same (smaller) arena at concurrency 1 and at `concurrency`, wall time ratio.
+Both run in this one process, one after the other; raw numbers are printed next to the ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import kit
+from kit.llm import OpenAIChat
+from kit.testing.openai_server import serve, stats
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "arena.yaml"
+
+
+@dataclass(frozen=True)
+class Run:
+    """One arena run: how many conversations and calls, in how long."""
+
+    conversations: int
+    calls: int
+    seconds: float
+    failed: int
+    totals: tuple[float | None, ...]
+
+    @property
+    def calls_per_s(self) -> float:
+        return self.calls / self.seconds
+
+    @property
+    def conversations_per_s(self) -> float:
+        return self.conversations / self.seconds
+
+
+def agents_at(url: str) -> list[kit.Agent]:
+    """The example arena's three agents, all talking to the endpoint at `url`."""
+    model = OpenAIChat("practice-over-http", base_url=url, api_key="sk-local-benchmark", timeout_s=30, max_retries=2)
+    agents = kit.arena.load_config(EXAMPLE).build_agents()
+    for agent in agents:
+        agent.model = model
+    return agents
+
+
+def play(url: str, seeds: int, concurrency: int, folder: Path) -> Run:
+    """Run the arena once into a fresh results file; count the calls the server received."""
+    agents = agents_at(url)
+    before = stats(url)["requests"]
+    started = time.perf_counter()
+    arena = kit.arena.run(agents, seeds=seeds, concurrency=concurrency, progress=False,
+                          results=Path(tempfile.mkdtemp(dir=folder)) / "results.jsonl")
+    seconds = time.perf_counter() - started
+    matches = arena.matches()
+    return Run(len(matches), stats(url)["requests"] - before, seconds, arena.failed_count,
+               tuple(None if m.failed else m.total for m in matches))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--latency", type=float, default=0.2, help="seconds injected into every answer")
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--seeds", type=int, default=3, help="seeds per agent and customer for (a)")
+    parser.add_argument("--speedup-seeds", type=int, default=1, help="seeds for (b), run twice")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="kit-bench-") as scratch, \
+            serve(log=Path(scratch) / "server.log", latency_s=args.latency) as url:
+        folder = Path(scratch)
+        kit.converse(agents_at(url)[0], "typo_auntie", seed=0)  # warm up both processes (imports, parsers)
+
+        wide = play(url, args.seeds, args.concurrency, folder)
+        small_wide = play(url, args.speedup_seeds, args.concurrency, folder)
+        small_one = play(url, args.speedup_seeds, 1, folder)
+
+    ideal = args.concurrency / args.latency
+    calls_per_conversation = wide.calls / wide.conversations
+    print(f"endpoint: local test server, {args.latency * 1000:.0f} ms latency per call, practice model behind it")
+    print(f"agents: 3 (examples/arena.yaml) x {len(kit.personas.names())} customers")
+    print()
+    print(f"(a) throughput at concurrency {args.concurrency}, {args.seeds} seeds:")
+    print(f"    {wide.conversations} conversations, {wide.calls} model calls "
+          f"({calls_per_conversation:.1f} per conversation), {wide.failed} failed, {wide.seconds:.2f} s")
+    print(f"    {wide.calls_per_s:.1f} calls/s; ideal {args.concurrency} / {args.latency:g} s = {ideal:.0f} calls/s")
+    print(f"    throughput / ideal = {wide.calls_per_s / ideal:.2f}   (target >= 0.8)")
+    print()
+    print(f"(b) the same arena ({args.speedup_seeds} seed) at concurrency 1 and {args.concurrency}:")
+    print(f"    concurrency 1:  {small_one.conversations} conversations, {small_one.calls} calls, "
+          f"{small_one.seconds:.2f} s, {small_one.calls_per_s:.1f} calls/s")
+    print(f"    concurrency {args.concurrency}: {small_wide.conversations} conversations, {small_wide.calls} calls, "
+          f"{small_wide.seconds:.2f} s, {small_wide.calls_per_s:.1f} calls/s")
+    print(f"    speed-up = {small_one.seconds / small_wide.seconds:.1f}x (at most {args.concurrency}x); "
+          f"same scores either way: {'yes' if small_one.totals == small_wide.totals else 'NO'}")
+
+
+if __name__ == "__main__":
+    main()
