@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import html
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Sized
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -99,12 +99,13 @@ class Classroom:
 
     def summary(self) -> str:
         """One line: how many files, learners, attempts and lessons, and what was skipped."""
-        parts = [f"{len(self.files)} files from {len(self.learners)} learners: {len(self.attempts)} attempts "
-                 f"at {len(self.lesson_names)} lessons (pass mark {self.pass_mark:g})"]
+        parts = [f"{_count(self.files, 'file')} from {_count(self.learners, 'learner')}: "
+                 f"{_count(self.attempts, 'attempt')} at {_count(self.lesson_names, 'lesson')} "
+                 f"(pass mark {self.pass_mark:g})"]
         if self.duplicates:
-            parts.append(f"{len(self.duplicates)} duplicate file{'s' * (len(self.duplicates) > 1)} counted once")
+            parts.append(f"{_count(self.duplicates, 'duplicate file')} counted once")
         if self.problems:
-            parts.append(f"{len(self.problems)} problem{'s' * (len(self.problems) > 1)} (see .problems)")
+            parts.append(f"{_count(self.problems, 'problem')} (see .problems)")
         return "; ".join(parts)
 
     def __repr__(self) -> str:
@@ -197,6 +198,10 @@ def collect(sources: str | Path | Iterable[str | Path], pass_mark: float = PASS_
     attempts = attempts.drop_duplicates(["learner", "lesson", "attempt", "time"])  # a re-export repeats attempts
     attempts = attempts.sort_values(["learner", "lesson", "attempt"], kind="stable").reset_index(drop=True)
     return Classroom(attempts, tuple(files), tuple(problems), tuple(duplicates), float(pass_mark))
+
+
+def _count(things: Sized, word: str) -> str:
+    return f"{len(things)} {word}{'s' * (len(things) != 1)}"
 
 
 def _problem(path: str, message: str) -> Problem:
