@@ -71,11 +71,15 @@ class PlaygroundRun:
         """The index of the lowest-scoring conversation: the one worth reading."""
         return min(range(len(self.scorecards)), key=lambda i: self.scorecards[i].total)
 
+    def what(self) -> str:
+        """What the total is the mean of: how many conversations, with whom, which seeds, which model."""
+        seeds = "seed 0" if self.seeds == 1 else f"seeds 0-{self.seeds - 1}"
+        plural = "s" if len(self.transcripts) > 1 else ""
+        return f"mean of {len(self.transcripts)} conversation{plural} ({', '.join(self.personas)}; {seeds}; {self.model})"
+
     def summary(self) -> str:
         """One line: the attempt, the total, and what it is the mean of."""
-        seeds = "seed 0" if self.seeds == 1 else f"seeds 0-{self.seeds - 1}"
-        return (f"Attempt {self.attempt}: Total {self.total:.0f}/100, mean of {len(self.transcripts)} conversation"
-                f"{'s' if len(self.transcripts) > 1 else ''} ({', '.join(self.personas)}; {seeds}; {self.model})")
+        return f"Attempt {self.attempt}: Total {self.total:.0f}/100, {self.what()}"
 
     def __str__(self) -> str:
         weak = self.weakest
@@ -89,7 +93,7 @@ class PlaygroundRun:
         weak = self.weakest
         t, card = self.transcripts[weak], self.scorecards[weak]
         parts = [f"<div><span style='font-size:140%'><b>Total {self.total:.0f}</b>/100</span> "
-                 f"<small>{html.escape(self.summary())}</small></div>"]
+                 f"<small>· attempt {self.attempt} · {html.escape(self.what())}</small></div>"]
         if len(self.scorecards) > 1:
             each = ", ".join(f"{c.persona_id} seed {tr.seed}: {c.total:.0f}" for c, tr in zip(self.scorecards, self.transcripts))
             parts += [f"<p><small>Each conversation: {html.escape(each)}</small></p>",
@@ -305,12 +309,12 @@ class Playground:
         curve.add_class("kit-curve")
         explain = w.HTML(self._explain())
         explain.add_class("kit-explain")
-        results = w.HBox([scorecard, curve], layout=w.Layout(align_items="flex-start", flex_flow="row wrap"))
-        scorecard.layout = w.Layout(flex="1 1 420px")
         curve.layout = w.Layout(flex="0 1 480px")
+        explain.layout = w.Layout(flex="1 1 360px")
         root = w.VBox([
             w.HTML("<b>Prompt playground</b> <small>· every run is logged to your learning curve</small>"),
-            box, w.HBox([customer, model, seeds]), w.HBox([button, progress]), status, results, explain,
+            box, w.HBox([customer, model, seeds], layout=w.Layout(flex_flow="row wrap")), w.HBox([button, progress]),
+            status, w.HBox([curve, explain], layout=w.Layout(align_items="flex-start", flex_flow="row wrap")), scorecard,
         ])
         root.add_class("kit-playground")
         self._parts = dict(box=box, customer=customer, model=model, seeds=seeds, button=button, progress=progress,

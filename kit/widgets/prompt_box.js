@@ -10,6 +10,14 @@ function isSubmit(event) {
     !event.isComposing && event.keyCode !== 229;
 }
 
+function insertNewline(area) {
+  // Inside a notebook output, JupyterLab cancels the browser's own Shift+Enter line break
+  // (measured in JupyterLab 4.6), so insert it here; execCommand keeps Ctrl+Z working.
+  if (!(document.execCommand && document.execCommand("insertText", false, "\n"))) {
+    area.setRangeText("\n", area.selectionStart, area.selectionEnd, "end");
+  }
+}
+
 function render({ model, el }) {
   counter += 1;
   const id = `kit-prompt-${counter}-${Math.random().toString(36).slice(2, 8)}`;
@@ -47,8 +55,15 @@ function render({ model, el }) {
   area.addEventListener("keydown", (event) => {
     if (event.key !== "Enter") return;
     event.stopPropagation(); // neither Enter nor Shift+Enter reaches the notebook's own shortcuts
-    if (!isSubmit(event)) return; // Shift+Enter: the textarea inserts the new line itself
+    if (event.isComposing || event.keyCode === 229) return; // the IME is still picking characters
     event.preventDefault();
+    if (!isSubmit(event)) {
+      if (event.shiftKey) {
+        insertNewline(area);
+        sync();
+      }
+      return;
+    }
     if (model.get("disabled")) return;
     model.set("value", area.value);
     model.set("submitted", model.get("submitted") + 1);
