@@ -15,7 +15,6 @@ A mistake is reported as `file:line: field: what is wrong — what to write`.
 
 from __future__ import annotations
 
-import copy
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -185,13 +184,7 @@ def with_call_limits(model: ChatModel, timeout_s: float | None, max_retries: int
     if isinstance(model, CachedModel):
         return CachedModel(with_call_limits(model.inner, timeout_s, max_retries), model.mode, model.folder)
     if isinstance(model, OpenAIChat):
-        limited = copy.copy(model)
-        if timeout_s is not None:
-            limited._timeout_s = timeout_s
-        if max_retries is not None:
-            limited._max_retries = max_retries
-        limited._sync = limited._async = None  # new clients with the new limits
-        return limited
+        return model.with_limits(timeout_s=timeout_s, max_retries=max_retries)
     return model
 
 
@@ -211,13 +204,20 @@ def load_config(path: str | Path) -> ArenaConfig:
     if not isinstance(raw, dict):
         raise ArenaError(f"{path}: an arena config is a YAML mapping with at least `agents:` (a list of agents, "
                          "each with `name:` and `prompt:`).")
+    return parse_config(raw, path, text)
+
+
+def parse_config(raw: dict[str, Any], path: Path | None = None, text: str = "") -> ArenaConfig:
+    """Check a config given as data (from YAML, or dicts in Python); problems name the field and what to write."""
+    source = str(path) if path is not None else "(arguments)"
+    folder = path.parent if path is not None else Path(".")
     try:
-        return ArenaConfig.model_validate({**raw, "folder": path.parent, "source": str(path)})
+        return ArenaConfig.model_validate({**raw, "folder": folder, "source": source})
     except ValidationError as error:
-        raise ArenaError(_explain(error, path, text)) from None
+        raise ArenaError(_explain(error, source, text)) from None
 
 
-def _explain(error: ValidationError, path: Path, text: str) -> str:
+def _explain(error: ValidationError, path: str, text: str) -> str:
     """Pydantic's issues as `file:line: field: problem — write ...`, one per line."""
     problems = []
     for issue in error.errors():
@@ -249,7 +249,7 @@ def _line_of(text: str, loc: tuple) -> int | None:
     lines = text.splitlines()
     start = 0
     if len(loc) >= 2 and loc[0] == "agents" and isinstance(loc[1], int):
-        items = [i for i, line in enumerate(lines) if line.lstrip().startswith("- ") and line.startswith(" " * 0)]
+        items = [i for i, line in enumerate(lines) if line.lstrip().startswith("- ")]
         agents_at = next((i for i, line in enumerate(lines) if line.startswith("agents:")), None)
         if agents_at is not None:
             items = [i for i in items if i > agents_at]

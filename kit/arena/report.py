@@ -142,6 +142,7 @@ def failures_html(arena: Arena) -> str:
 STYLE = """<style>
 body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#111}
 table{border-collapse:collapse}td,th{padding:3px 8px;border-bottom:1px solid #eee;text-align:right}
+img{max-width:100%;height:auto}
 h2{margin-top:1.6em;border-bottom:2px solid #ddd}.worst{border:1px solid #ddd;border-radius:8px;padding:8px 12px;margin:1em 0}
 .typo{background:#fde68a;border-bottom:1px dotted #b45309}
 </style>"""

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kit.arena.config import AgentSpec, ArenaConfig, ArenaError, with_call_limits
+from kit.arena.config import AgentSpec, ArenaConfig, ArenaError, parse_config, with_call_limits
 from kit.arena.prices import Prices, load_prices
 from kit.arena.store import ResultStore, key_of
 from kit.errors import KitError, ModelError
@@ -28,6 +28,9 @@ if TYPE_CHECKING:
     from kit.arena.leaderboard import Arena
     from kit.conversation import Agent
     from kit.llm import Message, Reply, ToolSchema
+
+
+GRACE_S = 1.0  # past a conversation's deadline, how long to wait for a model call still under way
 
 
 class ConversationTimeout(ModelError):
@@ -145,8 +148,8 @@ def _entrants(agents: Any, timeout_s: float | None, max_retries: int | None) -> 
         if any(not isinstance(s, (dict, AgentSpec)) for s in specs):
             wrong = next(type(s).__name__ for s in specs if not isinstance(s, (dict, AgentSpec)))
             raise ArenaError(f"agents are kit.Agent objects or dicts like {{'name': ..., 'prompt': ...}}; got a {wrong}.")
-        from_specs = iter(ArenaConfig.model_validate(
-            {"agents": [s.model_dump() if isinstance(s, AgentSpec) else s for s in specs]}).build_agents()) if specs else iter(())
+        raw = [s.model_dump() if isinstance(s, AgentSpec) else s for s in specs]
+        from_specs = iter(parse_config({"agents": raw}).build_agents() if specs else ())
         built = [a if isinstance(a, Agent) else next(from_specs) for a in agents]
     if not built:
         raise ArenaError("The arena needs at least one agent.")
@@ -239,7 +242,7 @@ async def arun(
         async with limit:
             work = loop.run_in_executor(pool, play, entrant, persona, seed, max_turns, conversation_timeout_s, table)
             try:  # the meter stops the thread at its next call; this stops waiting for a call that hangs
-                record = await asyncio.wait_for(work, conversation_timeout_s + 1.0) if conversation_timeout_s else await work
+                record = await asyncio.wait_for(work, conversation_timeout_s + GRACE_S) if conversation_timeout_s else await work
             except asyncio.TimeoutError:
                 record = _timed_out(entrant, persona, seed, conversation_timeout_s or 0.0)
         await loop.run_in_executor(writer, store.append, record)  # one writer thread: fsync never blocks the loop
