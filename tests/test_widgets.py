@@ -256,6 +256,7 @@ def test_prompt_box_esm_runs_on_enter_and_keeps_shift_enter_for_new_lines() -> N
     assert 'event.key === "Enter" && !event.shiftKey' in esm
     assert '"submitted", model.get("submitted") + 1' in esm
     assert "event.preventDefault()" in esm and "isComposing" in esm  # Enter that picks IME characters does not run
+    assert 'execCommand("insertText", false, "\\n")' in esm  # Shift+Enter puts the new line in itself
     assert 'setAttribute("aria-label", model.get("aria_label"))' in esm and 'document.createElement("label")' in esm
     assert 'area.className = "kit-prompt"' in esm
     box = PromptBox()
