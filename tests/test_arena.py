@@ -183,6 +183,8 @@ def test_the_report_is_one_file_with_pictures_and_links_and_never_overwrites(tmp
     assert "HTTP 500 after 3 attempts" in page  # the failures are in the report too
     with pytest.raises(ReportExists, match="already exists"):
         arena.report(tmp_path / "report.html")
+    first, second = arena.report(), arena.report()  # no name: the next free one in the data folder
+    assert (first.name, second.name) == ("report-1.html", "report-2.html") and first.parent.name == "arena"
 
 
 def test_cost_comes_from_the_price_table_and_an_unknown_model_has_none(tmp_path: Path) -> None:

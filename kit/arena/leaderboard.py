@@ -191,10 +191,17 @@ class Arena:
 
         return heatmap_figure(self)
 
-    def report(self, path: str | Path) -> Path:
-        """Write a self-contained HTML report (plots inline); refuses to overwrite an existing file."""
-        from kit.arena.report import write_report
+    def report(self, path: str | Path | None = None) -> Path:
+        """Write a self-contained HTML report (plots inline); refuses to overwrite an existing file.
 
+        Without a path: report-1.html, report-2.html, ... (the first free name) in the data folder's `arena/`.
+        """
+        from kit.arena.report import write_report
+        from kit.config import data_dir
+
+        if path is None:
+            folder = data_dir() / "arena"
+            path = next(folder / f"report-{n}.html" for n in range(1, 10**6) if not (folder / f"report-{n}.html").exists())
         return write_report(self, Path(path))
 
     def __str__(self) -> str:

@@ -194,22 +194,35 @@ def default_results() -> Path:
     return data_dir() / "arena" / "results.jsonl"
 
 
-async def arun(
-    agents: Any,
-    personas: str | Sequence[str] | None = None,
-    seeds: int = 3,
-    concurrency: int = 8,
-    results: str | Path | None = None,
-    timeout_s: float | None = None,
-    conversation_timeout_s: float | None = None,
-    prices: str | Path | Prices | None = None,
-    progress: bool = True,
-    max_turns: int = 12,
-    max_retries: int | None = None,
-    retry_failed: bool = True,
-) -> Arena:
-    """The arena as a coroutine (`await kit.arena.arun(...)` in a notebook); see `run`."""
-    from kit.arena.leaderboard import Arena
+@dataclass
+class _Plan:
+    """What one arena run will do: who plays, the conversations wanted, and those still to play."""
+
+    entrants: list[_Entrant]
+    cast: list[str]
+    seeds: int
+    concurrency: int
+    max_turns: int
+    conversation_timeout_s: float | None
+    prices: Prices
+    store: ResultStore
+    latest: dict[tuple[str, str, int], dict[str, Any]]
+    wanted: list[tuple[_Entrant, str, int]]
+    todo: list[tuple[_Entrant, str, int]]
+
+    def arena(self) -> Arena:
+        """The latest record of every wanted conversation, in the order agent, customer, seed."""
+        from kit.arena.leaderboard import Arena
+
+        records = [self.latest[(e.fingerprint, p, s)] for e, p, s in self.wanted]
+        return Arena(records, agents=[e.agent.name for e in self.entrants], personas=self.cast, seeds=self.seeds,
+                     prices=self.prices, path=self.store.path)
+
+
+def _plan(agents: Any, personas: str | Sequence[str] | None, seeds: int, concurrency: int, results: str | Path | None,
+          timeout_s: float | None, conversation_timeout_s: float | None, prices: str | Path | Prices | None,
+          max_turns: int, max_retries: int | None, retry_failed: bool) -> _Plan:
+    """Check the arguments, read what the results file already holds, and list the conversations left to play."""
     from kit.evaluation import _personas
 
     for name, value, low in (("seeds", seeds, 1), ("concurrency", concurrency, 1), ("max_turns", max_turns, 1)):
@@ -226,42 +239,70 @@ async def arun(
     latest = {key_of(r): r for r in store.read()}
     todo = [(e, p, s) for e, p, s in wanted
             if (r := latest.get((e.fingerprint, p, s))) is None or (retry_failed and r["status"] == "failed")]
+    return _Plan(entrants, cast, seeds, concurrency, max_turns, conversation_timeout_s, table, store, latest, wanted,
+                 todo)
 
+
+def _progress_bar(plan: _Plan, progress: bool) -> Any:
+    """A tqdm bar (a widget in Jupyter), made in the caller's thread so a notebook shows it under the cell."""
     from tqdm.auto import tqdm
 
-    bar = tqdm(total=len(wanted), initial=len(wanted) - len(todo), desc="arena", unit="conv", disable=not progress,
-               dynamic_ncols=True)
+    return tqdm(total=len(plan.wanted), initial=len(plan.wanted) - len(plan.todo), desc="arena", unit="conv",
+                disable=not progress, dynamic_ncols=True)
+
+
+async def _play_all(plan: _Plan, bar: Any) -> None:
+    """Play the conversations left, `concurrency` at a time, appending each record as it ends."""
     failed = 0
-    limit = asyncio.Semaphore(concurrency)
+    limit = asyncio.Semaphore(plan.concurrency)
     loop = asyncio.get_running_loop()
-    pool = concurrent.futures.ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="arena")
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=plan.concurrency, thread_name_prefix="arena")
     writer = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="arena-writer")
+    deadline = plan.conversation_timeout_s
 
     async def one(entrant: _Entrant, persona: str, seed: int) -> None:
         nonlocal failed
         async with limit:
-            work = loop.run_in_executor(pool, play, entrant, persona, seed, max_turns, conversation_timeout_s, table)
+            work = loop.run_in_executor(pool, play, entrant, persona, seed, plan.max_turns, deadline, plan.prices)
             try:  # the meter stops the thread at its next call; this stops waiting for a call that hangs
-                record = await asyncio.wait_for(work, conversation_timeout_s + GRACE_S) if conversation_timeout_s else await work
+                record = await asyncio.wait_for(work, deadline + GRACE_S) if deadline else await work
             except asyncio.TimeoutError:
-                record = _timed_out(entrant, persona, seed, conversation_timeout_s or 0.0)
-        await loop.run_in_executor(writer, store.append, record)  # one writer thread: fsync never blocks the loop
-        latest[key_of(record)] = record
+                record = _timed_out(entrant, persona, seed, deadline or 0.0)
+        await loop.run_in_executor(writer, plan.store.append, record)  # one writer thread: fsync never blocks the loop
+        plan.latest[key_of(record)] = record
         failed += record["status"] == "failed"
         bar.update(1)
         if failed:
             bar.set_postfix(failed=failed)
 
     try:
-        await asyncio.gather(*(one(*job) for job in todo))
+        await asyncio.gather(*(one(*job) for job in plan.todo))
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
         writer.shutdown(wait=True)
-        store.close()
+        plan.store.close()
         bar.close()
-    records = [latest[(e.fingerprint, p, s)] for e, p, s in wanted]
-    return Arena(records, agents=[e.agent.name for e in entrants], personas=cast, seeds=seeds, prices=table,
-                 path=store.path)
+
+
+async def arun(
+    agents: Any,
+    personas: str | Sequence[str] | None = None,
+    seeds: int = 3,
+    concurrency: int = 8,
+    results: str | Path | None = None,
+    timeout_s: float | None = None,
+    conversation_timeout_s: float | None = None,
+    prices: str | Path | Prices | None = None,
+    progress: bool = True,
+    max_turns: int = 12,
+    max_retries: int | None = None,
+    retry_failed: bool = True,
+) -> Arena:
+    """The arena as a coroutine, for code that already runs an event loop; see `run`."""
+    plan = _plan(agents, personas, seeds, concurrency, results, timeout_s, conversation_timeout_s, prices, max_turns,
+                 max_retries, retry_failed)
+    await _play_all(plan, _progress_bar(plan, progress))
+    return plan.arena()
 
 
 def run(
@@ -281,23 +322,25 @@ def run(
     """Every agent against every customer over seeds 0..seeds-1, `concurrency` at a time; returns the `Arena`.
 
     agents: kit.Agents, or dicts as in an arena YAML ({"name", "prompt", "model", "tools", "knowledge"}).
+    personas: customer ids (default: the whole cast).
     results: the JSON-lines file results are appended to (default: arena/results.jsonl in the data folder);
         conversations it already holds for the same agent (same prompt, model, tools, knowledge) are skipped,
         and failed ones are played again unless retry_failed=False.
-    timeout_s, max_retries: per model call (the openai SDK's own timeout and backoff).
+    timeout_s, max_retries: per model call (the openai SDK's own timeout and backoff, honouring Retry-After).
     conversation_timeout_s: a deadline for a whole conversation; past it, the conversation counts as failed.
     prices: a price table (YAML path or Prices) for the cost column; default: the kit's prices.yaml.
     """
-    arguments = dict(agents=agents, personas=personas, seeds=seeds, concurrency=concurrency, results=results,
-                     timeout_s=timeout_s, conversation_timeout_s=conversation_timeout_s, prices=prices,
-                     progress=progress, max_turns=max_turns, max_retries=max_retries, retry_failed=retry_failed)
+    plan = _plan(agents, personas, seeds, concurrency, results, timeout_s, conversation_timeout_s, prices, max_turns,
+                 max_retries, retry_failed)
+    bar = _progress_bar(plan, progress)
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        return asyncio.run(arun(**arguments))
-    # Inside Jupyter an event loop is already running: run ours in a thread of its own.
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as runner:
-        return runner.submit(asyncio.run, arun(**arguments)).result()
+        asyncio.run(_play_all(plan, bar))
+    else:  # inside Jupyter an event loop is already running: run ours in a thread of its own
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as runner:
+            runner.submit(asyncio.run, _play_all(plan, bar)).result()
+    return plan.arena()
 
 
 def run_config(config: ArenaConfig, *, concurrency: int | None = None, progress: bool = True) -> Arena:
