@@ -125,13 +125,15 @@ class Agent:
 def visible(messages: list[Message], window: int | None) -> list[Message]:
     """What a model with a short memory sees: every system message, then the last `window` messages.
 
-    Only customer and agent messages count; tool results travel with the agent message that
-    asked for them, so a window never starts in the middle of a tool call. Real deployments cut
-    long conversations like this to stay inside the model's context limit.
+    Only what the customer and the agent said counts: an agent message that only calls tools, and
+    the tools' results, belong to the reply they lead to, so a window never starts in the middle
+    of a tool call. Real deployments cut long conversations like this to stay inside the model's
+    context limit.
     """
     if window is None:
         return messages
-    spoken = [i for i, m in enumerate(messages) if m.get("role") in ("user", "assistant")]
+    spoken = [i for i, m in enumerate(messages)
+              if m.get("role") == "user" or (m.get("role") == "assistant" and not m.get("tool_calls"))]
     if len(spoken) <= window:
         return messages
     start = spoken[-window]

@@ -122,8 +122,12 @@ def test_visible_keeps_system_messages_and_the_last_n_spoken_ones() -> None:
                 {"role": "user", "content": "u3"}]
     assert visible(messages, None) is messages
     assert [m["content"] for m in visible(messages, 2)] == ["rules", "page", "a2", "u3"]
-    # a window that starts at the tool call keeps the tool's result with it
-    assert [m["role"] for m in visible(messages, 3)] == ["system", "system", "assistant", "tool", "assistant", "user"]
+    # the tool call and its result belong to the reply a2: they do not use up the window
+    assert [m["content"] for m in visible(messages, 3)] == ["rules", "page", "u2", "", "{}", "a2", "u3"]
+    # while a reply is calling tools, the calls so far are always visible
+    calling = [*messages, {"role": "assistant", "content": "", "tool_calls": [{"id": "d"}]},
+               {"role": "tool", "tool_call_id": "d", "content": "{}"}]
+    assert [m["content"] for m in visible(calling, 2)] == ["rules", "page", "a2", "u3", "", "{}"]
     assert visible(messages, 50) == messages
 
 

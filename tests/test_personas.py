@@ -167,7 +167,7 @@ def test_the_shipping_asker_checks_the_fee_for_her_region() -> None:
 def test_mind_changer_says_her_facts_first_and_changes_her_mind_at_the_third_reply() -> None:
     session = load("mind_changer").start(0)
     opening = session.opening()
-    assert opening.text.startswith("我一米六，一百一十斤。") and set(opening.revealed) == {"height", "weight"}
+    assert opening.text.startswith("我一米六五，一百二十斤。") and set(opening.revealed) == {"height", "weight"}
     session.respond("¥169")
     session.respond("这款有这些颜色：灰色、藏青色、杏色。")  # answers her aside about black
     changed = session.respond("¥169")

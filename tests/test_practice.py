@@ -298,7 +298,7 @@ def test_latest_wins() -> None:
 def test_recap_facts_notes_the_facts_and_reads_its_own_notes_back() -> None:
     prompt = "\n".join([BASE, PHRASE["ask_first"][0], PHRASE["units_jin"][0], PHRASE["recap_facts"][0]])
     first = _chat(prompt, [("user", "我一米六，一百一十斤。这件多少钱？")])
-    assert "（已记下：身高160厘米，体重55公斤）" in first
+    assert "（已记下：身高160厘米；体重55公斤）" in first
     # the customer's first message is gone (a short window); the note in the agent's last reply remains
     later = _chat(prompt, [("assistant", first), ("user", "那我穿什么码？")])
     assert signals.recommended_size(later) == "M" and "身高" not in signals.asked_facts(later)
@@ -306,7 +306,7 @@ def test_recap_facts_notes_the_facts_and_reads_its_own_notes_back() -> None:
                     [("assistant", first), ("user", "那我穿什么码？")])
     assert signals.asked_facts(without) >= {"height", "weight"}
     english = _chat(prompt, [("user", "I'm 160 cm and 55 kg. How much is it?")])
-    assert "(Noted: height 160 cm, weight 55 kg)" in english
+    assert "(Noted: height 160 cm; weight 55 kg)" in english
 
 
 def test_side_questions_are_answered_from_the_product_page() -> None:

@@ -55,3 +55,19 @@ def test_describe_reads_as_a_sentence_or_as_steps() -> None:
     worked = in_order(D("329.00"), offers, Ask(2, False, ()))
     assert describe(worked, "zh", False) == "原价 ¥658.00，第二件半价 −¥164.50，每满300减50 −¥50.00，最后到手 ¥443.50。"
     assert describe(worked, "en", True).splitlines()[-1] == "4. final total ¥443.50"
+
+
+def test_latest_reads_the_last_message_that_names_a_quantity_and_its_largest_number() -> None:
+    from kit.llm.practice_prices import read_ask, read_offers, note_ask
+    from kit.shop import brief
+
+    offers = read_offers(brief("W-105"))
+    said = "我买一件。\n算了，改成三件吧。\n多少钱？"
+    assert read_ask(said, offers).quantity == 1 and read_ask(said, offers, latest=True).quantity == 3
+    assert read_ask("那我买两件，我自己也要一件。", offers, latest=True).quantity == 2
+    # a recap note is read back as the same order
+    text = "我是会员，有满200减20和满299减30的券，买两件。"
+    note = note_ask(text, offers, "zh", latest=True)
+    assert note == "2件，会员，券：满200减20、满299减30"
+    assert read_ask(note, offers, latest=True) == read_ask(text, offers, latest=True)
+    assert note_ask("I'm a member, two of them", offers, "en", latest=True) == "2 pieces, member"

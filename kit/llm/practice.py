@@ -288,7 +288,7 @@ class _Turn:
     def total_answer(self) -> str:
         """The final price: from the quote tool, worked in the page's order, or naively."""
         offers = prices.read_offers(self.reference)
-        ask = prices.read_ask("\n".join(self.customer), offers, latest="latest_wins" in self.does)
+        ask = prices.read_ask("\n".join(self.said), offers, latest="latest_wins" in self.does)
         cart = {self.page.sku: ask.quantity}
         if quoted := self.tool("quote_price", cart=cart, coupons=list(ask.coupons), member=ask.member):
             return self.say("total_from_tool", explanation=quoted[f"explanation_{self.lang}"])
@@ -297,10 +297,14 @@ class _Turn:
         return self.say("total_worked", working=prices.describe(prices.naive(self.page.price, offers, ask), self.lang, False))
 
     def recap(self) -> str:
-        """A one-line note of the height and weight known so far (recap_facts), or "" if none is."""
+        """A one-line note of the facts known so far (recap_facts): height, weight, and what they buy; "" if none."""
         height, weight = self.body(tools=False)
-        names = {"zh": ("身高{:g}厘米", "体重{:g}公斤", "，"), "en": ("height {:g} cm", "weight {:g} kg", ", ")}[self.lang]
+        names = {"zh": ("身高{:g}厘米", "体重{:g}公斤", "；"), "en": ("height {:g} cm", "weight {:g} kg", "; ")}[self.lang]
         facts = [name.format(value) for name, value in zip(names[:2], (height, weight)) if value is not None]
+        said = "\n".join(self.said)
+        if self.page.price is not None and prices.mentions_order(said):
+            offers = prices.read_offers(self.reference)
+            facts.append(prices.note_ask(said, offers, self.lang, latest="latest_wins" in self.does))
         return self.say("recap", facts=names[2].join(facts)) if facts else ""
 
     def body(self, tools: bool = True) -> tuple[float | None, float | None]:

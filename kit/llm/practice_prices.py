@@ -66,20 +66,44 @@ class Ask:
 def read_ask(text: str, offers: Offers, latest: bool = False) -> Ask:
     """The quantity, membership and coupons a customer's messages mention.
 
-    The quantity is the first one mentioned, or with `latest` the last (a customer who changed their mind).
+    The quantity is the first one mentioned or, with `latest`, the one in the last message (line) that
+    mentions any: a customer who changed their mind. Within that message the largest number is the
+    order ("两件，我自己也要一件" is two).
     """
-    quantities = list(_QUANTITY.finditer(text))
-    found = (quantities[-1] if latest else quantities[0]) if quantities else None
-    quantity = 1
-    if found:
+    def number(found: re.Match[str]) -> int:
         word = next(group for group in found.groups() if group)
-        quantity = int(word) if word.isdigit() else _WORDS[word.lower()]
+        return int(word) if word.isdigit() else _WORDS[word.lower()]
+
+    quantity = 1
+    if latest:
+        mentioned = [found for line in text.splitlines() if (found := list(_QUANTITY.finditer(line)))]
+        if mentioned:
+            quantity = max(number(found) for found in mentioned[-1])
+    elif found := _QUANTITY.search(text):
+        quantity = number(found)
     member = bool(re.search(r"会员|\bmember\b", text, re.I)) and not re.search(r"不是会员|not a member", text, re.I)
     held = {(Decimal(a), Decimal(b)) for a, b in re.findall(r"满(\d+)减(\d+)", text)}
     if re.search(r"无门槛|no[- ]threshold", text, re.I):
         held |= {(Decimal(0), amount) for _, threshold, amount in offers.coupons if threshold == 0}
     coupons = tuple(cid for cid, threshold, amount in offers.coupons if (threshold, amount) in held)
     return Ask(quantity, member, coupons)
+
+
+def mentions_order(text: str) -> bool:
+    """Whether customer messages say anything `read_ask` reads: a quantity, membership or a coupon."""
+    return bool(_QUANTITY.search(text) or re.search(r"会员|\bmember\b|满\d+减\d+|无门槛|no[- ]threshold", text, re.I))
+
+
+def note_ask(text: str, offers: Offers, lang: str, latest: bool = False) -> str:
+    """What `read_ask` reads in `text`, written so that `read_ask` reads it back (for recap_facts notes)."""
+    ask = read_ask(text, offers, latest)
+    held = [(threshold, amount) for cid, threshold, amount in offers.coupons if cid in ask.coupons]
+    coupons = [f"满{t:g}减{a:g}" if t else ("无门槛减" if lang == "zh" else "no-threshold ") + f"{a:g}" for t, a in held]
+    if lang == "zh":
+        parts = [f"{ask.quantity}件", *(["会员"] if ask.member else []), *(["券：" + "、".join(coupons)] if coupons else [])]
+        return "，".join(parts)
+    parts = [f"{ask.quantity} pieces", *(["member"] if ask.member else []), *(["coupons " + ", ".join(coupons)] if coupons else [])]
+    return ", ".join(parts)
 
 
 @dataclass(frozen=True)
