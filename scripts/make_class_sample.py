@@ -54,6 +54,9 @@ PHRASINGS: dict[str, tuple[str, str]] = {
     "patient_repeat": ("Be patient: repeat the answer when a customer did not catch it.", "耐心一点，客户没听清就再说一遍。"),
     "stack_in_order": ("Stack promotions in the page's order, on the running total.", "优惠按页面上的叠加顺序依次计算。"),
     "use_tools": ("Use the tools to look up sizes and quote prices.", "使用工具查询尺码和计算价格。"),
+    "latest_wins": ("If the customer changes their mind, use their latest choice.", "客户改主意时，以最新的说法为准。"),
+    "recap_facts": ("End each reply by restating the known facts in one short line.", "每次回复最后用一句话复述已知信息。"),
+    "side_questions": ("Answer side questions from the product page first.", "客户顺便问别的，先回答再继续。"),
 }
 # Words in a scorecard hint that tell a learner which instruction it asks for.
 HINT_WORDS = {
@@ -72,6 +75,7 @@ class Lesson:
     customer: str
     start: str
     helps: tuple[str, ...]  # instruction ids, or "knowledge" / "tools"
+    window: int | None = None  # the lesson's agent sees only the last N messages (lesson 06)
 
 
 LESSONS = {
@@ -86,8 +90,9 @@ LESSONS = {
     "05_units_and_tools": Lesson("size_seeker", "You are the customer service of a clothing shop.",
                                  ("ask_first", "tools", "empathy", "units_jin")),
     # Played only once these lessons exist in notebooks/.
-    "06_multi_turn": Lesson("interrupter", "You are the customer service of a clothing shop.",
-                            ("units_jin", "ask_first", "empathy", "handoff")),
+    "06_multi_turn": Lesson("mind_changer", "You are the customer service of a clothing shop.",
+                            ("ask_first", "units_jin", "tools", "latest_wins", "recap_facts", "side_questions"),
+                            window=4),
     "07_safety_and_policy": Lesson("human_now", "You are the customer service of a clothing shop.",
                                    ("handoff", "empathy", "no_reveal", "grounded")),
 }
@@ -154,7 +159,7 @@ def play(learner: Learner, lesson_name: str, lesson: Lesson, folder: Path, index
     note = "the starting prompt"
     for _ in range(learner.patience):
         agent = kit.Agent("\n".join(lines), tools=kit.tools.SHOP_TOOLS if "tools" in setups else None,
-                          knowledge=index if "knowledge" in setups else None)
+                          knowledge=index if "knowledge" in setups else None, window=lesson.window)
         card = kit.grade(kit.converse(agent, lesson.customer, seed=0))
         tracker.log(agent, card, note=note)
         if card.total >= PASS:

@@ -89,7 +89,7 @@ class Leaderboard:
                 mine = detail.get((row["learner"], lesson))
                 cells.append("—" if mine is None else
                              f"{coloured(mine.best, self.pass_mark)}<br><small>{mine.first:.0f}→{mine.best:.0f} · "
-                             f"{mine.attempts} tries</small>")
+                             f"{mine.attempts} {'try' if mine.attempts == 1 else 'tries'}</small>")
             body.append("<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>")
         return (f"<div><b>Class leaderboard</b> <small>score = mean best total over {len(self.lessons)} lessons "
                 f"(0 where not tried) · passed = best ≥ {self.pass_mark:g} · each lesson: best, first→best, attempts"
