@@ -96,6 +96,19 @@ def test_running_again_skips_finished_work_and_a_changed_prompt_plays_again(tmp_
     assert len(both.agents) == 3 and any(name.startswith("one-liner (") for name in both.agents)
 
 
+def test_a_renamed_agent_keeps_its_results_and_twins_play_once(tmp_path: Path) -> None:
+    results = tmp_path / "results.jsonl"
+    kit.arena.run([kit.Agent(WEAK, name="old name")], personas=CAST, seeds=1, results=results, progress=False)
+    model = Counting(name="practice")
+    twins = [kit.Agent(WEAK, model=model, name="new name"), kit.Agent(WEAK + "\nKeep replies short.", model=model,
+                                                                       name="a"), kit.Agent(WEAK + "\nKeep replies short.", name="b")]
+    arena = kit.arena.run(twins, personas=CAST, seeds=1, results=results, progress=False)
+    assert arena.agents == ["new name", "a", "b"] and {m.agent for m in arena.matches()} == set(arena.agents)
+    assert len(lines(results)) == 4  # two for the old prompt, two for the new one, played once for both names
+    board = arena.leaderboard().set_index("agent")
+    assert board.loc["a", "mean"] == board.loc["b", "mean"]
+
+
 def test_a_line_cut_short_by_a_kill_is_skipped_with_a_warning_and_kept(tmp_path: Path) -> None:
     results = tmp_path / "results.jsonl"
     whole = kit.arena.run(agents(), personas=CAST, seeds=2, results=results, progress=False)

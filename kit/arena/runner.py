@@ -214,7 +214,8 @@ class _Plan:
         """The latest record of every wanted conversation, in the order agent, customer, seed."""
         from kit.arena.leaderboard import Arena
 
-        records = [self.latest[(e.fingerprint, p, s)] for e, p, s in self.wanted]
+        # Shown under this run's names: a renamed agent (same prompt, model, tools, knowledge) keeps its results.
+        records = [{**self.latest[(e.fingerprint, p, s)], "agent": e.agent.name} for e, p, s in self.wanted]
         return Arena(records, agents=[e.agent.name for e in self.entrants], personas=self.cast, seeds=self.seeds,
                      prices=self.prices, path=self.store.path)
 
@@ -239,6 +240,7 @@ def _plan(agents: Any, personas: str | Sequence[str] | None, seeds: int, concurr
     latest = {key_of(r): r for r in store.read()}
     todo = [(e, p, s) for e, p, s in wanted
             if (r := latest.get((e.fingerprint, p, s))) is None or (retry_failed and r["status"] == "failed")]
+    todo = list({(e.fingerprint, p, s): (e, p, s) for e, p, s in todo}.values())  # two names, one agent: play once
     return _Plan(entrants, cast, seeds, concurrency, max_turns, conversation_timeout_s, table, store, latest, wanted,
                  todo)
 
@@ -249,6 +251,23 @@ def _progress_bar(plan: _Plan, progress: bool) -> Any:
 
     return tqdm(total=len(plan.wanted), initial=len(plan.wanted) - len(plan.todo), desc="arena", unit="conv",
                 disable=not progress, dynamic_ncols=True)
+
+
+def _warm_up(plan: _Plan) -> None:
+    """Load, in this thread, what conversations load on first use (typo tables, number and unit parsers, graders).
+
+    Some libraries the kit imports lazily (pypinyin among them) break when several threads import
+    them for the first time at once; a short offline conversation with each customer imports them first.
+    """
+    from kit.conversation import Agent, converse
+    from kit.demo import CAST_PROMPT
+    from kit.graders import grade
+    from kit.llm import PracticeModel
+    from kit.tools import SHOP_TOOLS
+
+    warm = Agent(CAST_PROMPT, model=PracticeModel(), tools=SHOP_TOOLS, name="warm-up")
+    for persona in dict.fromkeys(persona for _, persona, _ in plan.todo):
+        grade(converse(warm, persona, seed=0, max_turns=2))
 
 
 async def _play_all(plan: _Plan, bar: Any) -> None:
@@ -301,6 +320,8 @@ async def arun(
     """The arena as a coroutine, for code that already runs an event loop; see `run`."""
     plan = _plan(agents, personas, seeds, concurrency, results, timeout_s, conversation_timeout_s, prices, max_turns,
                  max_retries, retry_failed)
+    if plan.concurrency > 1:
+        _warm_up(plan)
     await _play_all(plan, _progress_bar(plan, progress))
     return plan.arena()
 
@@ -332,6 +353,8 @@ def run(
     """
     plan = _plan(agents, personas, seeds, concurrency, results, timeout_s, conversation_timeout_s, prices, max_turns,
                  max_retries, retry_failed)
+    if plan.concurrency > 1:
+        _warm_up(plan)
     bar = _progress_bar(plan, progress)
     try:
         asyncio.get_running_loop()
