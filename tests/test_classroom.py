@@ -185,3 +185,22 @@ def test_importing_the_classroom_loads_no_pandas_or_matplotlib() -> None:
     code = "import sys, kit.classroom; print([m for m in ('pandas', 'matplotlib') if m in sys.modules])"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_hints_are_the_graders_own_words_replayed_on_the_practice_model() -> None:
+    hints = collect(SAMPLE / "class").graders().hints(rows=3)
+    assert len(hints.table) == 3
+    assert hints.table["hint"].notna().all()
+    weakest = hints.table.iloc[0]
+    assert weakest["grader"] == "empathy" and "feelings" in weakest["hint"]  # the empathy grader's own advice
+    assert set(hints.table["learner"]) <= set(collect(SAMPLE / "class").learners)
+    assert "replayed on the practice model" in str(hints) and "<ul>" in hints._repr_html_()
+
+
+def test_no_hint_when_the_replay_does_not_give_the_recorded_score(small: Path) -> None:
+    from kit.classroom.hints import replay_hint
+
+    attempt = collect(small).attempts.iloc[0].to_dict()  # made up: empathy 20 in a file, not what a replay gives
+    assert replay_hint(attempt, "empathy") is None
+    assert replay_hint({**attempt, "model": "qwen-plus"}, "empathy") is None  # only practice-model attempts replay
+    assert collect(small).graders().hints().table["hint"].isna().all()

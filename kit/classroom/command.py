@@ -34,7 +34,8 @@ def report(args: argparse.Namespace) -> int:
     if args.html and Path(args.html).exists() and not args.overwrite:  # say so before reading, not after
         raise ClassroomError(f"{args.html} already exists; choose another name, or add --overwrite.")
     room = collect(args.sources, pass_mark=args.pass_mark)
-    for part in (room, room.leaderboard(), room.lessons(), room.graders()):
+    graders = room.graders()
+    for part in (room, room.leaderboard(), room.lessons(), graders, graders.hints()):
         print(part, end="\n\n")
     if args.html:
         print(f"Report written to {room.save_report(args.html, overwrite=args.overwrite)}")

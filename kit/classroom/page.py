@@ -26,7 +26,8 @@ def report_page(room: Classroom) -> str:
     sections = [
         ("Who climbed?", board._repr_html_(), board.plot()),
         ("Which lessons did the class struggle with?", lessons._repr_html_(), lessons.plot()),
-        ("Which qualities (graders) did the class struggle with?", graders._repr_html_(rows=20), graders.plot()),
+        ("Which qualities (graders) did the class struggle with?",
+         graders._repr_html_(rows=20) + graders.hints()._repr_html_(), graders.plot()),
     ]
     body = "".join(f"<h2>{html.escape(title)}</h2>{table}<p>{png(figure)}</p>" for title, table, figure in sections)
     style = ("body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em}"

@@ -16,6 +16,8 @@ if TYPE_CHECKING:
     import pandas
     from matplotlib.figure import Figure
 
+    from kit.classroom.hints import Hints
+
 NOT_GRADERS = {"learner", "lesson", "attempt", "time", "total", "model", "persona", "seed", "prompt", "note", "file"}
 
 
@@ -198,7 +200,7 @@ class GraderReport:
 
         self.pass_mark = pass_mark
         best = attempts.sort_values(["total", "attempt"], ascending=[False, True], kind="stable")
-        best = best.drop_duplicates(["learner", "lesson"])
+        self.best = best = best.drop_duplicates(["learner", "lesson"])  # each learner's best attempt per lesson
         graders = [column for column in attempts.columns if column not in NOT_GRADERS]
         about = grader_notes()
         rows = []
@@ -218,6 +220,13 @@ class GraderReport:
     def weakest(self) -> pandas.Series:
         """The weakest grader in the weakest lesson: a row of `.table`."""
         return self.table.iloc[0]
+
+    def hints(self, rows: int = 5) -> Hints:
+        """What each of the `rows` weakest graders told a typical learner who fell short there: the hint,
+        replayed on the practice model (blank where an attempt cannot be replayed exactly)."""
+        from kit.classroom.hints import weakest_hints
+
+        return weakest_hints(self.best, self.table.head(rows), self.pass_mark)
 
     def __str__(self) -> str:
         lines = [f"Graders on learners' best attempts, weakest first (below pass = share under {self.pass_mark:g})"]

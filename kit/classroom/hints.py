@@ -1,0 +1,91 @@
+"""The hint a grader gave: progress files keep scores, not hints, so replay an attempt and ask the grader again.
+
+Only attempts made on the practice model are replayed (deterministic, offline, free), and a hint is
+kept only when the replay gives the grader the same score as the file, so it is the hint that
+learner saw. An attempt that needed tools, a knowledge base or a short window (none of which a
+progress file records) replays differently and is passed over.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas
+
+CANDIDATES = 3  # attempts tried per row before giving up
+
+
+def replay_hint(attempt: dict[str, Any], grader_name: str) -> str | None:
+    """The grader's hint on this attempt, replayed on the practice model; None when the replay does not match."""
+    from kit.conversation import Agent, converse
+    from kit.graders import GRADERS
+
+    if attempt.get("model") != "practice" or not attempt.get("persona"):
+        return None
+    grader = next(g for g in GRADERS if g.name == grader_name)
+    seed = attempt.get("seed")
+    transcript = converse(Agent(attempt["prompt"], model="practice"), attempt["persona"],
+                          seed=0 if seed is None or seed != seed else int(seed))
+    result = grader(transcript)
+    same = result.score is not None and abs(result.score - float(attempt[grader_name])) < 0.05
+    return result.hint if same and result.hint else None
+
+
+def weakest_hints(best: pandas.DataFrame, weakest: pandas.DataFrame, pass_mark: float) -> Hints:
+    """For each (lesson, grader) row of `weakest`: what that grader told a learner whose best attempt fell short.
+
+    The learner chosen is the one whose score there is nearest the class mean (a typical case, not the worst).
+    """
+    import pandas as pd
+
+    rows = []
+    for _, row in weakest.iterrows():
+        lesson, grader = row["lesson"], row["grader"]
+        short = best[(best["lesson"] == lesson) & (best[grader] < pass_mark)].copy()
+        short["distance"] = (short[grader] - row["mean"]).abs()
+        found = {"learner": None, "hint": None}
+        for attempt in short.sort_values(["distance", "learner"], kind="stable").head(CANDIDATES).to_dict("records"):
+            if hint := replay_hint(attempt, grader):
+                found = {"learner": attempt["learner"], "hint": hint}
+                break
+        rows.append({"lesson": lesson, "grader": grader, "mean": row["mean"], **found})
+    return Hints(pd.DataFrame(rows, columns=["lesson", "grader", "mean", "learner", "hint"]))
+
+
+class Hints:
+    """The weakest graders' hints: `.table` (lesson, grader, mean, learner, hint), shown as text or HTML."""
+
+    def __init__(self, table: pandas.DataFrame) -> None:
+        self.table = table
+
+    def __str__(self) -> str:
+        return hints_text(self.table)
+
+    def _repr_pretty_(self, printer, cycle: bool) -> None:  # type: ignore[no-untyped-def]
+        printer.text(str(self))
+
+    def _repr_html_(self) -> str:
+        return hints_html(self.table)
+
+
+def hints_text(hints: pandas.DataFrame) -> str:
+    """The hints as plain lines, for the terminal."""
+    lines = ["What the weakest graders told a typical learner (replayed on the practice model)"]
+    for row in hints.itertuples():
+        said = f"{row.learner}: {row.hint}" if row.hint else "(no attempt there replays exactly)"
+        lines.append(f"  {row.lesson} · {row.grader} (mean {row.mean:.0f}) → {said}")
+    return "\n".join(lines)
+
+
+def hints_html(hints: pandas.DataFrame) -> str:
+    """The hints as a list, for the HTML report."""
+    import html
+
+    items = "".join(
+        f"<li><b>{html.escape(row.lesson)} · {html.escape(row.grader)}</b> (mean {row.mean:.0f}): "
+        + (f"{html.escape(row.hint)} <small>({html.escape(row.learner)}'s best attempt)</small>" if row.hint
+           else "<small>no attempt there replays exactly</small>") + "</li>"
+        for row in hints.itertuples()
+    )
+    return f"<p><b>What the weakest graders told a typical learner</b> (replayed on the practice model)</p><ul>{items}</ul>"
