@@ -24,7 +24,8 @@ def export(path: Path, learner: str, lesson: str, totals: list[float], scores: d
               "exported": "2026-03-14T12:00:00+00:00", "attempts": len(totals)}
     records = [{"attempt": n, "time": f"2026-03-14T09:{n:02d}:00+00:00", "lesson": lesson, "learner": learner,
                 "model": "practice", "prompt": f"prompt {n}", "persona": "typo_auntie", "seed": 0, "total": total,
-                "scores": scores or {"empathy": total, "clarity": 100.0, "policy": None}, "note": ""}
+                "scores": {"empathy": total, "clarity": 100.0, "policy": None} if scores is None else scores,
+                "note": ""}
                for n, total in enumerate(totals, 1)]
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in (header, *records)), encoding="utf-8")
     return path
@@ -204,3 +205,11 @@ def test_no_hint_when_the_replay_does_not_give_the_recorded_score(small: Path) -
     assert replay_hint(attempt, "empathy") is None
     assert replay_hint({**attempt, "model": "qwen-plus"}, "empathy") is None  # only practice-model attempts replay
     assert collect(small).graders().hints().table["hint"].isna().all()
+
+
+def test_files_without_grader_scores_still_make_every_report(tmp_path: Path) -> None:
+    export(tmp_path / "a.jsonl", "a", "L1", [40, 70], scores={})
+    graders = collect(tmp_path).graders()
+    assert graders.table.empty and "weakest first" in str(graders)
+    assert graders.plot().axes[0].texts[0].get_text() == "No grader scores in these files"
+    assert graders.hints().table.empty

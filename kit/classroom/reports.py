@@ -212,7 +212,9 @@ class GraderReport:
                                  "mean": round(float(scores.mean()), 1), "learners": len(scores),
                                  "below pass": round(float((scores < pass_mark).mean()), 2),
                                  "checks": about.get(grader, ("", ""))[1]})
-        self.table = pd.DataFrame(rows).sort_values(["mean", "lesson", "grader"], kind="stable").reset_index(drop=True)
+        columns = ["lesson", "grader", "title", "mean", "learners", "below pass", "checks"]
+        self.table = pd.DataFrame(rows, columns=columns).sort_values(["mean", "lesson", "grader"], kind="stable")
+        self.table = self.table.reset_index(drop=True)
         self.matrix = self.table.pivot(index="grader", columns="lesson", values="mean")
         self.matrix = self.matrix.loc[self.matrix.mean(axis=1).sort_values(kind="stable").index]  # weakest on top
 
@@ -261,6 +263,11 @@ class GraderReport:
         values = self.matrix.to_numpy(dtype=float)
         labels = short_names(list(self.matrix.columns))
         fig, ax = plt.subplots(figsize=(2.4 + 0.9 * values.shape[1], 1.2 + 0.38 * values.shape[0]))
+        if not values.size:  # no grader applied to any best attempt: say so rather than draw nothing
+            ax.text(0.5, 0.5, "No grader scores in these files", ha="center", va="center")
+            ax.axis("off")
+            plt.close(fig)
+            return fig
         image = ax.imshow(np.ma.masked_invalid(values), cmap="RdYlGn", vmin=0, vmax=100, aspect="auto")
         annotate(ax, values)
         ax.set(xticks=range(values.shape[1]), xticklabels=[labels[c] for c in self.matrix.columns],
