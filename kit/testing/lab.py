@@ -6,11 +6,13 @@
 The server runs on the offline practice model with no API keys in its environment, writes
 nothing in the home folder, and is stopped on the way out even when the body raised or the
 server hangs: first politely (POST /api/shutdown, which also stops its kernels), then by
-killing the server, its process group and every process it started.
+killing the server, its process group and every process it started. On Linux the server also
+gets SIGTERM when the test process itself dies without cleaning up.
 """
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import secrets
@@ -105,7 +107,8 @@ def running_lab(root_dir: Path, *, start_timeout_s: float = 60, stop_timeout_s: 
         log = scratch / "server.log"
         with log.open("w") as log_file:
             process = subprocess.Popen(command, cwd=root_dir, env=env, stdout=log_file, stderr=subprocess.STDOUT,
-                                       stdin=subprocess.DEVNULL, start_new_session=True)
+                                       stdin=subprocess.DEVNULL, start_new_session=True,
+                                       preexec_fn=_die_with_parent if sys.platform == "linux" else None)
         lab = Lab(base="", token=token, process=process, log=log, env=env)
         try:
             lab.base = _wait_until_ready(lab, Path(env["JUPYTER_RUNTIME_DIR"]), start_timeout_s)
@@ -125,6 +128,14 @@ def stop_lab(lab: Lab, timeout_s: float = 10) -> None:
             pass  # not answering or not stopping: killed below
     family += [child for child in _family(lab.process.pid) if child not in family]
     _kill(lab.process, family, timeout_s)
+
+
+def _die_with_parent() -> None:
+    """Linux: the server gets SIGTERM if the test process itself is killed before it can clean up."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 def _wait_until_ready(lab: Lab, runtime: Path, timeout_s: float) -> str:
