@@ -185,3 +185,14 @@ def test_says_first_must_name_a_fact_of_the_card(tmp_path: Path) -> None:
     card.write_text(text, encoding="utf-8")
     with pytest.raises(CardError, match=r"bad.yaml.*says_first: no fact order_id under facts"):
         load_card(card)
+
+
+def test_bot_weary_asks_for_a_person_after_one_canned_reply_and_stays_for_a_plain_one() -> None:
+    canned = load("bot_weary").start(0)
+    canned.opening()
+    reply = canned.respond("亲，您好！感谢您的咨询～请问您的身高和体重是多少？如有其他问题欢迎随时咨询哦～祝您购物愉快！")
+    assert "robotic" in reply.events and "asks_for_human" in reply.events
+    plain = load("bot_weary").start(0)
+    plain.opening()
+    reply = plain.respond("请问您的身高和体重是多少？")
+    assert "asks_for_human" not in reply.events and set(reply.revealed) == {"height", "weight"}
