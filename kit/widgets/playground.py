@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from kit.errors import KitError, PromptError, UnknownPersona
 from kit.widgets.frontend import mimebundle, require, unavailable_note
 from kit.widgets.viewer import chat_html, chat_text
-from kit.widgets.views import curve_html, explain_html, explain_text, message_html, sparkline
+from kit.widgets.views import curve_html, explain_html, explain_text, message_html, sparkline, tight
 
 if TYPE_CHECKING:
     from kit.conversation import Transcript
@@ -302,12 +302,12 @@ class Playground:
         progress.add_class("kit-progress")
         status = w.HTML(message_html(self.message, self.error))
         status.add_class("kit-status")
-        scorecard = w.HTML(self.last._repr_html_() if self.last else
-                           "<p><i>Press Run (or Enter in the prompt box) to see the scorecard.</i></p>")
+        scorecard = w.HTML(tight(self.last._repr_html_() if self.last else
+                                 "<p><i>Press Run (or Enter in the prompt box) to see the scorecard.</i></p>"))
         scorecard.add_class("kit-scorecard")
         curve = w.HTML(curve_html(self.tracker))
         curve.add_class("kit-curve")
-        explain = w.HTML(self._explain())
+        explain = w.HTML(tight(self._explain()))
         explain.add_class("kit-explain")
         curve.layout = w.Layout(flex="0 1 480px")
         explain.layout = w.Layout(flex="1 1 360px")
@@ -328,7 +328,7 @@ class Playground:
 
     def _prompt_changed(self, change: dict[str, Any]) -> None:
         self.prompt = change["new"]
-        self._parts["explain"].value = self._explain()
+        self._parts["explain"].value = tight(self._explain())
 
     def _run_from_widget(self) -> PlaygroundRun | None:
         """Run with the controls' values; any problem becomes a message in the widget, not a traceback."""
@@ -361,10 +361,10 @@ class Playground:
         if not self._parts or self.last is None:
             return
         parts = self._parts
-        parts["progress"].bar_style = "success"
-        parts["status"].value = message_html(self.message)
-        parts["scorecard"].value = self.last._repr_html_()
+        parts["scorecard"].value = tight(self.last._repr_html_())
         parts["curve"].value = curve_html(self.tracker)
-        parts["explain"].value = self._explain()
+        parts["explain"].value = tight(self._explain())
         if parts["box"].value != self.prompt:
             parts["box"].value = self.prompt
+        parts["progress"].bar_style = "success"
+        parts["status"].value = message_html(self.message)  # last: "Attempt N" appears once everything is drawn

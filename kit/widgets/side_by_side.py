@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from kit.errors import KitError, PromptError
 from kit.widgets.frontend import mimebundle, require, unavailable_note
 from kit.widgets.viewer import chat_html, chat_text
-from kit.widgets.views import message_html
+from kit.widgets.views import message_html, tight
 
 if TYPE_CHECKING:
     from kit.conversation import Transcript
@@ -45,11 +45,35 @@ def play(label: str, prompt: str, persona: str, seed: int, model: Any, tools: An
     return Side(label, prompt.strip(), transcript, grade(transcript))
 
 
-def _column(side: Side) -> str:
-    return (f"<h4 style='margin:2px 0'>{html.escape(side.label)}: {side.card.total:.0f}/100</h4>"
-            f"<pre style='white-space:pre-wrap;background:#f8fafc;padding:6px;font-size:85%'>{html.escape(side.prompt)}"
-            f"</pre>{side.card._repr_html_()}<details><summary>Read the conversation</summary>"
+def compact_scorecard(card: Scorecard) -> str:
+    """Each grader's score as a bar, without the evidence (the comparison below quotes it), and the first hint."""
+    rows = []
+    for r in card.results:
+        if r.score is None:
+            bar, shown = "<i>not applicable</i>", "n/a"
+        else:
+            colour = "#16a34a" if r.score >= 80 else "#d97706" if r.score >= 50 else "#dc2626"
+            bar = (f"<div style='background:#eee;width:120px;height:9px'><div style='background:{colour};"
+                   f"width:{1.2 * r.score:.0f}px;height:9px'></div></div>")
+            shown = f"{r.score:.0f}"
+        rows.append(f"<tr><td style='text-align:left'>{html.escape(r.title)}</td><td>{bar}</td><td>{shown}</td></tr>")
+    hint = f"<p><b>Next step:</b> {html.escape(card.hints[0])}</p>" if card.hints else ""
+    return f"<table>{''.join(rows)}</table>{hint}"
+
+
+def _result(side: Side) -> str:
+    """Under the prompt: the compact scorecard and the conversation, folded."""
+    return (f"{compact_scorecard(side.card)}<details><summary>Read the conversation</summary>"
             f"{chat_html(side.transcript)}</details>")
+
+
+def _title(side: Side) -> str:
+    return f"<h4 style='margin:2px 0'>{html.escape(side.label)}: {side.card.total:.0f}/100</h4>"
+
+
+def _column(side: Side) -> str:
+    return (f"{_title(side)}<pre style='white-space:pre-wrap;background:#f8fafc;padding:6px;font-size:85%'>"
+            f"{html.escape(side.prompt)}</pre>{_result(side)}")
 
 
 class SideBySide:
@@ -137,14 +161,14 @@ class SideBySide:
         boxes, columns = [], []
         for side in (self.a, self.b):
             box = PromptBox(value=side.prompt, label=f"Prompt {side.label}", aria_label=f"Prompt {side.label}", rows=5)
-            result = w.HTML(_column(side).split("</pre>", 1)[1])  # the prompt is in the box above
-            title = w.HTML(f"<h4 style='margin:2px 0'>{html.escape(side.label)}: {side.card.total:.0f}/100</h4>")
+            result = w.HTML(tight(_result(side)))  # the prompt is in the box above
+            title = w.HTML(_title(side))
             boxes.append((box, title, result))
             columns.append(w.VBox([title, box, result], layout=w.Layout(flex="1 1 0", min_width="320px")))
         button = w.Button(description="Compare", icon="columns", tooltip="Play both prompts again with this customer")
         button.add_class("kit-compare")
         status = w.HTML("")
-        comparison = w.HTML(self.comparison._repr_html_())
+        comparison = w.HTML(tight(self.comparison._repr_html_()))
         comparison.add_class("kit-comparison")
         root = w.VBox([
             w.HTML(f"<b>Side by side</b> <small>· {html.escape(self.persona)}, seed {self.seed}: the same customer "
@@ -174,6 +198,6 @@ class SideBySide:
         if not self._parts:
             return
         for side, (box, title, result) in zip((self.a, self.b), self._parts["boxes"]):
-            title.value = f"<h4 style='margin:2px 0'>{html.escape(side.label)}: {side.card.total:.0f}/100</h4>"
-            result.value = _column(side).split("</pre>", 1)[1]
-        self._parts["comparison"].value = self.comparison._repr_html_()
+            title.value = _title(side)
+            result.value = tight(_result(side))
+        self._parts["comparison"].value = tight(self.comparison._repr_html_())

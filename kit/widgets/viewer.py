@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from kit.personas.typos import highlight
 from kit.widgets.frontend import mimebundle, require, unavailable_note
+from kit.widgets.views import tight
 
 if TYPE_CHECKING:
     from kit.conversation import Transcript, Turn
@@ -157,11 +158,11 @@ class ChatViewer:
                       tooltip="Replay the conversation turn by turn")
         w.jslink((play, "value"), (slider, "value"))
         english = w.Checkbox(value=self.english, description="Show English", indent=False)
-        bubbles = w.HTML(chat_html(self.transcript, gloss_open=self.english))
+        bubbles = w.HTML(tight(chat_html(self.transcript, gloss_open=self.english)))
         bubbles.add_class("kit-chat-bubbles")
 
         def redraw(_: Any = None) -> None:
-            bubbles.value = chat_html(self.transcript, upto=slider.value, gloss_open=english.value)
+            bubbles.value = tight(chat_html(self.transcript, upto=slider.value, gloss_open=english.value))
 
         slider.observe(redraw, "value")
         english.observe(redraw, "value")

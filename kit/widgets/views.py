@@ -73,6 +73,11 @@ def sparkline(totals: Sequence[float], width: int = 240, height: int = 60) -> st
             f"stroke-width='2'/>{dots}</svg><br><small>{label}</small>")
 
 
+def tight(content: str) -> str:
+    """Content for an ipywidgets HTML widget, whose own line height (28px, one form row) is too loose for text."""
+    return f"<div style='line-height:1.4'>{content}</div>"
+
+
 def message_html(text: str, error: bool = False) -> str:
     """A status line; errors are red and announced to screen readers."""
     if not text:
