@@ -9,10 +9,12 @@ missing (KIT_CHROMIUM=/path/to/chrome picks another browser; KIT_SKIP_BROWSER=1 
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import shutil
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -113,8 +115,10 @@ def chromium(pytestconfig: pytest.Config) -> str:
     """The browser binary Playwright drives (its own browser download is not assumed to be reachable)."""
     if os.environ.get("KIT_SKIP_BROWSER") == "1":
         pytest.skip("KIT_SKIP_BROWSER=1: the real-browser test of the playground is skipped")
-    found = find_chromium() or install_chromium(pytestconfig)
-    ensure_fonts(pytestconfig)
+    with open(Path(tempfile.gettempdir()) / "kit-browser-install.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # parallel workers (pytest -n) take turns: apt-get runs once
+        found = find_chromium() or install_chromium(pytestconfig)
+        ensure_fonts(pytestconfig)
     return found
 
 
