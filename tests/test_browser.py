@@ -159,7 +159,7 @@ def tracked_attempts(lab: Lab) -> int:
 def wait_for_attempts(lab: Lab, expected: int) -> int:
     """Wait until the tracker holds `expected` attempts (or the wait runs out); return the count seen."""
     deadline = time.monotonic() + WAIT_MS / 1000
-    while (seen := tracked_attempts(lab)) < expected and time.monotonic() < deadline:
+    while tracked_attempts(lab) < expected and time.monotonic() < deadline:
         time.sleep(0.1)
     time.sleep(0.3)  # one more look: an extra run would show up here
     return tracked_attempts(lab)
@@ -188,12 +188,10 @@ def run_all_cells(page, expected_cells: int) -> None:  # noqa: ANN001 (playwrigh
     expect(page.locator(".jp-StatusBar-TextItem", has_text="ipykernel")).to_contain_text("| Idle")
 
 
-def unlabelled_controls(playground) -> list[str]:  # noqa: ANN001 (playwright Locator)
-    """The visible controls in the playground that have no accessible name, as short HTML snippets."""
-    missing = []
-    for control in playground.locator(CONTROLS).all():
-        if not control.is_visible():
-            continue
+def unlabelled_controls(playground) -> tuple[int, list[str]]:  # noqa: ANN001 (playwright Locator)
+    """How many visible controls the playground has, and those without a label (as short HTML snippets)."""
+    missing, visible = [], [control for control in playground.locator(CONTROLS).all() if control.is_visible()]
+    for control in visible:
         named = control.evaluate(
             """el => {
                 const text = s => (s || '').trim();
@@ -211,7 +209,7 @@ def unlabelled_controls(playground) -> list[str]:  # noqa: ANN001 (playwright Lo
         )
         if not named:
             missing.append(control.evaluate("el => el.outerHTML.slice(0, 160)"))
-    return missing
+    return len(visible), missing
 
 
 def shoot(page, playground, name: str) -> list[Path]:  # noqa: ANN001 (playwright Page, Locator)
@@ -266,7 +264,9 @@ def test_the_playground_scores_a_prompt_in_a_real_browser(browser, lab: Lab, pyt
         run = playground.locator("button.kit-run, .kit-run button").first
         expect(prompt).to_have_attribute("aria-label", "System prompt")
         expect(run).to_have_text(re.compile(r"\bRun\b"))
-        assert not (missing := unlabelled_controls(playground)), f"playground controls without a label: {missing}"
+        controls, missing = unlabelled_controls(playground)
+        assert controls >= 5, f"expected the prompt, customer, model, seeds and Run controls, found {controls}"
+        assert not missing, f"playground controls without a label: {missing}"
 
         cell = page.locator(".jp-CodeCell", has=page.locator(".kit-playground")).last
         count_before = cell.locator(".jp-InputPrompt").inner_text()
@@ -324,7 +324,8 @@ def test_the_label_check_finds_unlabelled_controls(browser) -> None:  # noqa: AN
             "<input type='text' id='nameless'><button class='icon-only'></button><select></select>"
             "</div>"
         )
-        missing = unlabelled_controls(page.locator(".kit-playground"))
+        controls, missing = unlabelled_controls(page.locator(".kit-playground"))
+        assert controls == 7
         assert [html[:28] for html in missing] == ['<input type="text" id="namel', '<button class="icon-only"></', "<select></select>"]
     finally:
         page.close()
