@@ -12,7 +12,8 @@ Without ipywidgets/anywidget installed they still work as static views; `Playgro
 from __future__ import annotations
 
 from kit.widgets.frontend import WidgetsUnavailable
-from kit.widgets.playground import Playground, PlaygroundRun
+from kit.widgets.playground import Playground
+from kit.widgets.playground_run import PlaygroundRun
 from kit.widgets.side_by_side import SideBySide
 from kit.widgets.viewer import ChatViewer, chat_html, chat_text
 

@@ -12,20 +12,16 @@ one point on the learning curve.
 from __future__ import annotations
 
 import html
-import statistics
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from kit.errors import KitError, PromptError, UnknownPersona
 from kit.widgets.frontend import mimebundle, require, unavailable_note
-from kit.widgets.viewer import chat_html, chat_text
+from kit.widgets.playground_run import PlaygroundRun, mean_scorecard
 from kit.widgets.views import curve_html, explain_html, explain_text, message_html, sparkline, tight
 
 if TYPE_CHECKING:
-    from kit.conversation import Transcript
-    from kit.graders import Scorecard
     from kit.tracker import Tracker
 
 PRACTICE, CONFIGURED = "practice", "configured"
@@ -34,74 +30,6 @@ MAX_SEEDS = 10
 
 class PlaygroundError(KitError, ValueError):
     """A playground setting cannot make a run (seeds, model choice)."""
-
-
-def mean_scorecard(cards: Sequence[Scorecard]) -> Scorecard:
-    """Each grader's mean over the conversations where it applied; the total follows from the weights."""
-    from kit.graders import GraderResult, Scorecard
-
-    first = cards[0]
-    results = []
-    for result in first.results:
-        scores = [r.score for card in cards for r in card.results if r.name == result.name and r.score is not None]
-        results.append(GraderResult(result.name, result.title, round(statistics.fmean(scores), 1) if scores else None))
-    personas = "+".join(dict.fromkeys(card.persona_id for card in cards))
-    return Scorecard(tuple(results), dict(first.weights), persona_id=personas, seed=first.seed)
-
-
-@dataclass(frozen=True)
-class PlaygroundRun:
-    """One press of Run: every conversation and scorecard, the mean scorecard that was logged, the attempt."""
-
-    attempt: int
-    prompt: str
-    model: str
-    personas: tuple[str, ...]
-    seeds: int
-    transcripts: tuple[Transcript, ...]
-    scorecards: tuple[Scorecard, ...]
-    card: Scorecard  # each grader's mean over the conversations: what the tracker logged
-
-    @property
-    def total(self) -> float:
-        return self.card.total
-
-    @property
-    def weakest(self) -> int:
-        """The index of the lowest-scoring conversation: the one worth reading."""
-        return min(range(len(self.scorecards)), key=lambda i: self.scorecards[i].total)
-
-    def what(self) -> str:
-        """What the total is the mean of: how many conversations, with whom, which seeds, which model."""
-        seeds = "seed 0" if self.seeds == 1 else f"seeds 0-{self.seeds - 1}"
-        plural = "s" if len(self.transcripts) > 1 else ""
-        return f"mean of {len(self.transcripts)} conversation{plural} ({', '.join(self.personas)}; {seeds}; {self.model})"
-
-    def summary(self) -> str:
-        """One line: the attempt, the total, and what it is the mean of."""
-        return f"Attempt {self.attempt}: Total {self.total:.0f}/100, {self.what()}"
-
-    def __str__(self) -> str:
-        weak = self.weakest
-        return "\n".join([self.summary(), str(self.scorecards[weak]) if len(self.scorecards) > 1 else str(self.card)])
-
-    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
-        printer.text(str(self))
-
-    def _repr_html_(self) -> str:
-        """The headline total, the per-grader means, and the weakest conversation with its evidence."""
-        weak = self.weakest
-        t, card = self.transcripts[weak], self.scorecards[weak]
-        parts = [f"<div><span style='font-size:140%'><b>Total {self.total:.0f}</b>/100</span> "
-                 f"<small>· attempt {self.attempt} · {html.escape(self.what())}</small></div>"]
-        if len(self.scorecards) > 1:
-            each = ", ".join(f"{c.persona_id} seed {tr.seed}: {c.total:.0f}" for c, tr in zip(self.scorecards, self.transcripts))
-            parts += [f"<p><small>Each conversation: {html.escape(each)}</small></p>",
-                      "<details><summary>Each grader's mean</summary>", self.card._repr_html_(), "</details>",
-                      f"<p><b>The weakest conversation</b> ({html.escape(t.persona_id)}, seed {t.seed}): "
-                      "what went wrong, and what to try next</p>"]
-        parts += [card._repr_html_(), "<details><summary>Read the conversation</summary>", chat_html(t), "</details>"]
-        return "".join(parts)
 
 
 def _as_tuple(personas: str | Sequence[str]) -> tuple[str, ...]:
@@ -239,6 +167,7 @@ class Playground:
         return explain_html(explain(self.prompt), practice=self.model == PRACTICE) if self.prompt.strip() else ""
 
     def static_text(self) -> str:
+        """The terminal view: the settings, the last run's total, the recognised instructions."""
         from kit.llm import explain
 
         lines = [f"Prompt playground · {self._settings_line()}"]
@@ -248,6 +177,7 @@ class Playground:
         return "\n".join(lines)
 
     def static_html(self) -> str:
+        """The saved-page view: the prompt, the last run's scorecard, the curve so far (SVG), the explain list."""
         totals = [attempt["total"] for attempt in self.tracker.history()]
         result = (self.last._repr_html_() if self.last else
                   "<p><i>Not run yet: in JupyterLab, edit the prompt and press Enter or Run; in code, call "
@@ -274,6 +204,7 @@ class Playground:
         return self.build()
 
     def build(self) -> Any:
+        """Build the widget once: prompt box, pickers, Run, progress, status, curve, explain, scorecard."""
         if self._widget is not None:
             return self._widget
         require()

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from kit.errors import KitError, PromptError
 from kit.widgets.frontend import mimebundle, require, unavailable_note
-from kit.widgets.viewer import chat_html, chat_text
+from kit.widgets.viewer import chat_html
 from kit.widgets.views import message_html, tight
 
 if TYPE_CHECKING:
@@ -125,9 +125,11 @@ class SideBySide:
         return f"{self.persona}, seed {self.seed}: {self.labels[0]} {self.a.card.total:.0f} → {self.labels[1]} {self.b.card.total:.0f}"
 
     def static_text(self) -> str:
+        """The terminal view: both totals, then the grader-by-grader comparison."""
         return "\n\n".join([f"Side by side · {self._header()}", str(self.comparison)])
 
     def static_html(self) -> str:
+        """The saved-page view: two columns in a table (it survives every renderer), the comparison below."""
         return (f"<div class='kit-side-by-side-static'><b>Side by side</b> <small>· the same customer and seed "
                 f"· {html.escape(self._header())}</small>{unavailable_note()}"
                 f"<table style='width:100%;table-layout:fixed'><tr>"
@@ -151,6 +153,7 @@ class SideBySide:
         return self.build()
 
     def build(self) -> Any:
+        """Build the widget once: two editable prompt boxes, their results, Compare, the comparison."""
         if self._widget is not None:
             return self._widget
         require()

@@ -124,9 +124,11 @@ class ChatViewer:
         self._widget: Any = None
 
     def static_html(self) -> str:
+        """The saved-page view: every bubble, English folded (or open with english=True)."""
         return chat_html(self.transcript, gloss_open=self.english) + unavailable_note()
 
     def static_text(self) -> str:
+        """The terminal view."""
         return chat_text(self.transcript)
 
     def __str__(self) -> str:
@@ -146,6 +148,7 @@ class ChatViewer:
         return self._widget
 
     def build(self) -> Any:
+        """Build the widget once (needs ipywidgets)."""
         if self._widget is not None:
             return self._widget
         require()

@@ -1,0 +1,83 @@
+"""One press of Run in the playground: every conversation and scorecard, and the mean that was logged."""
+
+from __future__ import annotations
+
+import html
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from kit.widgets.viewer import chat_html
+
+if TYPE_CHECKING:
+    from kit.conversation import Transcript
+    from kit.graders import Scorecard
+
+
+def mean_scorecard(cards: Sequence[Scorecard]) -> Scorecard:
+    """Each grader's mean over the conversations where it applied; the total follows from the weights."""
+    from kit.graders import GraderResult, Scorecard
+
+    first = cards[0]
+    results = []
+    for result in first.results:
+        scores = [r.score for card in cards for r in card.results if r.name == result.name and r.score is not None]
+        results.append(GraderResult(result.name, result.title, round(statistics.fmean(scores), 1) if scores else None))
+    personas = "+".join(dict.fromkeys(card.persona_id for card in cards))
+    return Scorecard(tuple(results), dict(first.weights), persona_id=personas, seed=first.seed)
+
+
+@dataclass(frozen=True)
+class PlaygroundRun:
+    """One press of Run: every conversation and scorecard, the mean scorecard that was logged, the attempt."""
+
+    attempt: int
+    prompt: str
+    model: str
+    personas: tuple[str, ...]
+    seeds: int
+    transcripts: tuple[Transcript, ...]
+    scorecards: tuple[Scorecard, ...]
+    card: Scorecard  # each grader's mean over the conversations: what the tracker logged
+
+    @property
+    def total(self) -> float:
+        return self.card.total
+
+    @property
+    def weakest(self) -> int:
+        """The index of the lowest-scoring conversation: the one worth reading."""
+        return min(range(len(self.scorecards)), key=lambda i: self.scorecards[i].total)
+
+    def what(self) -> str:
+        """What the total is the mean of: how many conversations, with whom, which seeds, which model."""
+        seeds = "seed 0" if self.seeds == 1 else f"seeds 0-{self.seeds - 1}"
+        plural = "s" if len(self.transcripts) > 1 else ""
+        return f"mean of {len(self.transcripts)} conversation{plural} ({', '.join(self.personas)}; {seeds}; {self.model})"
+
+    def summary(self) -> str:
+        """One line: the attempt, the total, and what it is the mean of."""
+        return f"Attempt {self.attempt}: Total {self.total:.0f}/100, {self.what()}"
+
+    def __str__(self) -> str:
+        weak = self.weakest
+        return "\n".join([self.summary(), str(self.scorecards[weak]) if len(self.scorecards) > 1 else str(self.card)])
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(str(self))
+
+    def _repr_html_(self) -> str:
+        """The headline total, the per-grader means, and the weakest conversation with its evidence."""
+        weak = self.weakest
+        t, card = self.transcripts[weak], self.scorecards[weak]
+        parts = [f"<div><span style='font-size:140%'><b>Total {self.total:.0f}</b>/100</span> "
+                 f"<small>· attempt {self.attempt} · {html.escape(self.what())}</small></div>"]
+        if len(self.scorecards) > 1:
+            each = ", ".join(f"{c.persona_id} seed {tr.seed}: {c.total:.0f}" for c, tr in zip(self.scorecards, self.transcripts))
+            parts += [f"<p><small>Each conversation: {html.escape(each)}</small></p>",
+                      "<details><summary>Each grader's mean</summary>", self.card._repr_html_(), "</details>",
+                      f"<p><b>The weakest conversation</b> ({html.escape(t.persona_id)}, seed {t.seed}): "
+                      "what went wrong, and what to try next</p>"]
+        parts += [card._repr_html_(), "<details><summary>Read the conversation</summary>", chat_html(t), "</details>"]
+        return "".join(parts)
