@@ -76,6 +76,7 @@ class Lesson:
     start: str
     helps: tuple[str, ...]  # instruction ids, or "knowledge" / "tools"
     window: int | None = None  # the lesson's agent sees only the last N messages (lesson 06)
+    tools: bool = False  # the lesson gives the agent the shop's tools from the start
 
 
 LESSONS = {
@@ -90,9 +91,9 @@ LESSONS = {
     "05_units_and_tools": Lesson("size_seeker", "You are the customer service of a clothing shop.",
                                  ("ask_first", "tools", "empathy", "units_jin")),
     # Played only once these lessons exist in notebooks/.
-    "06_multi_turn": Lesson("mind_changer", "You are the customer service of a clothing shop.",
-                            ("ask_first", "units_jin", "tools", "latest_wins", "recap_facts", "side_questions"),
-                            window=4),
+    "06_multi_turn": Lesson("mind_changer", "You are a customer service bot.",
+                            ("ask_first", "units_jin", "use_tools", "latest_wins", "recap_facts", "side_questions"),
+                            window=4, tools=True),
     "07_safety_and_policy": Lesson("human_now", "You are the customer service of a clothing shop.",
                                    ("handoff", "empathy", "no_reveal", "grounded")),
 }
@@ -158,7 +159,8 @@ def play(learner: Learner, lesson_name: str, lesson: Lesson, folder: Path, index
     notes = {"knowledge": "gave it the knowledge base", "tools": "gave it the tools"}
     note = "the starting prompt"
     for _ in range(learner.patience):
-        agent = kit.Agent("\n".join(lines), tools=kit.tools.SHOP_TOOLS if "tools" in setups else None,
+        tools = lesson.tools or "tools" in setups
+        agent = kit.Agent("\n".join(lines), tools=kit.tools.SHOP_TOOLS if tools else None,
                           knowledge=index if "knowledge" in setups else None, window=lesson.window)
         card = kit.grade(kit.converse(agent, lesson.customer, seed=0))
         tracker.log(agent, card, note=note)

@@ -191,10 +191,10 @@ def test_importing_the_classroom_loads_no_pandas_or_matplotlib() -> None:
 def test_hints_are_the_graders_own_words_replayed_on_the_practice_model() -> None:
     hints = collect(SAMPLE / "class").graders().hints(rows=3)
     assert len(hints.table) == 3
-    assert hints.table["hint"].notna().all()
+    assert hints.table["hint"].notna().sum() >= 2  # attempts that needed tools or a window do not replay
     weakest = hints.table.iloc[0]
     assert weakest["grader"] == "empathy" and "feelings" in weakest["hint"]  # the empathy grader's own advice
-    assert set(hints.table["learner"]) <= set(collect(SAMPLE / "class").learners)
+    assert set(hints.table["learner"].dropna()) <= set(collect(SAMPLE / "class").learners)
     assert "replayed on the practice model" in str(hints) and "<ul>" in hints._repr_html_()
 
 
@@ -204,7 +204,9 @@ def test_no_hint_when_the_replay_does_not_give_the_recorded_score(small: Path) -
     attempt = collect(small).attempts.iloc[0].to_dict()  # made up: empathy 20 in a file, not what a replay gives
     assert replay_hint(attempt, "empathy") is None
     assert replay_hint({**attempt, "model": "qwen-plus"}, "empathy") is None  # only practice-model attempts replay
-    assert collect(small).graders().hints().table["hint"].isna().all()
+    hints = collect(small).graders().hints()
+    assert hints.table["hint"].isna().all()
+    assert "no attempt there replays exactly" in str(hints) and "no attempt there replays exactly" in hints._repr_html_()
 
 
 def test_files_without_grader_scores_still_make_every_report(tmp_path: Path) -> None:

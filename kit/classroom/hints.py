@@ -1,8 +1,8 @@
 """The hint a grader gave: progress files keep scores, not hints, so replay an attempt and ask the grader again.
 
 Only attempts made on the practice model are replayed (deterministic, offline, free), and a hint is
-kept only when the replay gives the grader the same score as the file, so it is the hint that
-learner saw. An attempt that needed tools, a knowledge base or a short window (none of which a
+kept only when the replay gives every grader the same score as the file, so it is the same
+conversation and the hint that learner saw. An attempt that needed tools, a knowledge base or a short window (none of which a
 progress file records) replays differently and is passed over.
 """
 
@@ -17,19 +17,24 @@ CANDIDATES = 3  # attempts tried per row before giving up
 
 
 def replay_hint(attempt: dict[str, Any], grader_name: str) -> str | None:
-    """The grader's hint on this attempt, replayed on the practice model; None when the replay does not match."""
+    """The grader's hint on this attempt, replayed on the practice model; None unless every grader's score
+    in the replay equals the file's (then it is the same conversation, and the hint the learner saw)."""
     from kit.conversation import Agent, converse
-    from kit.graders import GRADERS
+    from kit.graders import GRADERS, grade
 
     if attempt.get("model") != "practice" or not attempt.get("persona"):
         return None
-    grader = next(g for g in GRADERS if g.name == grader_name)
     seed = attempt.get("seed")
     transcript = converse(Agent(attempt["prompt"], model="practice"), attempt["persona"],
                           seed=0 if seed is None or seed != seed else int(seed))
-    result = grader(transcript)
-    same = result.score is not None and abs(result.score - float(attempt[grader_name])) < 0.05
-    return result.hint if same and result.hint else None
+    card = grade(transcript)
+    for grader in GRADERS:
+        recorded, replayed = attempt.get(grader.name), card.scores.get(grader.name)
+        recorded = None if recorded is None or recorded != recorded else float(recorded)  # NaN: did not apply
+        if (recorded is None) != (replayed is None) or (recorded is not None and abs(recorded - replayed) > 0.05):
+            return None
+    result = next(r for r in card.results if r.name == grader_name)
+    return result.hint or None
 
 
 def weakest_hints(best: pandas.DataFrame, weakest: pandas.DataFrame, pass_mark: float) -> Hints:
@@ -73,7 +78,7 @@ def hints_text(hints: pandas.DataFrame) -> str:
     """The hints as plain lines, for the terminal."""
     lines = ["What the weakest graders told a typical learner (replayed on the practice model)"]
     for row in hints.itertuples():
-        said = f"{row.learner}: {row.hint}" if row.hint else "(no attempt there replays exactly)"
+        said = f"{row.learner}: {row.hint}" if isinstance(row.hint, str) else "(no attempt there replays exactly)"
         lines.append(f"  {row.lesson} · {row.grader} (mean {row.mean:.0f}) → {said}")
     return "\n".join(lines)
 
@@ -84,8 +89,8 @@ def hints_html(hints: pandas.DataFrame) -> str:
 
     items = "".join(
         f"<li><b>{html.escape(row.lesson)} · {html.escape(row.grader)}</b> (mean {row.mean:.0f}): "
-        + (f"{html.escape(row.hint)} <small>({html.escape(row.learner)}'s best attempt)</small>" if row.hint
-           else "<small>no attempt there replays exactly</small>") + "</li>"
+        + (f"{html.escape(row.hint)} <small>({html.escape(row.learner)}'s best attempt)</small>"
+           if isinstance(row.hint, str) else "<small>no attempt there replays exactly</small>") + "</li>"
         for row in hints.itertuples()
     )
     return f"<p><b>What the weakest graders told a typical learner</b> (replayed on the practice model)</p><ul>{items}</ul>"
