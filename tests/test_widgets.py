@@ -137,6 +137,9 @@ def test_playground_mean_over_seeds_and_customers(tracker: kit.Tracker) -> None:
     task = [c.scores["task_solved"] for c in run.scorecards if c.scores["task_solved"] is not None]
     assert means["task_solved"] == pytest.approx(sum(task) / len(task), abs=0.06)
     assert run.transcripts[run.weakest] is min(zip(run.scorecards, run.transcripts), key=lambda p: p[0].total)[1]
+    evaluation = run.evaluation()
+    assert evaluation.trials["size_seeker"].totals == tuple(c.total for c in run.scorecards[2:])
+    assert "pass^2" in run._repr_html_()
 
 
 def test_playground_curve_gains_a_point_per_run(tracker: kit.Tracker) -> None:

@@ -12,7 +12,10 @@ from kit.widgets.viewer import chat_html
 
 if TYPE_CHECKING:
     from kit.conversation import Transcript
+    from kit.evaluation import Evaluation
     from kit.graders import Scorecard
+
+PASS_AT = 80.0  # the total a conversation needs to pass, as in kit.evaluate
 
 
 def mean_scorecard(cards: Sequence[Scorecard]) -> Scorecard:
@@ -60,9 +63,19 @@ class PlaygroundRun:
         """One line: the attempt, the total, and what it is the mean of."""
         return f"Attempt {self.attempt}: Total {self.total:.0f}/100, {self.what()}"
 
+    def evaluation(self) -> Evaluation:
+        """The same conversations summed up as `kit.evaluate` does: mean, noise and pass^k per customer."""
+        from kit.evaluation import Evaluation
+
+        pairs = list(zip(self.transcripts, self.scorecards))
+        return Evaluation(
+            agent=self.prompt.splitlines()[0][:40], model=self.model, seeds=tuple(range(self.seeds)), pass_at=PASS_AT,
+            k=self.seeds, transcripts={p: tuple(t for t, _ in pairs if t.persona_id == p) for p in self.personas},
+            scorecards={p: tuple(c for t, c in pairs if t.persona_id == p) for p in self.personas},
+        )
+
     def __str__(self) -> str:
-        weak = self.weakest
-        return "\n".join([self.summary(), str(self.scorecards[weak]) if len(self.scorecards) > 1 else str(self.card)])
+        return "\n".join([self.summary(), str(self.scorecards[self.weakest])])
 
     def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
         printer.text(str(self))
@@ -77,6 +90,8 @@ class PlaygroundRun:
             each = ", ".join(f"{c.persona_id} seed {tr.seed}: {c.total:.0f}" for c, tr in zip(self.scorecards, self.transcripts))
             parts += [f"<p><small>Each conversation: {html.escape(each)}</small></p>",
                       "<details><summary>Each grader's mean</summary>", self.card._repr_html_(), "</details>",
+                      "<details><summary>How reliable over the seeds (as <code>kit.evaluate</code> reports it)</summary>",
+                      self.evaluation()._repr_html_(), "</details>",
                       f"<p><b>The weakest conversation</b> ({html.escape(t.persona_id)}, seed {t.seed}): "
                       "what went wrong, and what to try next</p>"]
         parts += [card._repr_html_(), "<details><summary>Read the conversation</summary>", chat_html(t), "</details>"]
