@@ -348,3 +348,11 @@ def test_the_failure_line_is_the_cards_and_seeded() -> None:
 def test_the_practice_model_cannot_play_a_customer() -> None:
     with pytest.raises(kit.errors.KitError, match="plays agents, not customers"):
         kit.converse(kit.Agent(STRONG), "typo_auntie", customer_model="practice")
+
+
+def test_the_prompt_of_a_customer_who_says_facts_first_tells_the_model_to() -> None:
+    from kit.personas.model_customer import customer_prompt
+
+    prompt = customer_prompt(kit.personas.load("mind_changer").card)
+    assert "第一条消息一开头就先说：“我一米六五，一百二十斤”" in prompt
+    assert "开头就先说" not in customer_prompt(kit.personas.load("size_seeker").card)

@@ -83,6 +83,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "length": "- 客服的回复超过大约 {chars} 个字，你就嫌字太多、看不过来。",
         "repeats": "- 你听不太清、看不太明白：客服第一次给出答案时，你请他再说一遍，第二次才接受。",
         "opening": "- 你的第一条消息问第一件事，比如：“{line}”",
+        "says_first": "- 第一条消息一开头就先说：“{facts}”（不用等客服问）。",
         "emotion": "## 你的情绪\n烦躁程度从 0（平静）到 10（气炸了），你一开始是 {start}。",
         "raise": "- 这些情况让你更烦：{items}。",
         "lower": "- 这些情况让你消气：{items}。",
@@ -140,6 +141,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "repeats": "- You do not catch things the first time: when the agent first gives the answer, ask them to say "
                    "it again; accept it the second time.",
         "opening": "- Your first message asks about the first thing, for example: \"{line}\"",
+        "says_first": "- Start your first message by saying: \"{facts}\" (without being asked).",
         "emotion": "## Your mood\nUpset level from 0 (calm) to 10 (furious); you start at {start}.",
         "raise": "- These make you more upset: {items}.",
         "lower": "- These calm you down: {items}.",
@@ -244,6 +246,9 @@ def customer_prompt(card: PersonaCard) -> str:
     if card.style.repeats:
         style.append(words["repeats"])
     style.append(words["opening"].format(line=_say(card.lines.opening[0], language)))
+    if card.says_first:
+        said = ("，" if language == "zh" else ", ").join(_say(card.facts[name].say, language) for name in card.says_first)
+        style.append(words["says_first"].format(facts=said))
     parts.append("\n".join(style))
 
     mood = card.emotion
