@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from kit.arena.leaderboard import Arena
     from kit.conversation import Agent
     from kit.llm import Message, Reply, ToolSchema
+    from kit.personas import Persona
 
 
 GRACE_S = 1.0  # past a conversation's deadline, how long to wait for a model call still under way
@@ -98,7 +99,7 @@ def _reason(error: BaseException) -> str:
     return text if len(text) <= 400 else text[:399] + "…"
 
 
-def play(entrant: _Entrant, persona: str, seed: int, max_turns: int, conversation_timeout_s: float | None,
+def play(entrant: _Entrant, customer: Persona, seed: int, max_turns: int, conversation_timeout_s: float | None,
          prices: Prices) -> dict[str, Any]:
     """Play and grade one conversation; never raises: a failure comes back as a `failed` record with its reason."""
     from kit.conversation import converse
@@ -109,10 +110,10 @@ def play(entrant: _Entrant, persona: str, seed: int, max_turns: int, conversatio
     meter = _Metered(entrant.agent.model, deadline, conversation_timeout_s)
     player = copy.copy(entrant.agent)  # its own model wrapper and last_sources, so threads never share them
     player.model, player.last_sources = meter, ()
-    record: dict[str, Any] = {"agent": entrant.agent.name, "fingerprint": entrant.fingerprint, "persona": persona,
+    record: dict[str, Any] = {"agent": entrant.agent.name, "fingerprint": entrant.fingerprint, "persona": customer.id,
                               "seed": seed, "model": meter.name}
     try:
-        transcript = converse(player, persona, seed=seed, max_turns=max_turns)
+        transcript = converse(player, customer, seed=seed, max_turns=max_turns)
         card = grade(transcript)
     except Exception as error:  # any failure is recorded with its reason, never lost
         record |= {"status": "failed", "reason": _reason(error), "total": None, "scores": {}, "outcome": None,
@@ -200,6 +201,7 @@ class _Plan:
 
     entrants: list[_Entrant]
     cast: list[str]
+    people: dict[str, Persona]  # each customer's card, read once (not once per conversation)
     seeds: int
     concurrency: int
     max_turns: int
@@ -225,6 +227,7 @@ def _plan(agents: Any, personas: str | Sequence[str] | None, seeds: int, concurr
           max_turns: int, max_retries: int | None, retry_failed: bool) -> _Plan:
     """Check the arguments, read what the results file already holds, and list the conversations left to play."""
     from kit.evaluation import _personas
+    from kit.personas import load
 
     for name, value, low in (("seeds", seeds, 1), ("concurrency", concurrency, 1), ("max_turns", max_turns, 1)):
         if isinstance(value, bool) or not isinstance(value, int) or value < low:
@@ -241,8 +244,9 @@ def _plan(agents: Any, personas: str | Sequence[str] | None, seeds: int, concurr
     todo = [(e, p, s) for e, p, s in wanted
             if (r := latest.get((e.fingerprint, p, s))) is None or (retry_failed and r["status"] == "failed")]
     todo = list({(e.fingerprint, p, s): (e, p, s) for e, p, s in todo}.values())  # two names, one agent: play once
-    return _Plan(entrants, cast, seeds, concurrency, max_turns, conversation_timeout_s, table, store, latest, wanted,
-                 todo)
+    people = {persona: load(persona) for persona in cast}
+    return _Plan(entrants, cast, people, seeds, concurrency, max_turns, conversation_timeout_s, table, store, latest,
+                 wanted, todo)
 
 
 def _progress_bar(plan: _Plan, progress: bool) -> Any:
@@ -267,7 +271,12 @@ def _warm_up(plan: _Plan) -> None:
 
     warm = Agent(CAST_PROMPT, model=PracticeModel(), tools=SHOP_TOOLS, name="warm-up")
     for persona in dict.fromkeys(persona for _, persona, _ in plan.todo):
-        grade(converse(warm, persona, seed=0, max_turns=2))
+        if persona not in _WARMED:  # once per customer and process is enough
+            grade(converse(warm, plan.people[persona], seed=0, max_turns=2))
+            _WARMED.add(persona)
+
+
+_WARMED: set[str] = set()
 
 
 async def _play_all(plan: _Plan, bar: Any) -> None:
@@ -282,7 +291,8 @@ async def _play_all(plan: _Plan, bar: Any) -> None:
     async def one(entrant: _Entrant, persona: str, seed: int) -> None:
         nonlocal failed
         async with limit:
-            work = loop.run_in_executor(pool, play, entrant, persona, seed, plan.max_turns, deadline, plan.prices)
+            work = loop.run_in_executor(pool, play, entrant, plan.people[persona], seed, plan.max_turns, deadline,
+                                        plan.prices)
             try:  # the meter stops the thread at its next call; this stops waiting for a call that hangs
                 record = await asyncio.wait_for(work, deadline + GRACE_S) if deadline else await work
             except asyncio.TimeoutError:
