@@ -248,8 +248,15 @@ def test_playground_fallbacks_show_the_last_run(tracker: kit.Tracker) -> None:
     pg.run()
     after = pg._repr_mimebundle_()
     assert "Attempt 1: Total" in after["text/plain"]
-    assert "Total" in after["text/html"] and "<svg" in after["text/html"]  # the curve, drawn without matplotlib
+    assert "Total" in after["text/html"] and "Learning curve so far:" in after["text/html"]  # drawn in characters
     assert "0x" not in after["text/plain"] and "/tmp" not in after["text/html"]
+
+
+def test_sparkline_text_maps_totals_to_blocks() -> None:
+    from kit.widgets.views import sparkline_text
+
+    assert sparkline_text([0, 22, 38, 100]) == "▁▂▄█"
+    assert sparkline_text([]) == ""
 
 
 def test_prompt_box_esm_runs_on_enter_and_keeps_shift_enter_for_new_lines() -> None:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from kit.errors import KitError, PromptError, UnknownPersona
 from kit.widgets.frontend import mimebundle, require, unavailable_note
 from kit.widgets.playground_run import PlaygroundRun, mean_scorecard
-from kit.widgets.views import curve_html, explain_html, explain_text, message_html, sparkline, tight
+from kit.widgets.views import curve_html, explain_html, explain_text, message_html, sparkline, sparkline_text, tight
 
 if TYPE_CHECKING:
     from kit.tracker import Tracker
@@ -172,6 +172,8 @@ class Playground:
 
         lines = [f"Prompt playground · {self._settings_line()}"]
         lines.append(self.last.summary() if self.last else "Not run yet: press Run in JupyterLab, or call .run().")
+        if totals := [attempt["total"] for attempt in self.tracker.history()]:
+            lines.append(f"Learning curve so far: {sparkline_text(totals)} " + " → ".join(f"{t:.0f}" for t in totals))
         if self.prompt.strip():
             lines.append(explain_text(explain(self.prompt)))
         return "\n".join(lines)

@@ -58,19 +58,21 @@ def curve_html(tracker: Tracker) -> str:
             f"style='max-width:100%'>")
 
 
-def sparkline(totals: Sequence[float], width: int = 240, height: int = 60) -> str:
-    """A small SVG line of totals per attempt: the static page's learning curve (deterministic, no matplotlib)."""
+BLOCKS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline_text(totals: Sequence[float]) -> str:
+    """Totals per attempt as block characters (0 → ▁, 100 → █): a tiny curve that survives every renderer."""
+    return "".join(BLOCKS[min(int(max(total, 0) / 100 * len(BLOCKS)), len(BLOCKS) - 1)] for total in totals)
+
+
+def sparkline(totals: Sequence[float]) -> str:
+    """The saved page's learning curve: block characters and the totals (SVG and images get sanitised away)."""
     if not totals:
         return ""
-    step = (width - 20) / max(len(totals) - 1, 1)
-    points = [(10 + i * step, height - 8 - (height - 22) * total / 100) for i, total in enumerate(totals)]
-    line = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
-    dots = "".join(f"<circle cx='{x:.1f}' cy='{y:.1f}' r='3'/><text x='{x:.1f}' y='{y - 6:.1f}' font-size='10' "
-                   f"text-anchor='middle'>{total:.0f}</text>" for (x, y), total in zip(points, totals))
-    label = "Learning curve: " + " → ".join(f"{t:.0f}" for t in totals)
-    return (f"<svg role='img' aria-label='{label}' width='{width}' height='{height}' "
-            f"xmlns='http://www.w3.org/2000/svg'><polyline points='{line}' fill='none' stroke='black' "
-            f"stroke-width='2'/>{dots}</svg><br><small>{label}</small>")
+    numbers = " → ".join(f"{total:.0f}" for total in totals)
+    return (f"<p class='kit-curve-static'><b>Learning curve so far:</b> <span style='font-size:140%;letter-spacing:1px'>"
+            f"{sparkline_text(totals)}</span> {numbers}</p>")
 
 
 def tight(content: str) -> str:
