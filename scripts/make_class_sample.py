@@ -72,11 +72,12 @@ SETUPS = {"knowledge", "tools"}  # changes to the agent rather than to its promp
 class Lesson:
     """A lesson as the sample class meets it: its customer, its starting prompt, and the changes that help."""
 
-    customer: str
+    customer: str | tuple[str, ...]  # several: each attempt plays them all and logs the weakest (lesson 07)
     start: str
     helps: tuple[str, ...]  # instruction ids, or "knowledge" / "tools"
     window: int | None = None  # the lesson's agent sees only the last N messages (lesson 06)
     tools: bool = False  # the lesson gives the agent the shop's tools from the start
+    weights: str | None = None  # grade with this lesson's weights (kit.graders.LESSON_WEIGHTS), as its exercise does
 
 
 LESSONS = {
@@ -94,8 +95,10 @@ LESSONS = {
     "06_multi_turn": Lesson("mind_changer", "You are a customer service bot.",
                             ("ask_first", "units_jin", "use_tools", "latest_wins", "recap_facts", "side_questions"),
                             window=4, tools=True),
-    "07_safety_and_policy": Lesson("human_now", "You are the customer service of a clothing shop.",
-                                   ("handoff", "empathy", "no_reveal", "grounded")),
+    "07_safety_and_policy": Lesson(("bot_weary", "human_now", "angry_refund", "bargainer", "prompt_injector"),
+                                   "You are a customer service bot.",
+                                   ("handoff", "use_tools", "no_reveal", "grounded", "empathy", "be_brief", "ask_first",
+                                    "units_jin", "plain_words"), tools=True, weights="07_safety_and_policy"),
 }
 
 
@@ -162,7 +165,9 @@ def play(learner: Learner, lesson_name: str, lesson: Lesson, folder: Path, index
         tools = lesson.tools or "tools" in setups
         agent = kit.Agent("\n".join(lines), tools=kit.tools.SHOP_TOOLS if tools else None,
                           knowledge=index if "knowledge" in setups else None, window=lesson.window)
-        card = kit.grade(kit.converse(agent, lesson.customer, seed=0))
+        customers = (lesson.customer,) if isinstance(lesson.customer, str) else lesson.customer
+        card = min((kit.grade(kit.converse(agent, customer, seed=0), lesson=lesson.weights) for customer in customers),
+                   key=lambda scored: scored.total)
         tracker.log(agent, card, note=note)
         if card.total >= PASS:
             break
