@@ -204,6 +204,7 @@ def test_no_hint_when_the_replay_does_not_give_the_recorded_score(small: Path) -
     attempt = collect(small).attempts.iloc[0].to_dict()  # made up: empathy 20 in a file, not what a replay gives
     assert replay_hint(attempt, "empathy") is None
     assert replay_hint({**attempt, "model": "qwen-plus"}, "empathy") is None  # only practice-model attempts replay
+    assert replay_hint({**attempt, "persona": "gone_customer"}, "empathy") is None  # a card this kit no longer has
     hints = collect(small).graders().hints()
     assert hints.table["hint"].isna().all()
     assert "no attempt there replays exactly" in str(hints) and "no attempt there replays exactly" in hints._repr_html_()

@@ -1,14 +1,16 @@
 """The hint a grader gave: progress files keep scores, not hints, so replay an attempt and ask the grader again.
 
 Only attempts made on the practice model are replayed (deterministic, offline, free), and a hint is
-kept only when the replay gives every grader the same score as the file, so it is the same
-conversation and the hint that learner saw. An attempt that needed tools, a knowledge base or a short window (none of which a
-progress file records) replays differently and is passed over.
-"""
+kept only when the replay gives every grader the same score as the file: as far as the scores can
+tell, the same conversation, and so the hint that learner saw. An attempt that used tools, a
+knowledge base or a short window (a progress file records none of them) usually replays
+differently and is passed over."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
+
+from kit.errors import KitError
 
 if TYPE_CHECKING:
     import pandas
@@ -25,8 +27,11 @@ def replay_hint(attempt: dict[str, Any], grader_name: str) -> str | None:
     if attempt.get("model") != "practice" or not attempt.get("persona"):
         return None
     seed = attempt.get("seed")
-    transcript = converse(Agent(attempt["prompt"], model="practice"), attempt["persona"],
-                          seed=0 if seed is None or seed != seed else int(seed))
+    try:
+        transcript = converse(Agent(attempt["prompt"], model="practice"), attempt["persona"],
+                              seed=0 if seed is None or seed != seed else int(seed))
+    except KitError:  # a customer this kit no longer has, or a prompt it cannot use
+        return None
     card = grade(transcript)
     for grader in GRADERS:
         recorded, replayed = attempt.get(grader.name), card.scores.get(grader.name)
