@@ -227,7 +227,7 @@ def write(tmp_path: Path, text: str) -> Path:
 
 @pytest.mark.parametrize("text, expected", [
     ("agents:\n  - name: a\n    model: practice\n", r"arena.yaml:2: agents.0.prompt: give the system prompt"),
-    ("agents:\n  - name: a\n    prompt: hi\n  - name: b\n    promt: hi\n", r"arena.yaml:5: agents.1.promt: unknown field"),
+    ("agents:\n  - name: a\n    prompt: hi\n  - name: b\n    promt: hi\n", r"arena.yaml:5: agents.1.promt: unknown field; did you mean prompt\?"),
     ("agents:\n  - name: a\n    prompt: hi\n    tools: [size_lookup, teleport]\n",
      r"arena.yaml:4: agents.0.tools: no tool called 'teleport'; the tools are: size_lookup"),
     ("agents:\n  - name: a\n    prompt: hi\npersonas: [typo_auntie, nobody]\n",
@@ -235,6 +235,9 @@ def write(tmp_path: Path, text: str) -> Path:
     ("agents:\n  - name: a\n    prompt: hi\n  - name: a\n    prompt: ho\n", r"agents: two agents are called 'a'"),
     ("agents:\n  - name: a\n    prompt: hi\nseeds: 0\n", r"arena.yaml:4: seeds: Input should be greater than 0 — write"),
     ("agents: []\n", r"arena.yaml:1: agents: .* — write a list of agents"),
+    ("agents:\n  - name: a\n    prompt: hi\n  - name: b\n    model: practice\npersonas:\n  - typo_auntie\n",
+     r"arena.yaml:4: agents.1.prompt: give the system prompt"),
+    ("agents:\n  - name: a\n    prompt: hi\nseedz: 3\n", r"arena.yaml:4: seedz: unknown field; did you mean seeds\?"),
     ("- just a list\n", r"arena.yaml: an arena config is a YAML mapping"),
     ("agents:\n  - name: a\n    prompt: [unclosed\n", r"arena.yaml:\d+: not valid YAML"),
     ("agents:\n  - name: a\n    prompt: hi\nconcurrency: lots\n", r"arena.yaml:4: concurrency: .*integer — write how many"),

@@ -15,12 +15,13 @@ A mistake is reported as `file:line: field: what is wrong — what to write`.
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, PositiveInt, ValidationError, field_validator, \
-    model_validator
+from pydantic import (BaseModel, ConfigDict, Field, PositiveFloat, PositiveInt, ValidationError, field_validator,
+                      model_validator)
 
 from kit.errors import KitError
 
@@ -228,7 +229,9 @@ def _explain(error: ValidationError, path: str, text: str) -> str:
             loc = (*loc, field_name)
         loc = tuple(part for part in loc if not (isinstance(part, str) and ("[" in part or part in ("list", "str"))))
         if issue["type"] == "extra_forbidden":
-            message = f"unknown field (the fields are: {', '.join(_fields_at(loc))})"
+            known = _fields_at(loc)
+            near = difflib.get_close_matches(str(loc[-1]), known, n=1)
+            message = f"unknown field; did you mean {near[0]}?" if near else f"unknown field (the fields are: {', '.join(known)})"
         field = ".".join(str(part) for part in loc) or "(file)"
         named = [part for part in loc if isinstance(part, str)]
         hint = HINTS.get(named[-1]) if named else None
@@ -245,25 +248,25 @@ def _fields_at(loc: tuple) -> list[str]:
 
 
 def _line_of(text: str, loc: tuple) -> int | None:
-    """Best effort: the line of the field named last in `loc`, counting list items to reach agents[n]."""
+    """Best effort: the line of the field named last in `loc`; for agents.N.field, inside the Nth agent."""
     lines = text.splitlines()
-    start = 0
+    start, end = 0, len(lines)
     if len(loc) >= 2 and loc[0] == "agents" and isinstance(loc[1], int):
-        items = [i for i, line in enumerate(lines) if line.lstrip().startswith("- ")]
-        agents_at = next((i for i, line in enumerate(lines) if line.startswith("agents:")), None)
-        if agents_at is not None:
-            items = [i for i in items if i > agents_at]
-            indent = min((len(lines[i]) - len(lines[i].lstrip()) for i in items), default=0)
-            items = [i for i in items if len(lines[i]) - len(lines[i].lstrip()) == indent]
-            if loc[1] < len(items):
-                start = items[loc[1]]
-                if len(loc) == 2:
-                    return start + 1
+        top = [i for i, line in enumerate(lines) if line[:1].isalpha()]  # top-level keys
+        agents_at = next((i for i in top if lines[i].startswith("agents:")), None)
+        if agents_at is None:
+            return None
+        block_end = next((i for i in top if i > agents_at), len(lines))
+        items = [i for i in range(agents_at + 1, block_end) if lines[i].lstrip().startswith("- ")]
+        indent = min((len(lines[i]) - len(lines[i].lstrip()) for i in items), default=0)
+        items = [i for i in items if len(lines[i]) - len(lines[i].lstrip()) == indent]
+        if loc[1] >= len(items):
+            return None
+        start, end = items[loc[1]], (items + [block_end])[loc[1] + 1]
+        if len(loc) == 2:
+            return start + 1
     keys = [part for part in loc if isinstance(part, str)]
-    if not keys:
-        return None
-    for number in range(start, len(lines)):
-        stripped = lines[number].lstrip().removeprefix("- ")
-        if stripped.startswith(f"{keys[-1]}:"):
+    for number in range(start, end):
+        if keys and lines[number].lstrip().removeprefix("- ").startswith(f"{keys[-1]}:"):
             return number + 1
     return start + 1 if start else None
