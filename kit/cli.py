@@ -112,6 +112,12 @@ def _arena(args: argparse.Namespace) -> int:
     return 0
 
 
+def _class(args: argparse.Namespace) -> int:
+    from kit.classroom.command import report
+
+    return report(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kit", description="Prompt-engineering customer service: the course's tools.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -147,6 +153,11 @@ def build_parser() -> argparse.ArgumentParser:
     arena.add_argument("--concurrency", type=int, help="conversations at once (default: the config's, else 8)")
     arena.add_argument("--no-progress", action="store_true", help="no progress bar")
     arena.set_defaults(run=_arena)
+    klass = commands.add_parser("class", help="a class's progress exports: leaderboard, hardest lessons and graders")
+    from kit.classroom.command import add_arguments
+
+    add_arguments(klass)
+    klass.set_defaults(run=_class)
     return parser
 
 

@@ -42,3 +42,15 @@ def test_unknown_persona_is_one_clear_line_listing_the_known_ones() -> None:
 def test_missing_file_is_reported(args: list[str]) -> None:
     run = kit_command(*args)
     assert run.returncode == 1 and "no such file" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_kit_class_reads_the_sample_class_and_refuses_to_overwrite_a_report(tmp_path: Path) -> None:
+    sample = Path(__file__).resolve().parent.parent / "notebooks" / "data" / "class"
+    page = tmp_path / "class.html"
+    first = kit_command("class", str(sample), "--html", str(page))
+    assert first.returncode == 0, first.stderr
+    assert "12 learners" in first.stdout and "Class leaderboard" in first.stdout
+    written = page.read_bytes()
+    again = kit_command("class", str(sample), "--html", str(page))
+    assert again.returncode == 2 and "already exists" in again.stderr and "Traceback" not in again.stderr
+    assert page.read_bytes() == written
