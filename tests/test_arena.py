@@ -152,6 +152,14 @@ def test_a_failed_conversation_is_listed_with_its_reason_and_counts_as_zero(tmp_
     assert again.failed_count == 0 and len(lines(results)) == 6
 
 
+def test_the_text_view_lists_ten_failures_and_counts_the_rest() -> None:
+    records = [{"agent": "a", "fingerprint": "f", "persona": "typo_auntie", "seed": s, "status": "failed",
+                "reason": f"HTTP 500 (call {s})", "total": None, "scores": {}} for s in range(12)]
+    text = str(kit.arena.Arena(records))
+    assert "HTTP 500 (call 9)" in text and "HTTP 500 (call 10)" not in text
+    assert "… and 2 more failed" in text and len(kit.arena.Arena(records).failures()) == 12
+
+
 def test_a_conversation_past_its_deadline_fails_with_the_reason(tmp_path: Path) -> None:
     kit.converse(kit.Agent(WEAK), "typo_auntie")  # load the cast and the shop first: the deadline is for the model
     slow, hanging = Counting(delay_s=0.4), Counting(name="hanging", delay_s=3.0)

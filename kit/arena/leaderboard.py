@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from kit.graders import Scorecard
 
 PASS_AT = 80.0  # a conversation passes with a total of at least this
+SHOWN_FAILURES = 10  # failures listed in the text view; `failures()` has them all
 
 
 @dataclass(frozen=True)
@@ -216,9 +217,11 @@ class Arena:
             shown_cost = "?" if row[cost] != row[cost] else f"{row[cost]:.4f}"
             lines.append(f"  {rank:>2} {row['agent'][:24]:<24} {row['mean']:6.1f} {band:>13} {row['pass rate']:5.0%} "
                          f"{row['failed']:>6} {row['tokens']:>9} {shown_cost:>11}")
-        for m in self.matches():
-            if m.failed:
-                lines.append(f"  failed: {m.agent} vs {m.persona}, seed {m.seed}: {m.record['reason']}")
+        failed = [m for m in self.matches() if m.failed]
+        for m in failed[:SHOWN_FAILURES]:
+            lines.append(f"  failed: {m.agent} vs {m.persona}, seed {m.seed}: {m.record['reason']}")
+        if len(failed) > SHOWN_FAILURES:
+            lines.append(f"  … and {len(failed) - SHOWN_FAILURES} more failed: arena.failures() lists them all")
         return "\n".join(lines)
 
     def _repr_pretty_(self, printer, cycle: bool) -> None:  # type: ignore[no-untyped-def]
