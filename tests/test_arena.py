@@ -152,6 +152,21 @@ def test_a_failed_conversation_is_listed_with_its_reason_and_counts_as_zero(tmp_
     assert again.failed_count == 0 and len(lines(results)) == 6
 
 
+def test_once_stopped_the_arena_saves_what_is_under_way_and_starts_nothing_new(tmp_path: Path) -> None:
+    from kit.arena import runner
+
+    class Interrupted(Counting):
+        def complete(self, messages: list[dict[str, Any]], tools: Any = None, **params: Any) -> Any:
+            plan.stop.set()  # as an interrupted kernel does, in the middle of the first conversation
+            return super().complete(messages, tools, **params)
+
+    plan = runner._plan([kit.Agent(WEAK, model=Interrupted(), name="a")], CAST, 2, 1, tmp_path / "r.jsonl", None, None,
+                        None, 12, None, True)
+    asyncio.run(runner._play_all(plan, runner._progress_bar(plan, progress=False)))
+    (record,) = lines(tmp_path / "r.jsonl")
+    assert record["status"] == "scored" and (record["persona"], record["seed"]) == (CAST[0], 0)
+
+
 def test_the_text_view_lists_ten_failures_and_counts_the_rest() -> None:
     records = [{"agent": "a", "fingerprint": "f", "persona": "typo_auntie", "seed": s, "status": "failed",
                 "reason": f"HTTP 500 (call {s})", "total": None, "scores": {}} for s in range(12)]

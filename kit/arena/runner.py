@@ -13,9 +13,10 @@ import copy
 import hashlib
 import json
 import os
+import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -211,6 +212,7 @@ class _Plan:
     latest: dict[tuple[str, str, int], dict[str, Any]]
     wanted: list[tuple[_Entrant, str, int]]
     todo: list[tuple[_Entrant, str, int]]
+    stop: threading.Event = field(default_factory=threading.Event)  # set: start no new conversation
 
     def arena(self) -> Arena:
         """The latest record of every wanted conversation, in the order agent, customer, seed."""
@@ -291,6 +293,8 @@ async def _play_all(plan: _Plan, bar: Any) -> None:
     async def one(entrant: _Entrant, persona: str, seed: int) -> None:
         nonlocal failed
         async with limit:
+            if plan.stop.is_set():
+                return
             work = loop.run_in_executor(pool, play, entrant, plan.people[persona], seed, plan.max_turns, deadline,
                                         plan.prices)
             try:  # the meter stops the thread at its next call; this stops waiting for a call that hangs
@@ -372,7 +376,13 @@ def run(
         asyncio.run(_play_all(plan, bar))
     else:  # inside Jupyter an event loop is already running: run ours in a thread of its own
         with concurrent.futures.ThreadPoolExecutor(max_workers=1) as runner:
-            runner.submit(asyncio.run, _play_all(plan, bar)).result()
+            future = runner.submit(asyncio.run, _play_all(plan, bar))
+            try:
+                future.result()
+            except KeyboardInterrupt:  # the kernel was interrupted: finish and save what is under way, start nothing new
+                plan.stop.set()
+                future.result()
+                raise
     return plan.arena()
 
 
