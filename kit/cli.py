@@ -105,7 +105,12 @@ def _arena(args: argparse.Namespace) -> int:
     if report is not None and report.exists():  # say so before playing, not after
         raise ReportExists(f"{report} already exists; choose another name with --report (nothing is overwritten).")
     print(f"Arena {args.config}: {len(config.agents)} agents, results in {config.results_path}", file=sys.stderr)
-    arena = run_config(config, concurrency=args.concurrency, progress=not args.no_progress)
+    try:
+        arena = run_config(config, concurrency=args.concurrency, progress=not args.no_progress)
+    except KeyboardInterrupt:
+        print(f"Stopped. Every finished conversation is saved in {config.results_path}; "
+              "run the same command again to carry on.", file=sys.stderr)
+        return 130
     print(arena)
     if report is not None:
         print(f"Report: {arena.report(report)}")
