@@ -13,13 +13,16 @@ the whole cast.
     Also printed: the rate in the middle of the run (from the server's arrival times, between the
     10th and 90th percentile call), which leaves out the start and the tail, when fewer
     conversations than slots are left.
-(b) speed-up: the same (smaller) arena at concurrency 1 and at `concurrency`, wall time ratio.
-Both run in this one process, one after the other; raw numbers are printed next to the ratios.
+(b) speed-up: the same arena at concurrency 1 over `concurrency`, in wall time (with the default
+    3 seeds the sequential run takes over two minutes; --speedup-seeds 1 measures a smaller arena).
+All runs are in this one process, one after the other, each into a fresh results file; raw numbers
+are printed next to the ratios, with the machine's load average (it is shared, and noisy).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import tempfile
 import time
 from dataclasses import dataclass
@@ -39,6 +42,7 @@ class Run:
     conversations: int
     calls: int
     seconds: float
+    cpu_seconds: float  # this process's CPU time (the arena's side: SDK, customers, graders, results file)
     failed: int
     totals: tuple[float | None, ...]
     arrivals: tuple[float, ...]  # when the server received each call (epoch seconds)
@@ -74,13 +78,13 @@ def play(url: str, seeds: int, concurrency: int, folder: Path) -> Run:
     """Run the arena once into a fresh results file; count the calls the server received."""
     agents = agents_at(url)
     before = stats(url)["requests"]
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     arena = kit.arena.run(agents, seeds=seeds, concurrency=concurrency, progress=False,
                           results=Path(tempfile.mkdtemp(dir=folder)) / "results.jsonl")
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     matches = arena.matches()
     arrivals = tuple(event["t"] for event in events(folder / "server.log")[before:])
-    return Run(len(matches), stats(url)["requests"] - before, seconds, arena.failed_count,
+    return Run(len(matches), stats(url)["requests"] - before, seconds, cpu, arena.failed_count,
                tuple(None if m.failed else m.total for m in matches), arrivals)
 
 
@@ -88,33 +92,40 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--latency", type=float, default=0.2, help="seconds injected into every answer")
     parser.add_argument("--concurrency", type=int, default=16)
-    parser.add_argument("--seeds", type=int, default=3, help="seeds per agent and customer for (a)")
-    parser.add_argument("--speedup-seeds", type=int, default=1, help="seeds for (b), run twice")
+    parser.add_argument("--seeds", type=int, default=3, help="seeds per agent and customer")
+    parser.add_argument("--speedup-seeds", type=int, help="seeds for (b), if fewer than --seeds: a quicker, "
+                        "smaller arena played at both concurrencies (default: (a)'s arena, played again at 1)")
     args = parser.parse_args()
 
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="kit-bench-") as scratch, \
             serve(log=Path(scratch) / "server.log", latency_s=args.latency) as url:
         folder = Path(scratch)
         warm_up(url)
 
         wide = play(url, args.seeds, args.concurrency, folder)
-        small_wide = play(url, args.speedup_seeds, args.concurrency, folder)
-        small_one = play(url, args.speedup_seeds, 1, folder)
+        speedup_seeds = args.speedup_seeds or args.seeds
+        small_wide = wide if speedup_seeds == args.seeds else play(url, speedup_seeds, args.concurrency, folder)
+        small_one = play(url, speedup_seeds, 1, folder)
 
+    load_after = os.getloadavg()[0]
     ideal = args.concurrency / args.latency
     calls_per_conversation = wide.calls / wide.conversations
     print(f"endpoint: local test server, {args.latency * 1000:.0f} ms latency per call, practice model behind it")
-    print(f"agents: 3 (examples/arena.yaml) x {len(kit.personas.names())} customers")
+    print(f"agents: 3 (examples/arena.yaml) x {len(kit.personas.names())} customers; "
+          f"machine load average {load_before:.1f} before, {load_after:.1f} after, on {os.cpu_count()} cores")
     print()
     print(f"(a) throughput at concurrency {args.concurrency}, {args.seeds} seeds:")
     print(f"    {wide.conversations} conversations, {wide.calls} model calls "
           f"({calls_per_conversation:.1f} per conversation), {wide.failed} failed, {wide.seconds:.2f} s")
     print(f"    {wide.calls_per_s:.1f} calls/s; ideal {args.concurrency} / {args.latency:g} s = {ideal:.0f} calls/s")
     print(f"    throughput / ideal = {wide.calls_per_s / ideal:.2f}   (target >= 0.8)")
+    print(f"    client CPU {wide.cpu_seconds:.2f} s = {wide.cpu_seconds / wide.calls * 1000:.1f} ms per call "
+          f"(one free core would carry {wide.calls / wide.cpu_seconds:.0f} calls/s)")
     print(f"    in the middle of the run (10th-90th percentile call): {wide.middle_calls_per_s:.1f} calls/s, "
           f"{wide.middle_calls_per_s / ideal:.2f} of the ideal")
     print()
-    print(f"(b) the same arena ({args.speedup_seeds} seed) at concurrency 1 and {args.concurrency}:")
+    print(f"(b) the same arena ({speedup_seeds} seeds) at concurrency 1 and {args.concurrency}:")
     print(f"    concurrency 1:  {small_one.conversations} conversations, {small_one.calls} calls, "
           f"{small_one.seconds:.2f} s, {small_one.calls_per_s:.1f} calls/s")
     print(f"    concurrency {args.concurrency}: {small_wide.conversations} conversations, {small_wide.calls} calls, "

@@ -212,24 +212,31 @@ class Handler(BaseHTTPRequestHandler):
         self._send(200, {"object": "list", "data": [model]})
 
     def do_POST(self) -> None:
+        started = time.monotonic()
         length = int(self.headers.get("Content-Length") or 0)
         body = json.loads(self.rfile.read(length) or b"{}")
         if self.path.rstrip("/") != "/v1/chat/completions":
             return self._send(404, _error(404, f"no route POST {self.path}"))
         number, outcome, step = self.plan.next(body)
-        time.sleep(self.plan.latency_s + float((step or {}).get("delay", 0)))
+        status, payload, headers = self._answer(number, outcome, step, body)
+        wait = self.plan.latency_s + float((step or {}).get("delay", 0))
+        if outcome == "timeout":
+            wait += self.plan.faults.hang_s
+        time.sleep(max(0.0, started + wait - time.monotonic()))  # the latency includes the work of answering
+        self._send(status, payload, headers)
+
+    def _answer(self, number: int, outcome: str, step: dict[str, Any] | None,
+                body: dict[str, Any]) -> tuple[int, dict[str, Any], dict[str, str]]:
+        """(status, body, headers) of the answer to this request."""
         if outcome == "429":
             retry_after = (step or {}).get("retry_after", self.plan.faults.retry_after_s if step is None else None)
-            headers = {"Retry-After": f"{retry_after:g}"} if retry_after is not None else {}
-            return self._send(429, _error(429), headers)
+            return 429, _error(429), {"Retry-After": f"{retry_after:g}"} if retry_after is not None else {}
         if step is not None and "status" in step:
             headers = {"Retry-After": f"{step['retry_after']:g}"} if "retry_after" in step else {}
-            return self._send(int(step["status"]), _error(int(step["status"])), headers)
+            return int(step["status"]), _error(int(step["status"])), headers
         if outcome == "500":
-            return self._send(500, _error(500))
-        if outcome == "timeout":
-            time.sleep(self.plan.faults.hang_s)
-        self._send(200, completion(number, step, body, malformed=outcome == "malformed"))
+            return 500, _error(500), {}
+        return 200, completion(number, step, body, malformed=outcome == "malformed"), {}
 
     def _send(self, status: int, payload: dict[str, Any], headers: dict[str, str] | None = None) -> None:
         data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
