@@ -92,7 +92,7 @@ class PlaygroundRun:
                       "<details><summary>Each grader's mean</summary>", self.card._repr_html_(), "</details>",
                       "<details><summary>How reliable over the seeds (as <code>kit.evaluate</code> reports it)</summary>",
                       self.evaluation()._repr_html_(), "</details>",
-                      f"<p><b>The weakest conversation</b> ({html.escape(t.persona_id)}, seed {t.seed}): "
-                      "what went wrong, and what to try next</p>"]
+                      f"<p><b>The lowest-scoring conversation</b> ({html.escape(t.persona_id)}, seed {t.seed}): "
+                      + ("what went wrong, and what to try next</p>" if card.total < 100 else "all of them scored 100</p>")]
         parts += [card._repr_html_(), "<details><summary>Read the conversation</summary>", chat_html(t), "</details>"]
         return "".join(parts)
