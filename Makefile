@@ -36,11 +36,11 @@ clean-venv:
 notebooks: $(STAMP)  ## re-execute lessons and solutions on the practice model, then rebuild the exercises
 	for nb in notebooks/*.ipynb solutions/*.ipynb; do \
 	  (cd $$(dirname $$nb) && KIT_MODEL=practice KIT_CACHE=off KIT_DATA_DIR=$$(mktemp -d) \
-	   ../$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.record_timing=False \
+	   ../$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.record_timing=False --ExecutePreprocessor.store_widget_state=False \
 	   $$(basename $$nb)) || exit 1; done
 	$(BIN)/kit exercises build
 
 notebook: $(STAMP)  ## re-execute one notebook in place on the practice model: make notebook NB=notebooks/01_first_prompt.ipynb
 	cd $$(dirname $(NB)) && KIT_MODEL=practice KIT_CACHE=off KIT_DATA_DIR=$$(mktemp -d) \
-	  $(CURDIR)/$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.record_timing=False \
+	  $(CURDIR)/$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.record_timing=False --ExecutePreprocessor.store_widget_state=False \
 	  $$(basename $(NB))

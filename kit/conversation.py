@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -239,47 +238,10 @@ class Transcript:
         printer.text(str(self))
 
     def _repr_html_(self) -> str:
-        bubbles = [
-            f"<div style='font-size:90%;color:#555'>{html.escape(self.persona_name)} · seed {self.seed} · "
-            f"{html.escape(self.model)} · ended: <b>{self.outcome}</b></div>"
-        ]
-        for turn in self.turns:
-            text = html.escape(turn.text).replace("\n", "<br>")
-            if turn.role == "customer":
-                shown = highlight(turn.text, turn.typos).replace("\n", "<br>") if turn.typos else text
-                meter = _meter(turn.emotion) if turn.emotion is not None else ""
-                gloss = (
-                    f"<details><summary style='font-size:80%;color:#777'>English</summary>"
-                    f"<i>{html.escape(turn.gloss)}</i></details>" if turn.gloss else ""
-                )
-                bubbles.append(
-                    f"<div style='margin:4px 30% 4px 0;padding:6px 10px;background:#f1f1f1;border-radius:10px'>"
-                    f"<small>{turn.number} · customer {meter}</small><br>{shown}{gloss}</div>"
-                )
-            else:
-                tools = "".join(
-                    f"<details><summary style='font-size:80%'>tool {html.escape(c['name'])}</summary>"
-                    f"<code>{html.escape(json.dumps(c['arguments'], ensure_ascii=False))} → "
-                    f"{html.escape(c['result'])}</code></details>" for c in turn.tool_calls
-                )
-                sources = (
-                    "<details><summary style='font-size:80%'>sources</summary>" + "<br>".join(
-                        f"<code>{html.escape(src['chunk'])}</code> {html.escape(src['title'])}"
-                        + (" <b>(outdated)</b>" if src.get("outdated") else "") for src in turn.sources
-                    ) + "</details>" if turn.sources else ""
-                )
-                bubbles.append(
-                    f"<div style='margin:4px 0 4px 30%;padding:6px 10px;background:#dbeafe;border-radius:10px'>"
-                    f"<small>{turn.number} · agent</small><br>{tools}{sources}{text}</div>"
-                )
-        style = "<style>.typo{background:#fde68a;border-bottom:1px dotted #b45309;cursor:help}</style>"
-        return style + "<div style='max-width:720px'>" + "".join(bubbles) + "</div>"
+        """Chat bubbles (the same view as `kit.widgets.ChatViewer`, without its replay slider)."""
+        from kit.widgets.viewer import chat_html
 
-
-def _meter(level: int) -> str:
-    face = "😊" if level <= 2 else "😐" if level <= 4 else "😟" if level <= 6 else "😠"
-    bar = "▮" * level + "▯" * (10 - level)
-    return f"<span title='upset {level}/10' style='color:#b91c1c'>{face} {bar}</span>"
+        return chat_html(self)
 
 
 def _task_record(task: Any, card: Any) -> dict[str, Any]:

@@ -11,6 +11,7 @@ back to the model as a readable tool error; it never crashes the conversation.
 
 from __future__ import annotations
 
+import copy
 import inspect
 import json
 from collections.abc import Callable
@@ -46,7 +47,12 @@ class Tool:
         return create_model(f"{self.name}_arguments", __config__=ConfigDict(extra="forbid"), **fields)
 
     def schema(self) -> dict[str, Any]:
-        """The OpenAI `tools=[...]` entry for this tool."""
+        """The OpenAI `tools=[...]` entry for this tool (a fresh copy: callers may change it)."""
+        return copy.deepcopy(self._schema)
+
+    @cached_property
+    def _schema(self) -> dict[str, Any]:
+        """Built once: pydantic's JSON schema costs about half a millisecond per tool and every turn sends it."""
         parameters = self.arguments.model_json_schema()
         parameters.pop("title", None)
         for field in parameters.get("properties", {}).values():

@@ -84,7 +84,7 @@ def test_html_shows_bubbles_typos_with_their_meaning_and_the_gloss() -> None:
     page = t._repr_html_()
     typo = t.turns[0].typos[0]
     assert f'title="meant: {typo.right}">{typo.wrong}</span>' in page
-    assert "English" in page and "upset" in page and "ended: <b>left</b>" in page
+    assert "English" in page and "upset" in page and "ended: <b>left upset" in page
 
 
 def test_text_view_for_terminals() -> None:

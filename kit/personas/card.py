@@ -12,11 +12,14 @@ from typing import Annotated, Literal, Union
 
 import difflib
 import re
+from functools import lru_cache
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PositiveInt, ValidationError, field_validator, model_validator
 
 from kit.errors import CardError
+
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's loader when PyYAML was built with it
 
 
 class _Card(BaseModel):
@@ -366,12 +369,26 @@ def _line_of(text: str, path: tuple) -> int | None:
 
 
 def load_card(path: Path) -> PersonaCard:
-    """Read and validate one card; problems are reported as `file:line: field: message`."""
+    """Read and validate one card; problems are reported as `file:line: field: message`.
+
+    Cards are frozen, so an unchanged file (same path, size and modification time) is read once
+    per process: an arena or `kit.evaluate` loads the same card hundreds of times.
+    """
+    stat = path.stat()
+    return _load_card(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=256)
+def _load_card(path: Path, mtime_ns: int, size: int) -> PersonaCard:
     text = path.read_text(encoding="utf-8")
     try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        raise CardError(_yaml_problem(path, error)) from None
+        raw = yaml.load(text, Loader=_SAFE_LOADER)
+    except yaml.YAMLError:
+        try:  # the pure-Python loader words its problems better (it names a tab, for one)
+            yaml.safe_load(text)
+        except yaml.YAMLError as error:
+            raise CardError(_yaml_problem(path, error)) from None
+        raise
     if not isinstance(raw, dict):
         raise CardError(f"{path}: a persona card is a YAML mapping (id:, name:, goal:, ...), not {type(raw).__name__}")
     try:

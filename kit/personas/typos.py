@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import random
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -43,8 +44,17 @@ class _Table:
     tones: dict[str, tuple[int, ...]]  # syllable -> the tones that occur, ascending
 
 
-@cache
+_TABLE_LOCK = threading.Lock()
+
+
 def _table() -> _Table:
+    """The sound table, built once even when several threads ask first (pypinyin's first import is not thread-safe)."""
+    with _TABLE_LOCK:
+        return _build_table()
+
+
+@cache
+def _build_table() -> _Table:
     """Build the sound table from pypinyin (imported here so importing this module stays fast)."""
     from pypinyin.constants import PINYIN_DICT
     from pypinyin.contrib.tone_convert import to_tone3
