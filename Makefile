@@ -7,6 +7,9 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 ROOT_OK := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 LAB_ARGS ?=
+# pytest-xdist: one worker per core; a notebook's cells stay on one worker (--dist loadfile).
+# PARALLEL= runs everything in one process.
+PARALLEL ?= -n auto
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 .PHONY: lab test demo doctor notebooks notebook clean-venv
@@ -20,9 +23,9 @@ lab: $(STAMP)  ## open the lessons in JupyterLab
 	$(BIN)/jupyter lab $(ROOT_OK) $(LAB_ARGS) notebooks/
 
 test: $(STAMP)  ## unit and integration tests, then every notebook against its committed outputs
-	$(BIN)/python -m pytest tests
-	$(BIN)/python -m pytest $(NBVAL) notebooks solutions
-	$(BIN)/python -m pytest --nbval-lax --nbval-current-env exercises
+	$(BIN)/python -m pytest $(PARALLEL) tests
+	$(BIN)/python -m pytest $(PARALLEL) --dist loadfile $(NBVAL) notebooks solutions
+	$(BIN)/python -m pytest $(PARALLEL) --dist loadfile --nbval-lax --nbval-current-env exercises
 
 demo: $(STAMP)  ## the terminal tour
 	$(BIN)/kit demo
