@@ -247,8 +247,19 @@ def _plan(agents: Any, personas: str | Sequence[str] | None, seeds: int, concurr
             if (r := latest.get((e.fingerprint, p, s))) is None or (retry_failed and r["status"] == "failed")]
     todo = list({(e.fingerprint, p, s): (e, p, s) for e, p, s in todo}.values())  # two names, one agent: play once
     people = {persona: load(persona) for persona in cast}
+    todo.sort(key=lambda job: _expected_work(job[0], people[job[1]]), reverse=True)
     return _Plan(entrants, cast, people, seeds, concurrency, max_turns, conversation_timeout_s, table, store, latest,
                  wanted, todo)
+
+
+def _expected_work(entrant: _Entrant, customer: Persona) -> int:
+    """A rough size of a conversation, so the longest start first and the run does not end on a few stragglers.
+
+    Each task and aside is a turn or two; an agent with tools or a knowledge base makes extra calls per turn.
+    """
+    card = customer.card
+    agent = entrant.agent
+    return (len(card.tasks) + len(card.asides)) * (1 + bool(agent.tools) + (agent.knowledge is not None))
 
 
 def _progress_bar(plan: _Plan, progress: bool) -> Any:
