@@ -5,6 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
 ROOT_OK := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 LAB_ARGS ?=
 # pytest-xdist: one worker per core; a notebook's cells stay on one worker (--dist loadfile).
@@ -19,8 +20,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[lab,test]"
 	touch $(STAMP)
 
-lab: $(STAMP)  ## open the lessons in JupyterLab
-	$(BIN)/jupyter lab $(ROOT_OK) $(LAB_ARGS) notebooks/
+lab: $(STAMP) $(LAB_SETTINGS)  ## open the lessons in JupyterLab, at lesson 00
+	PATH="$(CURDIR)/$(BIN):$$PATH" VIRTUAL_ENV="$(CURDIR)/$(VENV)" $(BIN)/jupyter lab $(ROOT_OK) \
+	  --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/notebooks/00_setup.ipynb $(LAB_ARGS)
+
+# JupyterLab's news pop-up asks a question over the lesson on first start: answer it once, for this venv.
+$(LAB_SETTINGS): $(STAMP)
+	mkdir -p $(dir $@)
+	printf '%s\n' '{"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": false}}' > $@
 
 test: $(STAMP)  ## unit and integration tests, then every notebook against its committed outputs
 	$(BIN)/python -m pytest $(PARALLEL) tests

@@ -136,7 +136,7 @@ class Tracker:
             {"attempt": a["attempt"], "total": a["total"], **a["scores"], "prompt": a["prompt"].splitlines()[0][:50]}
             for a in self.history()
         ]
-        return pd.DataFrame(rows).set_index("attempt") if rows else pd.DataFrame()
+        return pd.DataFrame(rows).set_index("attempt").round(1) if rows else pd.DataFrame()
 
     def export(self, path: str | Path, *, overwrite: bool = False) -> Path:
         """Write this learner's attempts to a progress file to hand in; never over a file unless `overwrite=True`."""

@@ -49,7 +49,14 @@ def test_make_lab_serves_the_lessons(tmp_path: Path) -> None:
                 time.sleep(0.2)
         with urllib.request.urlopen(f"{base}/api/contents?token={token}", timeout=5) as response:
             names = {item["name"] for item in json.load(response)["content"]}
-        assert "01_first_prompt.ipynb" in names  # the server's root is notebooks/
+        assert {"notebooks", "docs", "progress"} & names >= {"notebooks", "docs"}  # the course folder, lessons inside
+        with urllib.request.urlopen(f"{base}/api/contents/notebooks?token={token}", timeout=5) as response:
+            lessons = {item["name"] for item in json.load(response)["content"]}
+        assert {"00_setup.ipynb", "01_first_prompt.ipynb", "09_instructor.ipynb"} <= lessons
+        with urllib.request.urlopen(f"{base}/?token={token}", timeout=10) as response:  # opens at lesson 00
+            assert response.geturl().split("?")[0].endswith("/lab/tree/notebooks/00_setup.ipynb"), response.geturl()
+        overrides = json.loads((ROOT / ".venv/share/jupyter/lab/settings/overrides.json").read_text())
+        assert overrides["@jupyterlab/apputils-extension:notification"]["fetchNews"] == "false"  # no pop-up
         with urllib.request.urlopen(f"{base}/lab?token={token}", timeout=10) as response:
             assert "JupyterLab" in response.read().decode()
         request = urllib.request.Request(f"{base}/api/shutdown", method="POST", headers={"Authorization": f"token {token}"})

@@ -119,12 +119,13 @@ class Explanation:
             )
             effect = row.instruction.does if row.found else f"<i>without it:</i> {html.escape(row.instruction.without)}"
             cells.append(
-                f"<tr><td>{mark}</td><td>{html.escape(row.instruction.title)}</td>"
-                f"<td>{source}</td><td style='text-align:left'>{effect}</td></tr>"
+                f"<tr><td>{mark}</td><td style='text-align:left'>{html.escape(row.instruction.title)}</td>"
+                f"<td style='text-align:left'>{source}</td><td style='text-align:left'>{effect}</td></tr>"
             )
         return (
             "<p><b>Practice model (offline stand-in)</b>: what it recognised in this prompt</p>"
-            "<table><tr><th></th><th>instruction</th><th>where</th><th>effect</th></tr>"
+            "<table><tr><th></th><th style='text-align:left'>instruction</th><th style='text-align:left'>where</th>"
+            "<th style='text-align:left'>effect</th></tr>"
             + "".join(cells)
             + "</table>"
         )

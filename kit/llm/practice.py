@@ -258,7 +258,8 @@ class _Turn:
         if best[1] < 2:
             return None
         passage, sentence = sentences[best[2]]
-        return self.say("from_knowledge", sentence=sentence, source=passage.id)
+        plain = re.sub(r"\*\*|__|`", "", sentence)  # a chat bubble shows no Markdown: quote the words, not the marks
+        return self.say("from_knowledge", sentence=plain, source=passage.id)
 
     def product_answer(self) -> str:
         """A shade for the customer: the one they name and the skin type they give (with `match_terms`), else the first."""

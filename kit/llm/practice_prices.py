@@ -132,7 +132,8 @@ def naive(price: Decimal, offers: Offers, ask: Ask) -> Working:
     if ask.member and offers.member_price is not None:
         steps.append(("会员价", "member price", (price - offers.member_price) * ask.quantity))
     if offers.rate is not None:
-        steps.append((f"{offers.rate * 10:g}折", f"{offers.rate * 10:g}折 discount", _cents(original * (1 - offers.rate))))
+        rate = (offers.rate * 10).normalize()  # 8.5, not 8.50
+        steps.append((f"{rate:f}折", f"{rate:f}折 discount", _cents(original * (1 - offers.rate))))
     if offers.second_half and ask.quantity >= 2:
         steps.append(("第二件半价", "second item half price", _cents(price / 2 * (ask.quantity // 2))))
     if offers.every_full:
