@@ -17,6 +17,7 @@ import json
 import math
 import os
 import re
+import secrets
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from kit.conversation import Agent
     from kit.graders import Scorecard
 
+SESSION = secrets.token_hex(4)  # one per Python process: the plot marks where a re-run of a lesson starts
 FORMAT = "kit-progress/1"  # the first line of an exported progress file says this
 REQUIRED = {"attempt": int, "total": (int, float), "scores": dict, "prompt": str}
 
@@ -115,6 +117,7 @@ class Tracker:
             "total": card.total,
             "scores": card.scores,
             "note": note,
+            "session": SESSION,
         }
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self.path.open("a+", encoding="utf-8") as file:
@@ -201,6 +204,10 @@ class Tracker:
         ax.plot(xs, totals, marker="o", linewidth=2.5, color="black", label="total")
         for x, y in zip(xs, totals):
             ax.annotate(f"{y:.0f}", (x, y), textcoords="offset points", xytext=(0, 7), ha="center")
+        for before, after in zip(attempts, attempts[1:]):
+            if before.get("session") and after.get("session") and before["session"] != after["session"]:
+                ax.axvline(after["attempt"] - 0.5, linestyle=":", color="grey")
+                ax.annotate("new session", (after["attempt"] - 0.5, 104), ha="center", fontsize="x-small", color="grey")
         title = f"Learning curve: {self.lesson} ({learner or self.learner})"
         ax.set(xlabel="attempt", ylabel="score (0-100)", ylim=(-5, 110), title=title)
         if xs:

@@ -205,3 +205,16 @@ def test_diff_shows_the_prompt_change_and_the_score_change(tmp_path: Path) -> No
         tracker.diff(1, 9)
     with pytest.raises(ValueError, match="needs two attempts"):
         kit.Tracker("new", folder=tmp_path).diff()
+
+
+def test_the_plot_marks_where_a_rerun_of_the_lesson_started(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tracker = kit.Tracker("l", folder=tmp_path)
+    first, second = PROMPTS[0][1], PROMPTS[2][1]
+    attempt(tracker, first), attempt(tracker, second)
+    assert not [t for t in tracker.plot().axes[0].texts if t.get_text() == "new session"]
+    monkeypatch.setattr("kit.tracker.SESSION", "rerun")  # the learner runs the lesson again in a new kernel
+    attempt(tracker, first), attempt(tracker, second)
+    axes = tracker.plot().axes[0]
+    (mark,) = [t for t in axes.texts if t.get_text() == "new session"]
+    assert mark.xy[0] == 2.5  # between attempt 2 (first run) and attempt 3 (the re-run)
+    assert [a["session"] for a in tracker.history()][1:3] != ["rerun", "rerun"]
