@@ -9,7 +9,7 @@ when it is first displayed, so nothing here needs ipywidgets until then.
 from __future__ import annotations
 
 import importlib.util
-from typing import Any, Protocol
+from typing import Any
 
 from kit.errors import KitError
 
@@ -43,10 +43,35 @@ def unavailable_note() -> str:
             f"(<code>{INSTALL}</code>) for the interactive one.</p>")
 
 
-class Displayable(Protocol):
-    def static_html(self) -> str: ...
-    def static_text(self) -> str: ...
-    def build(self) -> Any: ...
+class Displayable:
+    """A kit widget: live in JupyterLab, static HTML on a saved page, plain text in a terminal.
+
+    Subclasses write `static_html`, `static_text` and `build` (the ipywidgets view, built once);
+    the display protocol is the same for all of them and lives here.
+    """
+
+    def static_html(self) -> str:
+        raise NotImplementedError
+
+    def static_text(self) -> str:
+        raise NotImplementedError
+
+    def build(self) -> Any:
+        raise NotImplementedError
+
+    @property
+    def widget(self) -> Any:
+        """The interactive view, built on first use (needs ipywidgets and anywidget)."""
+        return self.build()
+
+    def __str__(self) -> str:
+        return self.static_text()
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(self.static_text())
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        return mimebundle(self)
 
 
 def mimebundle(item: Displayable) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from kit.errors import KitError, PromptError, UnknownPersona
-from kit.widgets.frontend import mimebundle, require, unavailable_note
+from kit.widgets.frontend import Displayable, require, unavailable_note
 from kit.widgets.playground_run import PlaygroundRun, mean_scorecard
 from kit.widgets.views import curve_html, explain_html, explain_text, message_html, sparkline, sparkline_text, tight
 
@@ -71,7 +71,7 @@ def persona_labels() -> dict[str, str]:
     return {name: f"{load(name).card.name.en} ({load(name).card.name.zh})" for name in names()}
 
 
-class Playground:
+class Playground(Displayable):
     """A prompt, a customer, a model and seeds; Run plays, grades, logs and redraws the learning curve."""
 
     def __init__(
@@ -189,21 +189,8 @@ class Playground:
                 f"<pre style='white-space:pre-wrap;background:#f8fafc;padding:6px'>{html.escape(self.prompt)}</pre>"
                 f"{result}{sparkline(totals)}{self._explain()}</div>")
 
-    def __str__(self) -> str:
-        return self.static_text()
-
-    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
-        printer.text(self.static_text())
-
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
-        return mimebundle(self)
 
     # ---- the widget ----------------------------------------------------------------------------------------
-
-    @property
-    def widget(self) -> Any:
-        """The interactive view, built on first use (needs ipywidgets and anywidget)."""
-        return self.build()
 
     def build(self) -> Any:
         """Build the widget once: prompt box, pickers, Run, progress, status, curve, explain, scorecard."""

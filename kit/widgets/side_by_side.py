@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from kit.errors import KitError, PromptError
-from kit.widgets.frontend import mimebundle, require, unavailable_note
+from kit.widgets.frontend import Displayable, require, unavailable_note
 from kit.widgets.viewer import chat_html
 from kit.widgets.views import message_html, tight
 
@@ -76,7 +76,7 @@ def _column(side: Side) -> str:
             f"{html.escape(side.prompt)}</pre>{_result(side)}")
 
 
-class SideBySide:
+class SideBySide(Displayable):
     """Play two prompts with one customer and one seed; show both and what changed, grader by grader."""
 
     def __init__(
@@ -137,20 +137,8 @@ class SideBySide:
                 f"<td style='vertical-align:top;text-align:left'>{_column(self.b)}</td></tr></table>"
                 f"<p><b>Grader by grader</b></p>{self.comparison._repr_html_()}</div>")
 
-    def __str__(self) -> str:
-        return self.static_text()
-
-    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
-        printer.text(self.static_text())
-
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
-        return mimebundle(self)
 
     # ---- the widget ----------------------------------------------------------------------------------------
-
-    @property
-    def widget(self) -> Any:
-        return self.build()
 
     def build(self) -> Any:
         """Build the widget once: two editable prompt boxes, their results, Compare, the comparison."""

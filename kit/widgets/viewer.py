@@ -11,7 +11,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from kit.personas.typos import highlight
-from kit.widgets.frontend import mimebundle, require, unavailable_note
+from kit.widgets.frontend import Displayable, require, unavailable_note
 from kit.widgets.views import tight
 
 if TYPE_CHECKING:
@@ -108,7 +108,7 @@ def chat_text(transcript: Transcript, upto: int | None = None) -> str:
     return "\n".join(lines)
 
 
-class ChatViewer:
+class ChatViewer(Displayable):
     """A transcript as chat bubbles; in JupyterLab a slider (and a play button) replays it turn by turn."""
 
     def __init__(self, transcript: Transcript, english: bool = False) -> None:
@@ -131,24 +131,8 @@ class ChatViewer:
         """The terminal view."""
         return chat_text(self.transcript)
 
-    def __str__(self) -> str:
-        return self.static_text()
-
-    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
-        printer.text(self.static_text())
-
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
-        return mimebundle(self)
-
-    @property
-    def widget(self) -> Any:
-        """The interactive view (built once): a turn slider with a play button, an English toggle, the bubbles."""
-        if self._widget is None:
-            self._widget = self.build()
-        return self._widget
-
     def build(self) -> Any:
-        """Build the widget once (needs ipywidgets)."""
+        """The interactive view (built once): a turn slider with a play button, an English toggle, the bubbles."""
         if self._widget is not None:
             return self._widget
         require()
