@@ -48,7 +48,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="kit-bench-") as scratch, \
             serve(log=Path(scratch) / "server.log") as url:
         folder = Path(scratch)
-        live = OpenAIChat(MODEL, base_url=url, api_key="sk-local-benchmark", timeout_s=30)
+        live = OpenAIChat(MODEL, base_url=url, api_key="not-a-key", timeout_s=30)
         recorder = CachedModel(live, "write", folder / "cache")
         for agent in kit.arena.load_config(EXAMPLE).build_agents():
             agent.model = recorder

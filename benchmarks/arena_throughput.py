@@ -60,7 +60,7 @@ class Run:
 
 def agents_at(url: str) -> list[kit.Agent]:
     """The example arena's three agents, all talking to the endpoint at `url`."""
-    model = OpenAIChat("practice-over-http", base_url=url, api_key="sk-local-benchmark", timeout_s=30, max_retries=2)
+    model = OpenAIChat("practice-over-http", base_url=url, api_key="not-a-key", timeout_s=30, max_retries=2)
     agents = kit.arena.load_config(EXAMPLE).build_agents()
     for agent in agents:
         agent.model = model
