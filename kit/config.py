@@ -16,6 +16,7 @@ from pydantic import SecretStr
 from kit.errors import ConfigError
 
 PRACTICE = "practice"
+NO_KEY_NEEDED = "not-needed"
 DEFAULT_TIMEOUT_S = 60.0  # seconds one model call may take (KIT_TIMEOUT)
 DEFAULT_MAX_RETRIES = 2  # retries after a 429, 5xx, timeout or dropped connection (KIT_MAX_RETRIES)
 
@@ -62,7 +63,8 @@ class Settings:
         """One line for humans; never includes the key itself."""
         if self.is_practice:
             return "Practice model (offline stand-in) — set KIT_MODEL to use a real one"
-        key = "key set" if self.api_key else "no key"
+        key = ("no key needed" if self.api_key and self.api_key.get_secret_value() == NO_KEY_NEEDED
+               else "key set" if self.api_key else "no key")
         return f"{self.model} at {self.base_url or 'the provider default'} ({key}, from {self.source})"
 
 
@@ -124,7 +126,7 @@ def load_settings(
     key_names = ["KIT_API_KEY"] + ([preset.key_env] if preset and preset.key_env else []) + ["OPENAI_API_KEY"]
     found_key = api_key or lookup(*key_names)[0]
     if not found_key and preset is not None and not preset.needs_key:
-        found_key = "not-needed"  # local servers accept any key, the SDK insists on one
+        found_key = NO_KEY_NEEDED  # local servers accept any key, the SDK insists on one
     return Settings(
         model=found_model,
         base_url=found_url,
