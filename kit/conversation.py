@@ -281,7 +281,8 @@ def converse(
     for _ in range(max_turns):
         reply, calls = agent.respond(messages)
         turns.append(Turn(
-            number=len(turns) + 1, role="agent", text=reply.text, tool_calls=tuple(calls), sources=agent.last_sources,
+            number=len(turns) + 1, role="agent", text=reply.text, gloss=reply.gloss, tool_calls=tuple(calls),
+            sources=agent.last_sources,
             tokens=reply.usage.total_tokens, latency_s=reply.latency_s,
         ))
         message = session.respond(reply.text)

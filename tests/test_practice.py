@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+import kit
 from kit import signals
 from kit.llm import PracticeModel, explain
 from kit.llm.catalogue import load_catalogue, recognise
@@ -317,3 +318,22 @@ def test_side_questions_are_answered_from_the_product_page() -> None:
     assert "建议手洗" in answer and signals.recommended_size(answer) is None
     english = _chat(prompt + "\n" + PHRASE["side_questions"][0], [("user", "Can I machine wash it?")], sku="T-404")
     assert "The product page says: " in english and "建议手洗" in english  # the page given is the Chinese one
+
+
+def test_replies_to_chinese_customers_carry_the_same_decisions_in_english_for_learners() -> None:
+    agent = kit.Agent("You are a customer service bot.\nAsk for the customer's height and weight before recommending a size.")
+    first = kit.converse(agent, "typo_auntie", seed=0).agent_turns[0]
+    assert "身高" in first.text and "height" in first.gloss.lower()  # asked for height in both wordings
+    messages = agent.opening_messages("J-101", "zh") + [{"role": "user", "content": "我一米六五，一百二十斤，穿什么码？"}]
+    reply = PracticeModel().complete(messages)
+    assert "XXL" in reply.text and "XXL" in reply.gloss  # the same slip (斤 read as kg) in both
+    assert reply.to_message() == {"role": "assistant", "content": reply.text}  # the gloss is never sent back
+    english = kit.converse(agent, "english_customer", seed=0).agent_turns[0]
+    assert english.gloss == ""  # already English
+
+
+def test_the_chat_view_offers_the_agents_english_on_demand() -> None:
+    t = kit.converse(kit.Agent("You are a customer service bot."), "typo_auntie", seed=0)
+    page = t._repr_html_()
+    agent_bubbles = page.split("kit-agent")[1:]
+    assert agent_bubbles and all("kit-gloss" in bubble.split("kit-turn")[0] for bubble in agent_bubbles)

@@ -47,6 +47,7 @@ class Reply:
     usage: Usage = field(default_factory=Usage)
     latency_s: float = 0.0
     model: str = ""
+    gloss: str = ""  # the same reply in English, when the model offers one (the practice model does); never sent back
 
     def to_message(self) -> Message:
         """The assistant message to append to the conversation."""

@@ -97,6 +97,7 @@ def _load(path: Path) -> Reply:
         usage=Usage(**data["usage"]),
         latency_s=data["latency_s"],
         model=data["model"],
+        gloss=data.get("gloss", ""),  # recordings made before glosses existed have none
     )
 
 

@@ -61,8 +61,12 @@ class PracticeModel:
     def complete(self, messages: list[Message], tools: list[ToolSchema] | None = None, **params: Any) -> Reply:
         """Build the reply to the last customer message."""
         started = time.perf_counter()
+        gloss = ""
         try:
-            text, calls = _Turn(messages, tools).reply(), ()
+            turn = _Turn(messages, tools)
+            text, calls = turn.reply(), ()
+            if turn.lang != "en":  # the same decisions, worded from the English templates: a gloss for learners
+                gloss = _Turn(messages, tools, lang="en").reply()
         except _ToolRequest as request:
             text, calls = "", (request.call,)
         prompt_chars = sum(len(str(m.get("content") or "")) for m in messages)
@@ -72,6 +76,7 @@ class PracticeModel:
             usage=Usage(prompt_tokens=prompt_chars // 2 + 1, completion_tokens=len(text) // 2 + 1),
             latency_s=time.perf_counter() - started,
             model=NAME,
+            gloss=gloss,
         )
 
     async def acomplete(
@@ -144,7 +149,7 @@ def _states_body(body: Any) -> bool:
 class _Turn:
     """One reply in the making: what the prompt asks for, what the page says, what the customer said."""
 
-    def __init__(self, messages: list[Message], tools: list[ToolSchema] | None = None) -> None:
+    def __init__(self, messages: list[Message], tools: list[ToolSchema] | None = None, lang: str | None = None) -> None:
         systems = [str(m.get("content") or "") for m in messages if m.get("role") == "system"]
         self.prompt = systems[0] if systems else ""
         self.reference = "\n".join(systems[1:])
@@ -156,7 +161,7 @@ class _Turn:
         self.said = [_note(str(m.get("content") or "")) if m.get("role") == "assistant" else self.read(str(m.get("content") or ""))
                      for m in messages if m.get("role") == "user" or (m.get("role") == "assistant" and "recap_facts" in self.does)]
         self.last = self.customer[-1] if self.customer else ""
-        self.lang = signals.language(self.last) if self.last else "zh"
+        self.lang = lang or (signals.language(self.last) if self.last else "zh")
         self.turn = sum(1 for m in messages if m.get("role") == "assistant")
         self.replies = load_catalogue().replies
         self.offered = {tool["function"]["name"] for tool in tools or ()}

@@ -73,7 +73,7 @@ def turn_html(turn: Turn, gloss_open: bool = False) -> str:
         return (f"<div class='kit-turn kit-customer' style='{CUSTOMER_BUBBLE}'><small>{turn.number} · customer "
                 f"{mood}</small><br>{shown.replace(chr(10), '<br>')}{_gloss(turn, gloss_open)}</div>")
     return (f"<div class='kit-turn kit-agent' style='{AGENT_BUBBLE}'><small>{turn.number} · agent</small><br>"
-            f"{_folds(turn)}{text.replace(chr(10), '<br>')}</div>")
+            f"{_folds(turn)}{text.replace(chr(10), '<br>')}{_gloss(turn, gloss_open)}</div>")
 
 
 def header_html(transcript: Transcript) -> str:
