@@ -42,7 +42,7 @@ def _gloss(turn: Turn, open_: bool) -> str:
     if not turn.gloss:
         return ""
     return (f"<details class='kit-gloss'{' open' if open_ else ''}><summary style='{SMALL}'>English</summary>"
-            f"<i>{html.escape(turn.gloss)}</i></details>")
+            f"<i>{html.escape(turn.gloss).replace(chr(10), '<br>')}</i></details>")
 
 
 def _folds(turn: Turn) -> str:
