@@ -68,13 +68,7 @@ class Scorecard:
     def _repr_html_(self) -> str:
         rows = []
         for r in self.results:
-            if r.score is None:
-                bar, shown = "<i>not applicable</i>", "n/a"
-            else:
-                colour = "#16a34a" if r.score >= 80 else "#d97706" if r.score >= 50 else "#dc2626"
-                bar = (f"<div style='background:#eee;width:160px;height:10px'>"
-                       f"<div style='background:{colour};width:{1.6 * r.score:.0f}px;height:10px'></div></div>")
-                shown = f"{r.score:.0f}"
+            bar, shown = score_bar(r.score)
             notes = "<br>".join(
                 f"<small>turn {e.turn}: “{html.escape(e.quote)}” — {html.escape(e.note)}</small>" for e in r.evidence
             )
@@ -90,3 +84,13 @@ class Scorecard:
             + (f"<b>What to try next</b><ol>{hints}</ol>" if hints else "")
             + "</div>"
         )
+
+
+def score_bar(score: float | None, width: int = 160, height: int = 10) -> tuple[str, str]:
+    """A grader's score as a coloured HTML bar (green from 80, amber from 50, red below) and as text; n/a for None."""
+    if score is None:
+        return "<i>not applicable</i>", "n/a"
+    colour = "#16a34a" if score >= 80 else "#d97706" if score >= 50 else "#dc2626"
+    bar = (f"<div style='background:#eee;width:{width}px;height:{height}px'>"
+           f"<div style='background:{colour};width:{width / 100 * score:.0f}px;height:{height}px'></div></div>")
+    return bar, f"{score:.0f}"

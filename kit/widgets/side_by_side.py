@@ -47,15 +47,11 @@ def play(label: str, prompt: str, persona: str, seed: int, model: Any, tools: An
 
 def compact_scorecard(card: Scorecard) -> str:
     """Each grader's score as a bar, without the evidence (the comparison below quotes it), and the first hint."""
+    from kit.graders.scorecard import score_bar
+
     rows = []
     for r in card.results:
-        if r.score is None:
-            bar, shown = "<i>not applicable</i>", "n/a"
-        else:
-            colour = "#16a34a" if r.score >= 80 else "#d97706" if r.score >= 50 else "#dc2626"
-            bar = (f"<div style='background:#eee;width:120px;height:9px'><div style='background:{colour};"
-                   f"width:{1.2 * r.score:.0f}px;height:9px'></div></div>")
-            shown = f"{r.score:.0f}"
+        bar, shown = score_bar(r.score, width=120, height=9)
         rows.append(f"<tr><td style='text-align:left'>{html.escape(r.title)}</td><td>{bar}</td><td>{shown}</td></tr>")
     hint = f"<p><b>Next step:</b> {html.escape(card.hints[0])}</p>" if card.hints else ""
     return f"<table>{''.join(rows)}</table>{hint}"
