@@ -292,6 +292,14 @@ def _warm_up(plan: _Plan) -> None:
 _WARMED: set[str] = set()
 
 
+def _ready(*plan_arguments: Any) -> _Plan:
+    """The plan (see `_plan`), with the libraries warmed up when conversations will run side by side."""
+    plan = _plan(*plan_arguments)
+    if plan.concurrency > 1:
+        _warm_up(plan)
+    return plan
+
+
 async def _play_all(plan: _Plan, bar: Any) -> None:
     """Play the conversations left, `concurrency` at a time, appending each record as it ends."""
     failed = 0
@@ -343,10 +351,8 @@ async def arun(
     retry_failed: bool = True,
 ) -> Arena:
     """The arena as a coroutine, for code that already runs an event loop; see `run`."""
-    plan = _plan(agents, personas, seeds, concurrency, results, timeout_s, conversation_timeout_s, prices, max_turns,
-                 max_retries, retry_failed)
-    if plan.concurrency > 1:
-        _warm_up(plan)
+    plan = _ready(agents, personas, seeds, concurrency, results, timeout_s, conversation_timeout_s, prices, max_turns,
+                  max_retries, retry_failed)
     await _play_all(plan, _progress_bar(plan, progress))
     return plan.arena()
 
@@ -376,10 +382,8 @@ def run(
     conversation_timeout_s: a deadline for a whole conversation; past it, the conversation counts as failed.
     prices: a price table (YAML path or Prices) for the cost column; default: the kit's prices.yaml.
     """
-    plan = _plan(agents, personas, seeds, concurrency, results, timeout_s, conversation_timeout_s, prices, max_turns,
-                 max_retries, retry_failed)
-    if plan.concurrency > 1:
-        _warm_up(plan)
+    plan = _ready(agents, personas, seeds, concurrency, results, timeout_s, conversation_timeout_s, prices, max_turns,
+                  max_retries, retry_failed)
     bar = _progress_bar(plan, progress)
     try:
         asyncio.get_running_loop()
