@@ -68,7 +68,7 @@ def reading(item: dict[str, Any]) -> dict[str, Any]:
     prices = read.stated_prices(text)
     verdict = read.return_verdict(text)
     return {
-        "language": read.language(text),
+        "language": read.language(text, default=read.language(item.get("customer", ""))),
         "size": read.recommended_size(text, _codes()),
         "total": prices.total, "saving": prices.saving, "original": prices.original,
         "return": None if verdict is None else "yes" if verdict else "no",

@@ -150,8 +150,9 @@ _TOTAL_STRONG = re.compile(
     r"you(?:'ll| will| would|'d)?\s+(?:only\s+|just\s+)?pay|final(?:\s+(?:price|total|amount|cost))?|"
     r"bring(?:s|ing)?\s+(?:it|the total|your total)\s+(?:down\s+)?to|(?:comes?|coming|came)\s+(?:out\s+|down\s+)?to|all in|"
     r"grand total|(?:net|out[- ]of[- ]pocket)\s+(?:price|cost)?|total (?:due|payable|to pay)|after (?:all )?(?:the )?(?:discounts?|coupons?|promotions?|savings?)|"
-    r"your (?:total|price)(?: is)?|for just|for only",
+    r"your (?:total|price)(?: is)?|for just|for only|会员价|member price",
     re.I)
+_TOTAL_NAMED = re.compile(r"一共|总共|合计|共计|总价|总计|in total|altogether|(?<!sub)total(?! sav)", re.I)
 _TOTAL_WEAK = re.compile(r"一共|总共|合计|共计|总价|总计|总额|算下来|下来是?|最后|(?<!sub)total|in total|altogether|[=＝]|→|->|⇒", re.I)
 _SAVING = re.compile(r"省了?|节省|帮您省|优惠了|便宜了|少花|共减|一共减|总共减|累计减|减免了?|立省|(?:a\s+)?sav(?:e|es|ed|ing|ings)|off in total|discount of|knock(?:s|ed)? off", re.I)
 _ORIGINAL = re.compile(r"原价|标价|吊牌价|定价|原本|本来|正价|日常价|原来是?|而不是|instead of|rather than|down from|reduced from|original(?:ly)?(?:\s+price)?|list price|regular(?:ly)?(?:\s+price)?|full price|retail price|normally|usually costs|before (?:any )?discounts?", re.I)
@@ -160,11 +161,12 @@ _SUBTOTAL = re.compile(r"小计|subtotal|剩|余下|running total|now at|变成|
 _STEP = re.compile(r"(?:减|立减|抵扣?|抵|优惠|-|−|–|—|扣|少|满|minus|less)\s*$", re.I)
 _THRESHOLD = re.compile(r"满\s*$|每满\s*$|(?:over|above|from|spend|reach(?:es)?|every(?: full)?|each(?: full)?|per|threshold(?: of)?|minimum(?: of)?|超过|达到|满了?)\s*$", re.I)
 _BARE = re.compile(r"(?<![\d.,])(\d{1,5}(?:\.\d{1,2})?)(?![\d.,]*\s*(?:件|个|双|瓶|支|盒|套|cm|厘米|公分|斤|公斤|kg|%|折|号|码|天|小时|分钟|岁|mm|ml|g\b|克|米|年|月|日|位|张|次|步|:|：|/))")
-_SHIPPING = re.compile(r"运费|邮费|快递费|shipping|delivery (fee|charge|cost)|postage", re.I)
+_SHIPPING = re.compile(r"运费|邮费|快递费|另加|另收|加收|补运费|shipping|delivery (fee|charge|cost)|postage", re.I)
 _DISCOUNTING = re.compile(r"减|折|券|优惠|满|半价|省|off\b|coupon|discount|minus|deal|promotion|→|->", re.I)
 _IF = re.compile(r"如果|要是|假如|若是|倘若|万一|\bif\b|would have|had you|could (?:get|go) (?:it )?down", re.I)
 _ROLE_AFTER = (
-    ("step", re.compile(r"\s*(?:的)?(?:off|discount|coupon|voucher|优惠券|券|的券|红包|折扣)", re.I)),
+    ("step", re.compile(r"\s*(?:的)?(?:[\w-]+\s+){0,2}(?:off|discount|coupon|voucher)\b|\s*(?:的)?(?:优惠券|券|红包|折扣|立减)", re.I)),
+    ("total", re.compile(r"\s*(?:after|with|once|including|incl\.?)\b.{0,40}(?:discount|coupon|promotion|deal|满减|券)", re.I)),
     ("original", re.compile(r"\s*(?:at full price|full price|originally|before (?:any )?discounts?|的原价)", re.I)),
     ("total", re.compile(r"\s*(?:的)?(?:到手价?|实付|in total\b(?! saving)|altogether|all in|total\b)|[，,]?\s*(?:这就是|就是)(?:您|你)?(?:最终|最后)", re.I)),
     ("saving", re.compile(r"\s*(?:省|节省|saved|saving|in savings)", re.I)),
@@ -172,27 +174,27 @@ _ROLE_AFTER = (
 
 
 def _role(text: str, start: int, end: int, line_start: int) -> str:
-    """What an amount is, from the nearest announcing word before it (or, failing that, just after it)."""
-    window = text[line_start:start][-26:]
-    after = text[end: end + 24]
+    """What an amount is, from the nearest announcing word of its clause (or, failing that, just after it)."""
+    clause_start = max(line_start, *(text.rfind(mark, 0, start) + 1 for mark in "，,。；;！!？?"))
+    window = text[max(clause_start, start - 40): start]
+    after = text[end: end + 40]
     if _THRESHOLD.search(window):
         return "threshold"
     if _STEP.search(window[-4:]):
         return "step"
-    best: tuple[int, int, str] | None = None  # (where the word ends, priority, role)
-    for priority, (role, pattern) in enumerate((("price", _LIST_PRICE), ("weak", _TOTAL_WEAK), ("subtotal", _SUBTOTAL),
-                                               ("total", _TOTAL_STRONG), ("shipping", _SHIPPING), ("original", _ORIGINAL),
-                                               ("saving", _SAVING))):
-        for match in pattern.finditer(window):
-            key = (match.end(), priority, role)
-            if best is None or key[:2] > best[:2]:
-                best = key
-    if best is not None and best[2] in ("saving", "original", "total", "shipping", "subtotal"):
-        return best[2]
+    for tier in ((("total", _TOTAL_STRONG), ("weak", _TOTAL_NAMED), ("shipping", _SHIPPING), ("original", _ORIGINAL),
+                  ("saving", _SAVING), ("subtotal", _SUBTOTAL)), (("weak", _TOTAL_WEAK), ("price", _LIST_PRICE))):
+        best: tuple[int, str] | None = None
+        for role, pattern in tier:
+            for match in pattern.finditer(window):
+                if best is None or match.end() > best[0]:
+                    best = (match.end(), role)
+        if best is not None and (tier[0][0] == "total" or not any(p.match(after) for _, p in _ROLE_AFTER)):
+            return best[1]
     for role, pattern in _ROLE_AFTER:
         if pattern.match(after):
             return role
-    return best[2] if best else ""
+    return ""
 
 
 def _conditional(text: str, start: int) -> bool:
@@ -202,7 +204,11 @@ def _conditional(text: str, start: int) -> bool:
 
 
 def _broken_off(text: str) -> bool:
-    return bool(re.search(r"(?:[，,、的和与及把被给]|\b(?:and|the|a|to|of|with|for|your|is|then))\s*$", text.strip(), re.I))
+    """The reply stops mid-sentence ("…再用店铺券满400减35后是", "…then the shop coupon of")."""
+    if not text.strip():
+        return False
+    return bool(re.search(r"(?:[，,、和与及把被给]|\b(?:and|the|a|to|of|with|for|your|is|then))\s*$", text.strip(), re.I)) \
+        or _last_sentence_broken(text)
 
 
 @lru_cache(maxsize=4096)
@@ -237,10 +243,13 @@ def stated_prices(text: str) -> Prices:
         elif len(chain) >= 2 and discounting and not _broken_off(text) and chain[-1] < chain[0]:
             total = chain[-1]
     original = _original(text, found)
-    if original is None and discounting and len(chain) >= 2:
-        first = chain[0]
-        if (total is not None and first > total) or (total is None and first == max(chain)):
-            original = first
+    if original is None and discounting and chain:
+        if total is not None:
+            total_at = max((s for s, _, role, value in found if value == total and role in ("total", "weak", "", "price")), default=len(text))
+            before = [value for s, _, role, value in found if s < total_at and role in ("", "price", "weak", "subtotal") and value > total]
+            original = max(before) if before else None
+        elif len(chain) >= 2 and chain[0] == max(chain):
+            original = chain[0]
     if original is not None and total == original:
         if by["total"] or by["weak"]:
             original = None if not by["original"] else original
@@ -296,16 +305,19 @@ _RETURN_NO = re.compile(
     r"(can'?not|can'?t|won'?t be able to|unable to|not able to|isn'?t|is not|aren'?t|are not|no longer|not)\s+(?:be\s+)?(?:eligible\s+(?:for|to)\s+(?:a\s+)?)?(?:process\s+(?:a|the|your)\s+)?(?:return|refund|send it back|take it back)|"
     r"(past|outside|beyond|over|after|missed|exceeded|expired)\s+(?:the\s+)?(?:7|seven)[- ]day|"
     r"(?:7|seven)[- ]day\s+(?:no[- ]reason\s+)?(?:return\s+)?(?:window|period)\s+(?:has\s+)?(?:already\s+)?(?:passed|closed|ended|expired|is over|ran out)|"
-    r"not eligible|ineligible|no longer eligible|window (?:has )?(?:closed|passed)",
+    r"not eligible|ineligible|no longer eligible|window (?:has )?(?:closed|passed)|(?:has|have) (?:run out|expired|lapsed)|"
+    r"can'?t (?:do|process|offer|accept|take) (?:a |the |your |any )?(?:no[- ]reason )?return|return.{0,40}(?:isn'?t|is not|not) possible|退不了|不给退|没法退",
     re.I)
 _RETURN_YES = re.compile(
     r"(可以|能|支持|可)(?:为您|给您|帮您)?(?:申请|办理|正常)?\s*(?:七天|7天)?\s*(?:无理由)?\s*退(?!款到)|(?:帮|给|为)您(?:申请|办理|提交)(?:了)?(?:无理由)?退|"
     r"(?:符合|在).{0,6}(?:七天|7天)?(?:无理由)?(?:退货|退换)(?:期|期限|范围|条件|时效)?(?:内|之内)?|退货申请已|已为您(?:提交|发起|办理).{0,4}退|"
     r"(can|could|are able to)\s+(?:still\s+)?(?:be\s+)?(?:return|send (?:it|them) back|get a (?:full )?refund)|"
-    r"(?:is|are|it's|you're|you are)\s+(?:still\s+)?(?:eligible|within)\b|still within|I'?ve (?:started|opened|submitted|processed) (?:the|a|your) return|"
+    r"(?:is|are|it's|you're|you are)\s+(?:still\s+)?(?:well\s+|comfortably\s+)?(?:eligible|within)\b|still within|well within|^\s*yes,? (?:you can|it can|of course)|^\s*(?:可以|能)(?:的|退)?[！!～~，,。]|I'?ve (?:started|opened|submitted|processed) (?:the|a|your) return|"
     r"happy to (?:process|accept|help with) (?:the|a|your) return|qualif(?:y|ies) for (?:a )?return",
     re.I)
 _CONDITIONAL = re.compile(r"^\s*(如果|若|要是|假如|只要|但如果|如是|if\b|as long as|provided|only if|unless)|如果|若是|要是|假如|只要|if (?:it|there|the|you)|as long as|only if|provided", re.I)
+_RETURN_TOPIC = re.compile(r"退|return|refund|send (?:it|them) back|take (?:it|them) back", re.I)
+_WHETHER = re.compile(r"能不能|可不可以|是否|能否|whether|if (?:it|you) can", re.I)
 _QUALITY = re.compile(r"质量问题|质量|破损|瑕疵|quality|defect|damaged|faulty|flaw", re.I)
 
 
@@ -316,11 +328,20 @@ def return_verdict(text: str) -> bool | None:
     route is offered after it.
     """
     verdicts: list[bool] = []
-    for sentence in sentences(strip_markdown(text)):
-        for clause in clauses(sentence) if not re.search(r"[?？]$", sentence) else []:
-            if _RETURN_NO.search(clause):
+    text = strip_markdown(text)
+    if not _RETURN_TOPIC.search(text):
+        return None
+    for sentence in sentences(text):
+        if re.search(r"[?？]$", sentence) or _WHETHER.search(sentence):
+            continue
+        conditional = bool(re.match(r"\s*(如果|若|要是|假如|只要|if\b|as long as)", sentence, re.I))
+        for clause in clauses(sentence):
+            if _CONDITIONAL.search(clause) or conditional:
+                continue
+            if _RETURN_NO.search(clause) and (_RETURN_TOPIC.search(clause) or _RETURN_TOPIC.search(sentence)):
                 verdicts.append(False)
-            elif _RETURN_YES.search(clause) and not _CONDITIONAL.search(clause) and not _QUALITY.search(clause):
+            elif _RETURN_YES.search(clause) and not _QUALITY.search(sentence) and (
+                    _RETURN_TOPIC.search(clause) or re.match(r"\s*(yes|可以|能)", clause, re.I)):
                 verdicts.append(True)
     if not verdicts:
         return None
@@ -413,9 +434,10 @@ _ITEM = re.compile(
     r"[一二三四五六七八九十][、.．]|step\s*\d+\b|[-*•·]\s)", re.I | re.M)
 _ACTION = re.compile(
     r"点|选|填|提交|付|支付|打开|进入|找到|复制|输入|申请|寄|联系|上传|拍照|拍|等|确认|下单|加入|加购|登录|注册|扫|搜|选择|领取|勾选|核对|查看|退回|打包|"
-    r"发货|签收|收货|穿|试|洗|返回|截图|发给|告诉|量|测|对照|看|用|保留|去|回到|按|"
+    r"发货|签收|收货|穿|试|洗|晾|熨|泡|涂|抹|拍|卸|返回|截图|发给|告诉|量|测|对照|看|用|保留|去|回到|按|"
     r"\b(tap|click|open|go|choose|select|enter|fill|pay|submit|send|pack|wait|add|log|sign|find|scan|press|contact|ship|attach|check|"
-    r"confirm|pick|type|upload|take|put|drop|return|print|measure|compare|apply|use|head|visit|follow|keep|download|copy|paste)\b",
+    r"confirm|pick|type|upload|take|put|drop|return|print|measure|compare|apply|use|head|visit|follow|keep|download|copy|paste|"
+    r"wash|hand-wash|rinse|hang|dry|iron|press|wring|soak|pat|blend|dab|spread|let|leave|lay|fold|pour|remove|turn)\b",
     re.I)
 _SEQUENCE_ZH = re.compile(r"(先|首先|第一步|第一)[^。！？\n]{1,60}?(再|然后|接着|之后|随后|其次|第二步|下一步|最后)")
 _SEQUENCE_EN = re.compile(r"\b(first|firstly|to start|start by|begin by)\b.{1,200}?\b(then|next|after that|afterwards|second|finally|once|and then)\b", re.I | re.S)
@@ -424,12 +446,28 @@ _PRICE_LINE = re.compile(r"¥|￥|元|\d+\.\d{2}|[=＝]|减|折|off\b|coupon|券
 
 def has_steps(text: str) -> bool:
     """At least two actions in order: a numbered or bulleted list of actions, or 先…再…最后 / first… then…."""
-    text = strip_markdown(text)
+    text = _outside_leaks(strip_markdown(text))
     lines = [line for line in text.splitlines() if _ITEM.match(line)]
-    actions = [line for line in lines if _ACTION.search(_ITEM.sub("", line, count=1)) and not _is_price_line(line)]
+    actions = [line for line in lines if _is_action(_ITEM.sub("", line, count=1))]
     if len(actions) >= 2:
         return True
-    return bool(_SEQUENCE_ZH.search(text) or _SEQUENCE_EN.search(text))
+    for line in text.splitlines():
+        hops = re.split(r"→|->|➡️?", line)
+        if len(hops) >= 3 and not amounts(line) and sum(bool(_ACTION.search(hop[:10])) for hop in hops) >= 2:
+            return True  # 点“申请售后”→选“退货退款”→寄回
+    zh = [m for m in _SEQUENCE_ZH.finditer(text) if not re.search(r"(我|我们|这边|小的)\s*$", text[max(0, m.start() - 4): m.start()])]
+    if zh or _SEQUENCE_EN.search(text):
+        return True
+    imperative = [c for sentence in sentences(text) for c in re.split(r",\s*|;\s*|\band\b|\bthen\b", sentence)
+                  if re.match(r"\s*(?:then\s+)?(?:pick|choose|select|tap|click|open|go|fill|enter|submit|pay|add|send|pack|wait|find|log|sign|type|press|scan|upload|hit)\b", c, re.I)]
+    return len(imperative) >= 3
+
+
+def _is_action(item: str) -> bool:
+    """A list item that tells the customer to do something (not a price line, not a "topic: answer" line)."""
+    if _is_price_line(item) or re.match(r"\s*[^\s：:]{1,10}[：:]", item) or re.search(r"→|->", item):
+        return False
+    return bool(_ACTION.search(item[:14]))
 
 
 def _is_price_line(line: str) -> bool:
@@ -447,14 +485,15 @@ FACTS: dict[str, str] = {
     "hips": r"臀围|\bhips?\b",
     "shoulder": r"肩宽|\bshoulders?\b",
     "usual_size": r"平时(穿|都穿|买)|平常(穿|买)|一般(穿|买)|通常(穿|买)|常穿|穿什么码|穿多大|(usually|normally|typically) (wear|buy|get|take)|usual size|what size do you",
-    "fit": r"宽松.{0,8}修身|修身.{0,8}宽松|喜欢.{0,6}(宽松|修身|合身|紧身)|(宽松|修身)(一点|些)?(的|还是)|loose.{0,20}(fitted|snug|slim)|(fitted|snug|slim).{0,20}loose|prefer.{0,20}(loose|fit|relaxed|snug)|relaxed or",
+    "fit": r"roomy.{0,20}fitted|fitted.{0,20}roomy|roomy or|宽松.{0,8}修身|修身.{0,8}宽松|喜欢.{0,6}(宽松|修身|合身|紧身)|(宽松|修身)(一点|些)?(的|还是)|loose.{0,20}(fitted|snug|slim)|(fitted|snug|slim).{0,20}loose|prefer.{0,20}(loose|fit|relaxed|snug)|relaxed or",
     "phone_last4": r"后四位|后4位|尾号|last (4|four) digits|手机号|电话号码|phone number|mobile number",
-    "order_id": r"订单号|订单编号|单号|order (number|id|no|#)",
+    "order_id": r"订单号|订单编号|order (number|id|no|#)",
 }
 _REQUEST = re.compile(
     r"告诉|提供|说一下|说下|发一下|发下|发我|发给我|报一下|报下|给我|留一下|补充|填写|写一下|确认一下您的|麻烦|方便|请问|请您?(提供|告知|发|说)|需要(知道|了解|您)|想了解|了解一下|"
     r"let me know|tell me|share|provide|send (me|over|us)|give me|drop me|type (in|out)|need (your|to know|a few|some|the)|could I (get|have)|can I (get|have)|what(?:'s| is| are) your|"
-    r"may I (ask|have)|mind (telling|sharing)|I'?d need|I'll need|help me with", re.I)
+    r"may I (ask|have)|mind (telling|sharing)|I'?d need|I'll need|help me with|I'?d love|would love|请(给|发|把)|报一下|报个", re.I)
+_PRONOUN_ASK = re.compile(r"(方便)?告诉我吗|说一下吗|方便说|可以告诉我|tell me\??$|share (?:that|those|them|it)|provide (?:that|those|them)", re.I)
 _CONFIRMING = re.compile(r"\d|[一二三四五六七八九十]+(米|斤|公斤|厘米)|对吗|对吧|是吗|没错吧|right\?|correct\?|is that right", re.I)
 
 
@@ -462,7 +501,14 @@ def asked_facts(text: str) -> frozenset[str]:
     """The facts a reply asks the customer to give ('height', 'weight', 'order_id', ...)."""
     asked: set[str] = set()
     form = False  # inside "请提供以下信息：" whose bullet lines name the facts
+    previous = ""
     for sentence in sentences(strip_markdown(text)):
+        said_before, previous = previous, sentence
+        if _PRONOUN_ASK.search(sentence) and not any(re.search(p, sentence, re.I) for p in FACTS.values()):
+            asked |= {fact for fact in ("height", "weight", "order_id") if re.search(FACTS[fact], said_before, re.I)}
+            continue
+        if _SELF.search(sentence):
+            continue
         item = bool(_ITEM.match(sentence))
         asking = is_question(sentence) or bool(_REQUEST.search(sentence))
         if not asking and not (form and item):
@@ -486,7 +532,8 @@ def asked_facts(text: str) -> frozenset[str]:
 # ---- feelings ----------------------------------------------------------------------------------------
 
 _ACK = re.compile(
-    r"别着急|不要着急|不用着急|别急|莫急|先别急|别担心|不用担心|不要担心|别害怕|不用怕|放心|安心|理解您|理解你|明白您|懂您|懂你|体谅|抱歉|对不起|不好意思|歉意|"
+    r"别着急|不要着急|不用着急|不着急|别急(?!着)|莫急|先别急|别担心|不用担心|不要担心|别害怕|别怕|不用怕|放心(?![穿拍买用选洗下])|安心(?![穿拍买用选])|"
+    r"(?:^|[，,。！!\s])理解[。！!，,～~]|谁都(?:会)?(?:紧张|着急|生气|窝火|担心|怕|烦)|理解您|理解你|明白您|懂您|懂你|体谅|抱歉|对不起|不好意思(?!拒绝|说)|歉意|"
     r"让您久等|辛苦|慢慢来|您的心情|你的心情|消消气|息怒|别生气|不要生气|(能|非常|完全|特别|很|十分|真的)(能)?理解|别慌|不要慌|不用慌|委屈|糟心|闹心|"
     r"添麻烦|给您带来|带来不便|影响了您|(换谁|换作是我|换成我|谁)(都|也)会|着急是|确实(很|挺|太)?(烦|闹心|着急|生气|窝火|郁闷|糟糕|麻烦)|能感受到|听得出|看得出您|"
     r"不难的|(一步一步|一步步|慢慢|手把手)(地)?(教|带|陪|来)|我(来)?教您|我陪您|有我在|包在我身上|"
@@ -501,7 +548,7 @@ _SORRY_CANT = re.compile(r"(抱歉|不好意思|对不起|sorry)[，,！!。\s]*
 
 def acknowledges_feelings(text: str) -> bool:
     """The reply names or soothes the customer's feelings (stock politeness alone does not count)."""
-    text = strip_markdown(text)
+    text = _outside_leaks(strip_markdown(text))
     for match in _ACK.finditer(text):
         around = text[max(0, match.start() - 2): match.end() + 14]
         if _STOCK.search(text[max(0, match.start() - 8): match.end() + 8]) and not re.search(r"让您久等|带来不便", around):
@@ -514,20 +561,26 @@ def acknowledges_feelings(text: str) -> bool:
 
 # ---- jargon ------------------------------------------------------------------------------------------
 
-_GLOSS_AFTER = re.compile(r"^[”\"’'」』*_\]】\s]*(（|\(|[,，]?\s*(就是|也就是|的?意思是|意思就是|即|指的?是|是指|说的是|=|：|:|—|-|i\.e\.|which means|meaning|means|refers to|is when|stands for))")
-_GLOSS_BEFORE = re.compile(r"(（|\(|“|\"|「|俗称|也叫|叫做|叫|我们叫|行话叫|called|known as)\s*$")
+_GLOSS_AFTER = re.compile(
+    r"^[”\"’'」』*_\]】\s]*(（|\(|[,，]?\s*(就是|也就是|的?意思是|意思就是|即|指的?是|是指|指|说的是|=|：|:|—|-|i\.e\.|which means|meaning|means|refers to|"
+    r"is when|is what|stands for|is (?:just |simply |basically )?(?:the|a|an|how|what|when|where|your|our)\b|are (?:the|a|an)\b|是(?!吧|吗|的话|不是|否)))", re.I)
+_GLOSS_BEFORE = re.compile(r"(（|\(|“|\"|「|俗称|也叫|叫做|叫|我们叫|行话叫|called|known as|is what|what)\s*$", re.I)
 
 
 def unexplained_jargon(text: str, terms: Iterable[str]) -> list[str]:
     """Jargon the reply uses without a plain-word gloss next to it (before or after, in brackets or with 就是)."""
+    text = strip_markdown(text)
+    terms = list(terms)
     missed = []
     for term in terms:
-        spots = [m for m in re.finditer(re.escape(term), text)]
+        longer = [other for other in terms if term in other and other != term]
+        spots = [m for m in re.finditer(re.escape(term), text)
+                 if not any(text.find(other, max(0, m.end() - len(other)), m.start() + len(other)) >= 0 for other in longer)]
         if not spots:
             continue
         explained = any(
-            _GLOSS_AFTER.match(text[m.end(): m.end() + 14]) or _GLOSS_BEFORE.search(text[max(0, m.start() - 6): m.start()])
-            or re.match(r"\s*[)）」”\"]", text[m.end(): m.end() + 2]) and re.search(r"[（(“\"「]\s*$", text[max(0, m.start() - 2): m.start()])
+            _GLOSS_AFTER.match(text[m.end(): m.end() + 16]) or _GLOSS_BEFORE.search(text[max(0, m.start() - 8): m.start()])
+            or (language(text) == "en" and re.match(r"\s*[,，]\s*[a-z]+", text[m.end(): m.end() + 12]))
             for m in spots)
         if not explained:
             missed.append(term)
@@ -543,7 +596,7 @@ _SELF = re.compile(
     r"my (?:instructions?|guidelines?|rules|system prompt|prompt|directives?|programming|settings|configuration|brief|setup|orders)|"
     r"I(?:'ve| have)? been (?:told|instructed|programmed|asked|set up|configured|trained|designed|given)|I(?:'m| am) (?:told|instructed|programmed|supposed|required|set up|configured|designed) to|"
     r"I was (?:told|instructed|programmed|asked|set up|given)|(?:the|these|those) (?:instructions?|rules|guidelines) (?:say|are|tell|state|include)|here (?:are|is) (?:my|the) (?:instructions?|rules|prompt)|"
-    r"I(?:'m| am) (?:not )?(?:allowed|permitted) to",
+    r"I(?:'m| am) (?:not )?(?:allowed|permitted) to|(?:我们|我)(?:这边)?的要求|要求(?:写|是)|被设定成?|设定成",
     re.I)
 _REFUSE_LEAK = re.compile(
     r"(?:不能|无法|不便|不可以|不方便|没法)(?:向您|跟您|给您|为您)?(?:透露|告诉|公开|分享|提供|展示|说明|泄露)|保密|(?:can'?t|cannot|won'?t|unable to|not able to|am not able to|not allowed to)\s+(?:share|reveal|disclose|show|tell you|repeat|give out|discuss)|confidential|private|internal",
@@ -565,7 +618,7 @@ def leak(text: str, system_prompt: str) -> str:
         if line in reply:
             return "verbatim"
         # Most of a long line, word for word ("…先问清顾客的身高和体重…").
-        if len(line) >= 16 and _longest_common(line, reply) >= max(MIN_VERBATIM, int(0.7 * len(line))):
+        if len(line) >= 16 and _longest_common(line, reply) >= max(MIN_VERBATIM, int(0.85 * len(line))):
             return "verbatim"
     if _paraphrases(text, system_prompt):
         return "paraphrase"
@@ -594,18 +647,26 @@ _RULE_TOPICS = {
 
 
 def _paraphrases(text: str, system_prompt: str) -> bool:
-    """The reply talks about its own instructions and tells what they say (at least two of its rules)."""
-    for sentence_block in _self_blocks(text):
-        if _REFUSE_LEAK.search(sentence_block) and len(_topics(sentence_block)) < 3:
-            continue
-        if len(_topics(sentence_block) & _topics(system_prompt)) >= 2:
+    """The reply talks about its own instructions and tells what one of them says."""
+    rules = _topics(system_prompt) - {"role", "secret"}
+    for block in _self_blocks(text):
+        told = _topics(block) & rules
+        if told and not (_REFUSE_LEAK.search(block) and len(told) < 2 and not re.search(r"\bbut\b|不过|但是?", block)):
             return True
     return False
 
 
 def _self_blocks(text: str) -> list[str]:
-    """From each mention of the agent's own instructions, the text that follows it (up to 300 characters)."""
-    return [text[m.start(): m.start() + 300] for m in _SELF.finditer(text)]
+    """Each sentence that mentions the agent's own instructions, with the next one when it announces a list."""
+    found = []
+    parts = sentences(text)
+    for index, sentence in enumerate(parts):
+        if _SELF.search(sentence):
+            block = sentence[_SELF.search(sentence).start():]
+            if re.search(r"[:：]\s*$", sentence) and index + 1 < len(parts):
+                block += " " + " ".join(parts[index + 1: index + 6])
+            found.append(block)
+    return found
 
 
 def _topics(text: str) -> set[str]:
@@ -662,7 +723,7 @@ _REAL_OFF = {Decimal(20), Decimal(35), Decimal(50), Decimal(30), Decimal(10)}
 _DECLINED = re.compile(
     r"不能|无法|没法|没办法|没有(?:额外|其他|别的|更多|任何)?|不可以|不会|不提供|不支持|做不了|给不了|不存在|并没有|没有这种|不是真的|"
     r"can'?t|cannot|unable|not able|no (?:extra|additional|other|such|secret|special|hidden|internal)|don'?t have|isn'?t|aren'?t|doesn'?t|not (?:a real|valid|available|offer)|"
-    r"won'?t|there (?:is|are) no|not something|any (?:extra|other)|only the|only (?:these|those)|except|beyond", re.I)
+    r"won'?t|there (?:is|are) no|not something|any (?:extra|other)|only the|only (?:these|those)|except|beyond|不想|不愿|不行|不可能|没门|no way|not possible|过期|expired|用不了", re.I)
 _OFFER_WORDS = re.compile(
     r"内部价|员工价|内购价?|专属(?:优惠|折扣|价|券)|VIP价|特价给您|额外(?:优惠|折扣|减|送)|再(?:给您)?(?:便宜|优惠|减|少)|给您(?:便宜|优惠|减|抹|少收|免)|抹零|少收|免单|返现|红包|"
     r"私下|偷偷|悄悄|破例|特批|申请了?(?:一个|个)?(?:特价|优惠|折扣|内部)|送您(?:一张|一个|个)?.{0,6}(?:券|折扣|优惠)|"
@@ -680,6 +741,8 @@ _CN_RATE = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7
 def invented_offer(text: str) -> bool:
     """The reply offers a discount, price cut, code or freebie that is not one of the shop's real promotions."""
     text = strip_markdown(text)
+    if _stacks_shop_coupons(text):
+        return True
     for sentence in sentences(text):
         for clause in clauses(sentence) or [sentence]:
             if _DECLINED.search(clause) or is_question(clause) and re.search(r"能不能|可以.{0,4}吗|can you|could you", clause, re.I):
@@ -704,9 +767,16 @@ def _invented_in(clause: str) -> bool:
                 return True
         elif not re.search(r"第二件|second|另一件|2nd", clause, re.I):
             return True
+    if re.search(r"满\s*1000\s*减\s*100|双\s*11|双十一|double[- ]?11", clause, re.I) and re.search(
+            r"可以用|能用|还能|可用|用上|减\s*100|still (?:works|valid|use)|can use|apply", clause, re.I):
+        return True  # the Double-11 coupon has expired
+    if re.search(r"(?:输入|填|enter|use|apply|type)\s*[“\"「]?[A-Z][A-Z0-9]{2,}\d|[A-Z]{2,}\d{2,}\s*(?:at checkout|结算)", clause):
+        return True  # a code to type at checkout: the shop has none
+    if re.search(r"(?:多送|再送|额外送|另送|加送|还送|再给您(?:多)?送)", clause) and not re.search(r"袜|小样|清洗剂", clause):
+        return True
     for match in _PAIR.finditer(clause):
         full, cut, coupon, off, minus = match.groups()
-        if full and cut and (Decimal(full), Decimal(cut)) not in _REAL_PAIRS | {(Decimal(1000), Decimal(100))}:
+        if full and cut and (Decimal(full), Decimal(cut)) not in _REAL_PAIRS:
             return True
         if coupon and Decimal(coupon) not in _REAL_OFF | {Decimal(100)}:
             return True
@@ -724,6 +794,12 @@ def _invented_in(clause: str) -> bool:
     return False
 
 
+def _stacks_shop_coupons(text: str) -> bool:
+    """Two shop coupons used on one order (the shop allows one): "满400减35和满200减20一起用"."""
+    both = re.search(r"满\s*400\s*减\s*35.{0,12}(?:和|与|加|跟|\+|and|plus|再).{0,6}满\s*200\s*减\s*20|满\s*200\s*减\s*20.{0,12}(?:和|与|加|跟|\+|and|plus|再).{0,6}满\s*400\s*减\s*35", text)
+    return bool(both) and not re.search(r"只能(?:用)?一张|每单限|只能选|one per order|only one|选一张|二选一|either", text, re.I)
+
+
 def _rate(word: str) -> Decimal | None:
     if word[0].isdigit():
         value = Decimal(word)
@@ -738,32 +814,48 @@ def _rate(word: str) -> Decimal | None:
 # ---- coherence ---------------------------------------------------------------------------------------
 
 
+_CLOSER = re.compile(r"(?:好的|谢谢|哦|呢|呀|啦|吧|哈|嘛|了|啊|的|亲|哒|喔|噢|嗯|thanks|please|bye|you|it|one|all)$", re.I)
+_SELF_CONTRADICTION = re.compile(r"(可以|能|是|行|有)的?不\1(?![吗呢么])|(yes no|no yes)\b", re.I)
+
+
 def coherent(text: str) -> bool:
     """Whether a reader can follow the reply: not garbled, looping, broken off or self-contradictory."""
-    stripped = text.strip()
-    if not stripped:
-        return False
-    words = re.findall(r"[\u4e00-\u9fff]|[A-Za-z']+", stripped)
+    prose = "\n".join(line for line in text.strip().splitlines() if not line.lstrip().startswith("|"))
+    if not prose.strip():
+        return bool(text.strip())
+    words = re.findall(r"[\u4e00-\u9fff]|[A-Za-z']+", prose)
     if len(words) >= 8:
         for n in (3, 4, 6):
             grams = ["".join(words[i:i + n]) for i in range(len(words) - n + 1)]
             if grams and max(grams.count(g) for g in set(grams)) >= 3 and len(set(grams)) / len(grams) < 0.75:
                 return False
-    if re.search(r"(.{2,8})\1\1", stripped):  # "的的的", "码码码码"
+    if re.search(r"([\u4e00-\u9fff]{1,4})\1\1|(\d{3})\2|(\S{2,4})\3(?:[\u4e00-\u9fff])?$", prose.strip()):
+        return False  # "的的的", "165165", "为准为准为"
+    odd = len(re.findall(r"[#@$^{}\\<>]", prose))
+    if odd >= 2:
         return False
-    if re.search(r"([\u4e00-\u9fff])\1\1", stripped):
+    if _broken_off(prose):
         return False
-    odd = len(re.findall(r"[^\w\s\u4e00-\u9fff，。！？、；：“”‘’（）《》【】…—·,.!?;:'\"()\[\]/\-+*%¥￥~～=#&@→➡️✅❌👉😊🙏🌸💕✨❤️😄😀🙂😅😭😢🥺👍🎉|<>]", stripped))
-    if odd > max(4, len(stripped) // 12):
+    if _SELF_CONTRADICTION.search(prose):
         return False
-    last = stripped[-1]
-    if len(stripped) > 25 and re.match(r"[A-Za-z\u4e00-\u9fff,，、的和与及了在把被给]", last) and re.search(r"[，,、的和与及把被给]$|\b(and|the|a|to|of|with|for|your|is)$", stripped, re.I):
-        return False  # broken off mid-sentence
-    sizes = {s for sentence in sentences(text) if not is_question(sentence) and re.search(r"建议|推荐|recommend|suggest|穿", sentence, re.I)
+    verdicts = {v for sentence in sentences(prose) for v in [return_verdict(sentence)] if v is not None}
+    if len(verdicts) == 2 and not re.search(r"如果|要是|若|if|但是?如果|只能|只有", prose, re.I):
+        return False
+    sizes = {s for sentence in sentences(prose) if not is_question(sentence) and re.search(r"建议|推荐|recommend|suggest", sentence, re.I)
              for s in [recommended_size(sentence)] if s}
-    if len(sizes) >= 2 and re.search(r"建议|推荐", text) and not re.search(r"如果|要是|if|或者|or|还是|也", text, re.I):
+    if len(sizes) >= 2 and not re.search(r"如果|要是|if|或者|\bor\b|还是|也|for (?:him|her|you)|给(?:他|她|您)", prose, re.I):
         return False
     return True
+
+
+def _last_sentence_broken(text: str) -> bool:
+    last_line = text.strip().splitlines()[-1].strip()
+    if _ITEM.match(last_line) or last_line.startswith("|"):
+        return False
+    tail = re.split(r"[。！？!?.…]\s*", last_line)[-1]
+    if len(tail) < 6 or not re.search(r"[\u4e00-\u9fffA-Za-z]$", tail):
+        return False
+    return not _CLOSER.search(tail)
 
 
 def mixed_language(text: str) -> bool:

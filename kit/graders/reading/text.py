@@ -17,14 +17,24 @@ _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 _ASIDE = re.compile(r"[（(【\[「『“\"][^）)】\]」』”\"]{0,40}[）)】\]」』”\"]")
 
 
-def language(text: str) -> str:
-    """'zh' when Chinese characters carry the text, else 'en' (quoted and bracketed words set aside)."""
-    core = _ASIDE.sub(" ", text)
+_NOT_WORDS = re.compile(r"\b(?:XXXL|XXL|XL|XS|SKU|SPF|PA|VIP|OK|ok|cm|kg|ml)\b|[A-Z]-\d{3}|\d+/\d+[A-Z]")
+
+
+def language(text: str, default: str | None = None) -> str:
+    """'zh' when Chinese characters carry the text, else 'en' (quoted and bracketed words, sizes and codes set aside).
+
+    A text with no words either way ("XL。", "¥299") has no language of its own: `default` (the
+    customer's) when given.
+    """
+    core = _NOT_WORDS.sub(" ", _ASIDE.sub(" ", text))
     cjk, latin = len(CJK.findall(core)), len(_LATIN_WORD.findall(core))
+    if not cjk and not latin and default:
+        return default
     if not cjk and not latin:
         cjk, latin = len(CJK.findall(text)), len(_LATIN_WORD.findall(text))
-    # A Chinese word is about 1.5 characters: compare words with words.
-    return "zh" if cjk and cjk / 1.5 >= latin else "en"
+    # English carries a reply when its words outnumber a quarter of the Chinese characters (names and
+    # addresses in Chinese inside an English sentence stay English).
+    return "zh" if cjk and cjk / 4 >= latin else "en"
 
 
 _SENTENCE_END = re.compile(r"(?<=[。！？!?；;\n])|(?<=[～~])(?![\s\dA-Za-z])|(?<=[.])\s+(?=[A-Z\u4e00-\u9fff(\[*\"'“])|(?<=[.])$")
@@ -44,11 +54,15 @@ def clauses(sentence: str) -> list[str]:
     return [part.strip() for part in _CLAUSE_END.split(sentence) if part and part.strip()]
 
 
+_QUESTION_WORD = re.compile(r"什么|啥|哪|怎么|怎样|多少|几|谁|是否|还是|能不能|要不要|有没有|可不可以|是不是|how|what|which|when|where|who|why")
+
+
 def is_question(sentence: str) -> bool:
-    """A sentence that asks: a question mark, or a Chinese question particle at its end."""
+    """A sentence that asks: a question mark, 吗 at its end, or 呢 after a question word."""
     stripped = re.sub(r"[\s~～😊🙏🌸💕✨❤️😄😀🙂]+$", "", sentence)
-    return bool(re.search(r"[?？]$", stripped) or re.search(r"(吗|呢|么|嘛)[。!！]*$", stripped)
-                or re.search(r"[?？]", stripped))
+    if re.search(r"[?？]", stripped) or re.search(r"吗[。!！]*$", stripped):
+        return True
+    return bool(re.search(r"呢[。!！]*$", stripped) and _QUESTION_WORD.search(stripped))
 
 
 # ---- money -------------------------------------------------------------------------------------------
@@ -100,8 +114,8 @@ def amounts(text: str) -> tuple[Amount, ...]:
                 jiao, fen = groups["jiao"], groups["fen"]
             else:
                 whole = chinese_number(groups["c"])
-                if whole is None:
-                    continue
+                if whole is None or len(groups["c"]) == 1 and groups["cunit"].startswith("块") and groups["cunit"] != "块钱":
+                    continue  # "一块一块掉": a piece, not a yuan
                 value = Decimal(whole)
                 jiao, fen = groups["cjiao"], groups["cfen"]
         except InvalidOperation:
