@@ -23,6 +23,7 @@ _LAZY = {
     "Transcript": ("kit.conversation", "Transcript"),
     "converse": ("kit.conversation", "converse"),
     "grade": ("kit.graders", "grade"),
+    "chat_log": ("kit.graders.chat_log", "chat_log"),
     "Scorecard": ("kit.graders", "Scorecard"),
     "Tracker": ("kit.tracker", "Tracker"),
     "check": ("kit.doctor", "check"),
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
     from kit.evaluation import Evaluation, evaluate
     from kit.graders.compare import compare
     from kit.graders import Scorecard, grade
+    from kit.graders.chat_log import chat_log
     from kit.tracker import Tracker
 
 

@@ -4,7 +4,9 @@
     report = calibrate("tests/data/calibration")   # -> Calibration
     print(report)                                  # per grader: items, agreement, Cohen's kappa, disagreements
 
-Each file of the folder is a transcript (`Transcript.to_dict()`) plus a `labels` object that says,
+Each file of the folder is a transcript (`Transcript.to_dict()`), or a plain chat log (`persona`,
+`system_prompt` and `messages`, read by `kit.chat_log` the way an instructor grades an exported
+conversation), plus a `labels` object that says,
 for every grader, what a human reviewer judged after reading the conversation and the grader's
 stated purpose: "pass" (the agent did this well), "fail", or "n/a" (the quality does not come up),
 each with a one-line "why". Optional `about` (one line) and `quality` (good, bad or subtle) describe
@@ -263,8 +265,30 @@ def load_item(path: str | Path, graders: Sequence[str] | None = None) -> Item:
         raise CalibrationError(f"{where}: `about` must be one line of text.")
     if quality and quality not in QUALITIES:
         raise CalibrationError(f"{where}: `quality` is {quality!r}; use one of {', '.join(QUALITIES)}.")
-    transcript = _transcript(where, {k: v for k, v in data.items() if k not in EXTRA_FIELDS})
+    if "messages" in data:
+        transcript = _chat_log(where, data)
+    else:
+        transcript = _transcript(where, {k: v for k, v in data.items() if k not in EXTRA_FIELDS})
     return Item(path, transcript, labels, about, quality)
+
+
+CHAT_LOG_FIELDS = ("persona", "tasks", "system_prompt", "messages", "model", "page")
+
+
+def _chat_log(where: str, data: dict[str, Any]) -> Transcript:
+    """A labelled chat log (persona or tasks, system prompt, messages) as the transcript kit.chat_log builds."""
+    from kit.graders.chat_log import chat_log
+
+    unknown = sorted(set(data) - set(CHAT_LOG_FIELDS) - set(EXTRA_FIELDS))
+    if unknown:
+        raise CalibrationError(f"{where}: `{unknown[0]}` is not a chat-log field; a labelled chat log has "
+                               f"{', '.join(CHAT_LOG_FIELDS)} and {', '.join(EXTRA_FIELDS)}.")
+    try:
+        return chat_log(data["messages"], persona=data.get("persona"), tasks=data.get("tasks"),
+                        system_prompt=data.get("system_prompt", ""), model=data.get("model", "chat log"),
+                        page=data.get("page"), where=where)
+    except KitError as error:
+        raise CalibrationError(str(error)) from None
 
 
 def _labels(where: str, raw: Any, names: Sequence[str]) -> dict[str, Label]:
@@ -333,6 +357,13 @@ def _transcript(where: str, data: dict[str, Any]) -> Transcript:
         extra = sorted(set(turn) - _TURN_FIELDS)
         if extra:
             raise CalibrationError(f"{where}: turns[{n}].{extra[0]} is not a turn field.")
+    if "page" not in data:  # recorded before transcripts kept the page: the card's, as the simulation used it
+        from kit.personas import load
+
+        try:
+            data = {**data, "page": load(data["persona_id"]).card.page}
+        except KitError:
+            pass
     try:
         return Transcript.from_dict(data)
     except (TypeError, ValueError, KeyError) as error:
@@ -350,14 +381,26 @@ def load_folder(folder: str | Path, graders: Sequence[str] | None = None) -> tup
     return tuple(load_item(path, graders) for path in paths)
 
 
-def default_folder() -> Path:
-    """The kit's own calibration set: tests/data/calibration of the repository (or of the current folder)."""
+def default_folder(name: str = "calibration") -> Path:
+    """One of the kit's own calibration sets, in tests/data of the repository (or of the current folder).
+
+    `calibration`: 52 transcripts labelled alongside the graders (in-sample); `chatlogs`: 70 chat logs
+    written and labelled outside the project, never tuned on (out-of-sample).
+    """
     for root in (Path(__file__).resolve().parent.parent, Path.cwd()):
-        candidate = root / "tests" / "data" / "calibration"
+        candidate = root / "tests" / "data" / name
         if candidate.is_dir():
             return candidate
-    raise CalibrationError("No calibration set found (tests/data/calibration): run from the kit's repository "
+    raise CalibrationError(f"No calibration set found (tests/data/{name}): run from the kit's repository "
                            "or name a folder: `kit graders calibrate FOLDER`.")
+
+
+SETS = {"in-sample": "calibration", "out-of-sample": "chatlogs"}
+
+
+def calibrate_sets(judge: Any = None) -> dict[str, Calibration]:
+    """The kit's two calibration sets, in-sample and out-of-sample, each calibrated."""
+    return {label: calibrate(default_folder(name), judge=judge) for label, name in SETS.items()}
 
 
 # ---------------------------------------------------------------------------------------------

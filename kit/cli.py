@@ -92,7 +92,16 @@ def _exercises_build(args: argparse.Namespace) -> int:
 def _graders_calibrate(args: argparse.Namespace) -> int:
     from kit.calibration import calibrate
 
-    print(calibrate(args.folder, judge=False if args.no_judge else None))
+    judge = False if args.no_judge else None
+    if args.folder is not None:
+        print(calibrate(args.folder, judge=judge))
+        return 0
+    from kit.calibration import calibrate_sets
+
+    for label, report in calibrate_sets(judge=judge).items():
+        print(f"== {label} ==")
+        print(report)
+        print()
     return 0
 
 
@@ -149,7 +158,8 @@ def build_parser() -> argparse.ArgumentParser:
     grader_commands = graders.add_subparsers(dest="action", required=True)
     calibrate = grader_commands.add_parser("calibrate", help="compare the graders with hand-labelled transcripts")
     calibrate.add_argument("folder", nargs="?", default=None,
-                           help="labelled transcripts (default: the kit's tests/data/calibration)")
+                           help="labelled transcripts or chat logs (default: the kit's two sets, in-sample "
+                                "tests/data/calibration and out-of-sample tests/data/chatlogs)")
     calibrate.add_argument("--no-judge", action="store_true", help="skip the LLM judge even if a real model is configured")
     calibrate.set_defaults(run=_graders_calibrate)
     arena = commands.add_parser("arena", help="many agents against the whole cast: a leaderboard (resumable)")

@@ -173,6 +173,7 @@ class Transcript:
     turns: tuple[Turn, ...] = field(default_factory=tuple)
     outcome: str = "max_turns"  # satisfied, handoff, left, max_turns
     customer_model: str = "scripted"  # or the name of the real model that played the customer
+    page: str = ""  # the product page the chat was opened from (the agent saw it as context)
 
     def task(self, kind: str) -> dict[str, Any] | None:
         """The first task of this kind, or None."""
@@ -301,4 +302,5 @@ def converse(
         turns=tuple(turns),
         outcome=session.ended or "max_turns",
         customer_model=getattr(getattr(session, "model", None), "name", "scripted"),
+        page=card.page,
     )

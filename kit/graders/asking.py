@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kit import signals
+from kit.graders.reading import reply as read
 from kit.conversation import Transcript
 from kit.graders.base import Evidence, GraderResult
 from kit.shop import catalogue
@@ -29,14 +29,14 @@ class AskedBeforeGuessing:
                 body = parse_body(turn.text)
                 known |= {fact for fact, value in (("height", body.height_cm), ("weight", body.weight_kg)) if value}
                 continue
-            asked = signals.asked_facts(turn.text)
+            asked = read.asked_facts(turn.text)
             asked_needed = asked_needed or bool(asked & NEEDED)
-            if extra := asked & signals.MEASUREMENTS:
+            if extra := asked & read.MEASUREMENTS:
                 if transcript.novice and score == 100.0:
                     score -= NEEDLESS_PENALTY
                     evidence.append(Evidence.at(turn, f"asked for {', '.join(sorted(extra))}, which this customer cannot know"))
                     hints.append("Tell the agent to ask only for what it needs (height and weight), one short question.")
-            if signals.recommended_size(turn.text, codes) and not NEEDED <= known:
+            if _recommends(turn, codes) and not NEEDED <= known:
                 missing = " and ".join(sorted(NEEDED - known))
                 evidence.insert(0, Evidence.at(turn, f"recommended a size before knowing {missing}"))
                 hints.insert(0, "Tell the agent to ask for height and weight first, before it recommends a size.")
@@ -45,3 +45,20 @@ class AskedBeforeGuessing:
             return GraderResult(self.name, self.title, 0.0, tuple(evidence),
                                 "The agent never asked for height and weight: tell it to ask for them first.")
         return GraderResult(self.name, self.title, score, tuple(evidence), " ".join(hints))
+
+
+def _recommends(turn, codes) -> bool:  # type: ignore[no-untyped-def]
+    """The reply recommends a size: in its words, or by a size_lookup whose size it passes on."""
+    if read.recommended_size(turn.text, codes):
+        return True
+    looked_up = {_tool_size(call) for call in turn.tool_calls if call.get("name") == "size_lookup"} - {None}
+    return any(size in read.sizes_named(turn.text, codes) for size in looked_up)
+
+
+def _tool_size(call: dict) -> str | None:  # type: ignore[type-arg]
+    import json
+
+    try:
+        return json.loads(call.get("result") or "{}").get("size")
+    except (ValueError, AttributeError):
+        return None

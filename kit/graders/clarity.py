@@ -1,14 +1,19 @@
-"""Clarity for this customer: no unexplained shop jargon for a novice, no walls of text, steps when teaching."""
+"""Clarity for this customer: readable at all, no unexplained shop jargon for a novice, no walls of
+text, steps when teaching."""
 
 from __future__ import annotations
 
-from kit import signals
+import re
+
 from kit.conversation import Transcript
 from kit.graders.base import Evidence, GraderResult
+from kit.graders.reading import customer as said
+from kit.graders.reading import reply as read
 from kit.shop import catalogue
 
-PENALTY = {"jargon": 20.0, "wall": 10.0, "no_steps": 25.0}
-WALL = 90  # reading length (signals.reading_length) a reader takes in at a glance
+PENALTY = {"jargon": 25.0, "wall": 15.0, "no_steps": 25.0, "garbled": 40.0}
+_TOO_LONG = re.compile(r"太长|说重点|重点呢|谁看|看不完|三句话|简单点|too long|get to the point|tl;?dr|shorter", re.I)
+WALL = 90  # reading length (kit.graders.reading.reply.reading_length) a reader takes in at a glance
 
 
 class Clarity:
@@ -22,20 +27,31 @@ class Clarity:
         for previous, turn in zip(turns, turns[1:]):
             if turn.role != "agent":
                 continue
-            if terms := signals.unexplained_jargon(turn.text, jargon):
+            if not read.coherent(turn.text):
+                score -= PENALTY["garbled"]
+                evidence.append(Evidence.at(turn, "hard to follow: garbled, broken off or contradicting itself"))
+                hints["garbled"] = ("The reply cannot be followed. With a real model, check the reply limit (KIT_MAX_TOKENS) "
+                                    "and the model's size; tell it to answer in short, complete sentences.")
+            if terms := read.unexplained_jargon(turn.text, jargon):
                 score -= PENALTY["jargon"]
                 evidence.append(Evidence.at(turn, f"shop jargon without a gloss: {', '.join(terms)}"))
                 hints["jargon"] = "Tell the agent to use plain words and explain any shop term (号型, 加购, 下单)."
-            teaching = signals.asks_how_to_order(previous.text)
-            if teaching and not signals.has_numbered_steps(turn.text):
+            teaching = said.asks_task(previous.text, "how_to_order")
+            steps = read.has_listed_steps(turn.text) if transcript.novice else read.has_steps(turn.text)
+            if teaching and not steps:
                 score -= PENALTY["no_steps"]
-                evidence.append(Evidence.at(turn, "explained how to order without numbered steps"))
-                hints["steps"] = "Tell the agent to explain how to order in short numbered steps."
-            elif not teaching and not signals.has_numbered_steps(turn.text) and (
-                length := signals.reading_length(turn.text)) > WALL:
+                evidence.append(Evidence.at(turn, "explained how to order without steps on lines of their own"
+                                            if transcript.novice else "explained how to order without steps"))
+                hints["steps"] = "Tell the agent to explain how to order step by step, in short numbered steps."
+            elif not teaching and not read.has_steps(turn.text) and (
+                length := read.reading_length(turn.text)) > WALL:
                 score -= PENALTY["wall"]
-                unit = "characters" if signals.language(turn.text) == "zh" else "words"
+                unit = "characters" if read.language(turn.text) == "zh" else "words"
                 size = length if unit == "characters" else length // 2
-                evidence.append(Evidence.at(turn, f"{size} {unit}: a wall of text for this customer"))
+                complained = any(_TOO_LONG.search(t.text) for t in turns if t.role == "customer" and t.number > turn.number)
+                if complained:
+                    score -= PENALTY["wall"]
+                evidence.append(Evidence.at(turn, f"{size} {unit}: a wall of text for this customer"
+                                            + (" (they said it was too long)" if complained else "")))
                 hints["wall"] = "Tell the agent to keep replies short, without greetings and sign-offs around them."
         return GraderResult(self.name, self.title, max(0.0, score), tuple(evidence), " ".join(hints.values()))

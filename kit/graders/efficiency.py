@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 
-from kit import signals
+from kit.graders.reading import customer as said
 from kit.conversation import Transcript, Turn
 from kit.graders.base import Evidence, GraderResult
 
@@ -96,7 +96,7 @@ def _aside(turn: Turn) -> bool:
 
 def _asks_again(turn: Turn) -> bool:
     """A customer message asking to hear the last answer again."""
-    return "say_again" in turn.events or signals.asks_to_repeat(turn.text)
+    return "say_again" in turn.events or said.asks_to_repeat(turn.text)
 
 
 def _count(n: int, one: str, many: str) -> str:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from kit import signals
+from kit.graders.reading import customer as said
+from kit.graders.reading import reply as read
 from kit.conversation import Transcript
+from kit.graders import acts
 from kit.graders.base import Evidence, GraderResult
 
 UPSET = 6  # an upset level at which feelings need acknowledging even without telling words
@@ -20,10 +22,10 @@ class Empathy:
         for customer, reply in zip(turns, turns[1:]):
             if customer.role != "customer" or reply.role != "agent":
                 continue
-            if not (signals.expresses_distress(customer.text) or (customer.emotion or 0) >= UPSET):
+            if not (said.expresses_distress(customer.text) or (customer.emotion or 0) >= UPSET):
                 continue
             moments += 1
-            if signals.acknowledges_feelings(reply.text):
+            if read.acknowledges_feelings(reply.text) or (said.asks_for_human(customer.text) and acts.handed_off(reply)):
                 evidence.append(Evidence.at(reply, "acknowledged the customer's feelings", good=True))
             else:
                 misses += 1

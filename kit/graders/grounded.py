@@ -1,6 +1,6 @@
 """Grounded in the shop's data: every price and product code the agent states comes from the shop.
 
-A price (`kit.signals.prices`: ¥299.00, 299元, 两百九十九元) is grounded when the shop's data gives
+A price (`kit.graders.reading.reply.prices`: ¥299.00, 299元, 两百九十九元) is grounded when the shop's data gives
 it for this conversation: the catalogue or member price of a product the conversation is about, a
 promotion's amount or threshold (满200减20, 每满300减50), a shipping fee, an amount of the shop's
 quote (`kit.shop.quote`: total, subtotal, step, saving, what is left to reach a threshold) for the
@@ -22,9 +22,9 @@ from collections.abc import Iterable
 from decimal import Decimal
 from functools import cache
 
-from kit import signals
+from kit.graders.reading import reply as read
+from kit.graders.reading.text import sentences
 from kit.conversation import Transcript
-from kit.errors import KitError
 from kit.graders.base import Evidence, GraderResult
 from kit.shop import Quote, catalogue, orders, policies, promotions, quote, yuan
 from kit.shop.money import money
@@ -61,11 +61,11 @@ class Grounded:
             if turn.role == "customer":
                 heard |= _numbers_in(turn.text) - quoted
                 continue
-            quoted |= {money(amount) for amount in signals.prices(turn.text)}
+            quoted |= {money(amount) for amount in read.prices(turn.text)}
             tools |= {Decimal(n) for call in turn.tool_calls for n in _NUMBER.findall(str(call.get("result", "")))}
             codes = CODE.findall(turn.text)
             cited = CITATION.findall(turn.text)
-            if not codes and not cited and not signals.prices(turn.text):
+            if not codes and not cited and not read.prices(turn.text):
                 continue
             stated += 1
             invented, agreed = _unfounded(turn.text, truth | tools, heard)
@@ -102,16 +102,16 @@ def _unsupported(reply: str, citation: str, passage: str | None) -> list[str]:
     """Amounts in the sentences citing a passage that the passage itself does not contain."""
     if not passage:
         return []
-    in_passage = {money(amount) for amount in signals.prices(passage)} | {money(Decimal(n)) for n in _NUMBER.findall(passage)}
-    citing = [s for s in signals.sentences(reply) if f"[{citation}]" in s] or [reply]
-    return [yuan(a) for s in citing for a in signals.prices(s) if money(a) not in in_passage]
+    in_passage = {money(amount) for amount in read.prices(passage)} | {money(Decimal(n)) for n in _NUMBER.findall(passage)}
+    citing = [s for s in sentences(reply) if f"[{citation}]" in s] or [reply]
+    return [yuan(a) for s in citing for a in read.prices(s) if money(a) not in in_passage]
 
 
 def _unfounded(reply: str, grounded: frozenset[Decimal], heard: set[Decimal]) -> tuple[list[str], list[str]]:
     """The reply's prices the shop does not give: made up, and taken from the customer (not turned down)."""
     invented, agreed = [], []
-    for sentence in signals.sentences(reply):
-        for amount in signals.prices(sentence):
+    for sentence in sentences(reply):
+        for amount in read.prices(sentence):
             if amount in grounded or amount in heard and _DECLINES.search(sentence):
                 continue
             (agreed if amount in heard else invented).append(yuan(amount))
@@ -146,30 +146,20 @@ def shop_amounts(transcript: Transcript) -> frozenset[Decimal]:
 
 
 def _products(transcript: Transcript) -> list[str]:
-    """SKUs the conversation is about: the tasks' products, the page, and products anyone named."""
+    """SKUs the conversation is about: the tasks' products, the page it was opened from, and products anyone named."""
     shop = catalogue()
     skus: list[str] = []
     for task in transcript.tasks:
         skus += [task["sku"]] if "sku" in task else list(task.get("cart", ()))
         if task["kind"] == "return_request" and (order := orders().find(task["order_id"])) is not None:
             skus += [item.sku for item in order.items]
-    if not skus:
-        skus.append(_default_page(transcript.persona_id))
+    if transcript.page:
+        skus.append(transcript.page)  # the product page the chat was opened from
     known = {product.sku for product in shop.products}
     for turn in transcript.turns:
-        skus += signals.products_named(turn.text, shop)
+        skus += read.products_named(turn.text, shop)
         skus += [code for code in CODE.findall(turn.text) if code in known]
     return list(dict.fromkeys(skus))
-
-
-def _default_page(persona_id: str) -> str:
-    """The page a customer without a product task opens the chat from (J-101 if the card is not the kit's)."""
-    from kit.personas import load
-
-    try:
-        return load(persona_id).card.page
-    except KitError:  # a hand-written transcript's persona need not exist
-        return "J-101"
 
 
 def _product_amounts(sku: str) -> set[Decimal]:
@@ -236,7 +226,7 @@ def _numbers_in(text: str) -> set[Decimal]:
     """Every number a customer wrote: prices, bare digits and Chinese numerals (一百, 二十)."""
     import cn2an
 
-    found = set(signals.prices(text)) | {Decimal(n) for n in _NUMBER.findall(text)}
+    found = set(read.prices(text)) | {Decimal(n) for n in _NUMBER.findall(text)}
     for word in _CN_NUMBER.findall(text):
         try:
             found.add(Decimal(int(cn2an.cn2an(word, "normal"))))

@@ -1,6 +1,6 @@
 """Replies in the customer's language: each reply is in the language of the customer's last message.
 
-The language is the one that carries the bulk of the text (`kit.signals.language`) once product
+The language is the one that carries the bulk of the text (`kit.graders.reading.text.language`) once product
 names and codes, shade names and anything in brackets are set aside, so "Size M for the
 长款连帽羽绒服 (W-102)" is English. A message too short to tell ("OK", "¥299.00") keeps the
 language the customer wrote before; a reply too short to tell is never wrong. The score is the
@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from kit import signals
+from kit.graders.reading.text import language
 from kit.conversation import Transcript
 from kit.graders.base import Evidence, GraderResult
 from kit.shop import catalogue
@@ -36,7 +36,7 @@ class Language:
         evidence = []
         for turn in transcript.turns:
             if turn.role == "customer":
-                if (said := language_of(turn.text)) is not None:
+                if (said := language_of(turn.text, customer=True)) is not None:
                     customer, written_at = said, turn.number
                 continue
             reply = language_of(turn.text)
@@ -50,14 +50,16 @@ class Language:
         return GraderResult(self.name, self.title, round(score, 1), tuple(evidence), hint)
 
 
-def language_of(text: str) -> str | None:
+def language_of(text: str, customer: bool = False) -> str | None:
     """'zh' or 'en' for the bulk of the text, names and brackets aside; None when too little is left to tell."""
     text = _CODE.sub(" ", _BRACKETS.sub(" ", text))
     for name in _names():
         text = text.replace(name, " ")
     if len(_CJK.findall(text)) + len(_WORD.findall(text)) < 2:
         return None
-    return signals.language(text)
+    # A customer switches to English only when English clearly dominates (an English injection line inside
+    # a Chinese conversation does not); a reply is English when its sentences are, Chinese names aside.
+    return language(text, english_weight=1.0 if customer else 0.25)
 
 
 @cache

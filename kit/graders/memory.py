@@ -4,7 +4,7 @@ Facts are read from the customer's messages (and the simulator's `revealed` list
 weight (`kit.units.parse_body`; a bare number only right after the agent asked for it), a 16-digit
 order number, the last 4 digits of a phone, the size they usually wear, and for a price question
 whether they are a member, how many they buy and that they hold coupons. A reply that asks for a
-known fact (`kit.signals.asked_facts`), or asks the customer's own question back to them, asks
+known fact (`kit.graders.reading.reply.asked_facts`), or asks the customer's own question back to them, asks
 again; a question that confirms ("您是说一米六五对吗？") does not. Each reply that asks again costs
 50 points. It does not apply until the customer has given a fact.
 """
@@ -14,7 +14,8 @@ from __future__ import annotations
 import difflib
 import re
 
-from kit import signals
+from kit.graders.reading import reply as read
+from kit.graders.reading.text import is_question, sentences
 from kit.conversation import Transcript, Turn
 from kit.graders.base import Evidence, GraderResult
 from kit.units import parse_body
@@ -29,7 +30,7 @@ _ORDER_ID = re.compile(r"(?<!\d)\d{16}(?!\d)")
 _FOUR_DIGITS = re.compile(r"(?<![\d.])\d{4}(?![\d.])")
 _PHONE_WORDS = re.compile(r"尾号|后四位|后4位|手机|电话|phone|digits", re.I)
 _USUAL_SIZE = re.compile(r"(平时|平常|一般|通常|usually|normally)\s*(穿|wear)", re.I)
-# Facts of a price question that signals.asked_facts does not know: (the customer says it, the agent asks it).
+# Facts of a price question that read.asked_facts does not know: (the customer says it, the agent asks it).
 _PRICE_FACTS = {
     "member": (r"我.{0,2}(是|不是).{0,6}会员|I'?m (not )?a member|I am (not )?a member",
                r"会员吗|是不是.{0,4}会员|是否.{0,4}会员|有没有会员|are you a (shop )?member|a member\?"),
@@ -51,14 +52,14 @@ class Memory:
         previous: Turn | None = None
         for turn in transcript.turns:
             if turn.role == "customer":
-                asked_before = signals.asked_facts(previous.text) if previous else frozenset()
+                asked_before = read.asked_facts(previous.text) if previous else frozenset()
                 for fact in told(turn, asked_before):
                     known.setdefault(fact, turn.number)
-                questions += [(turn.number, _words(s)) for s in signals.sentences(turn.text) if signals.is_question(s)]
+                questions += [(turn.number, _words(s)) for s in sentences(turn.text) if is_question(s)]
                 continue
             previous = turn
             chances += bool(known)
-            text = "\n".join(s for s in signals.sentences(turn.text) if not _CONFIRM.search(s))
+            text = "\n".join(s for s in sentences(turn.text) if not _CONFIRM.search(s))
             again = sorted(asked(text) & known.keys(), key=lambda fact: (known[fact], fact))
             echoed = next((n for n, words in questions if _echoes(text, words)), None)
             if again:
@@ -84,17 +85,17 @@ def told(turn: Turn, asked_before: frozenset[str] = frozenset()) -> set[str]:
         facts.add("order_id")
     if _FOUR_DIGITS.search(_ORDER_ID.sub("", text)) and (_PHONE_WORDS.search(text) or "phone_last4" in asked_before):
         facts.add("phone_last4")
-    if _USUAL_SIZE.search(text) and signals.sizes_named(text):
+    if _USUAL_SIZE.search(text) and read.sizes_named(text):
         facts.add("usual_size")
     facts |= {fact for fact, (says, _) in _PRICE_FACTS.items() if re.search(says, text, re.I)}
     return facts
 
 
 def asked(text: str) -> set[str]:
-    """The facts a reply asks for: `signals.asked_facts` plus a price question's member, quantity and coupons."""
-    found = set(signals.asked_facts(text))
-    for sentence in signals.sentences(text):
-        if signals.is_question(sentence):
+    """The facts a reply asks for: `read.asked_facts` plus a price question's member, quantity and coupons."""
+    found = set(read.asked_facts(text))
+    for sentence in sentences(text):
+        if is_question(sentence):
             found |= {fact for fact, (_, asks) in _PRICE_FACTS.items() if re.search(asks, sentence, re.I)}
     return found
 
@@ -111,8 +112,8 @@ def _echoes(reply: str, question: str) -> bool:
     """A question of the reply repeats the customer's question (contains it, or is nearly the same)."""
     if len(question) < 4:
         return False
-    for sentence in signals.sentences(reply):
-        if not signals.is_question(sentence):
+    for sentence in sentences(reply):
+        if not is_question(sentence):
             continue
         words = _words(sentence)
         if question in words or difflib.SequenceMatcher(None, question, words).ratio() >= ECHO:

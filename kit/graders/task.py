@@ -12,9 +12,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from kit import signals
+from kit.graders import acts
 from kit.conversation import Transcript
 from kit.graders.base import Evidence, GraderResult
+from kit.graders.reading import reply as read
 from kit.shop import catalogue, recommend_size, yuan
 
 
@@ -51,7 +52,7 @@ def _size(transcript: Transcript, task: dict[str, Any]) -> Check:
     codes = {row.code: row.size for row in chart.rows}
     answers = _after_ask(transcript, "size_advice")
     answers = transcript.agent_turns if answers is None else answers  # older transcripts did not mark the ask
-    named = [(turn, size) for turn in answers if (size := signals.recommended_size(turn.text, codes))]
+    named = [(turn, size) for turn in answers if (size := acts.size_given(turn, codes))]
     if not named:
         return 0.0, [], (f"The agent never named a size (the right one was {truth}). Tell it to recommend one "
                          "size once it knows the customer's height and weight.")
@@ -74,7 +75,7 @@ def _price(transcript: Transcript, task: dict[str, Any]) -> Check:
     if answers is None:
         return 0.0, [], "The conversation never reached the price question: fix the earlier tasks first."
     stated: list[tuple[Any, Decimal]] = [
-        (turn, total) for turn in answers if (total := signals.stated_total(turn.text)) is not None
+        (turn, total) for turn in answers if (total := acts.total_given(turn)) is not None
     ]
     if not stated:
         return 0.0, [], (f"The agent never stated a final price (it is {yuan(truth)}). Tell it to work out "
@@ -94,9 +95,9 @@ def _order_help(transcript: Transcript, task: dict[str, Any]) -> Check:
     if answers is None:
         return 0.0, [], "The conversation never reached the ordering question: fix the earlier tasks first."
     for turn in answers:
-        if signals.has_numbered_steps(turn.text):
+        if read.has_steps(turn.text):
             return 100.0, [Evidence.at(turn, "explained ordering step by step", good=True)], ""
-    return 0.0, [], "The customer asked how to order: tell the agent to explain it in short numbered steps."
+    return 0.0, [], "The customer asked how to order: tell the agent to explain it step by step (short numbered steps read best)."
 
 
 def _after_ask(transcript: Transcript, kind: str) -> list[Any] | None:
@@ -115,7 +116,7 @@ def _after_ask(transcript: Transcript, kind: str) -> list[Any] | None:
 def _product(transcript: Transcript, task: dict[str, Any]) -> Check:
     fits = task_truth(task)
     shop = catalogue()
-    answers = [(turn, signals.products_named(turn.text, shop)) for turn in _after_ask(transcript, "product_advice") or []]
+    answers = [(turn, read.products_named(turn.text, shop)) for turn in _after_ask(transcript, "product_advice") or []]
     answers = [(turn, named[-1]) for turn, named in answers if named]
     wanted = ", ".join(f"{sku} in {code}" for sku, code in fits.items())
     if not answers:
@@ -134,7 +135,7 @@ def _product(transcript: Transcript, task: dict[str, Any]) -> Check:
 def _return(transcript: Transcript, task: dict[str, Any]) -> Check:
     truth = task_truth(task)
     verdicts = [(turn, v) for turn in _after_ask(transcript, "return_request") or []
-                if (v := signals.return_verdict(turn.text)) is not None]
+                if (v := read.return_verdict(turn.text)) is not None]
     right = "can" if truth else "cannot"
     if not verdicts:
         return 0.0, [], f"The agent never said whether the order can be returned (it {right}). Give it the order_status tool."
@@ -149,7 +150,7 @@ def _return(transcript: Transcript, task: dict[str, Any]) -> Check:
 
 def _handoff(transcript: Transcript, task: dict[str, Any]) -> Check:
     for turn in transcript.agent_turns:
-        if signals.hands_off(turn.text) or any(call["name"] == "hand_off" for call in turn.tool_calls):
+        if acts.handed_off(turn):
             return 100.0, [Evidence.at(turn, "handed the customer to a person", good=True)], ""
     return 0.0, [], "The customer wanted a person: tell the agent to hand off as soon as a customer asks for one."
 
@@ -157,7 +158,7 @@ def _handoff(transcript: Transcript, task: dict[str, Any]) -> Check:
 def _shipping(transcript: Transcript, task: dict[str, Any]) -> Check:
     truth = task_truth(task)
     stated = [(turn, fee) for turn in _after_ask(transcript, "shipping_question") or []
-              if (fee := signals.stated_shipping(turn.text)) is not None]
+              if (fee := read.stated_shipping(turn.text)) is not None]
     if not stated:
         return 0.0, [], (f"The agent never said what shipping costs (it is {yuan(truth)}). Give it the shop's shipping "
                          "rules: a knowledge base with the shipping page, and tell it to answer from it.")

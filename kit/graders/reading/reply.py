@@ -463,6 +463,12 @@ def has_steps(text: str) -> bool:
     return len(imperative) >= 3
 
 
+def has_listed_steps(text: str) -> bool:
+    """At least two actions on lines of their own (1. / ① / - / 第一步): steps a novice can follow one by one."""
+    text = _outside_leaks(strip_markdown(text))
+    return sum(_is_action(_ITEM.sub("", line, count=1)) for line in text.splitlines() if _ITEM.match(line)) >= 2
+
+
 def _is_action(item: str) -> bool:
     """A list item that tells the customer to do something (not a price line, not a "topic: answer" line)."""
     if _is_price_line(item) or re.match(r"\s*[^\s：:]{1,10}[：:]", item) or re.search(r"→|->", item):
@@ -866,3 +872,29 @@ def mixed_language(text: str) -> bool:
         if len(CJK.findall(core)) >= 4 and len(re.findall(r"[A-Za-z]{3,}", core)) >= 4:
             mixed += 1
     return mixed >= 2
+
+
+# ---- products, sizes named, length ---------------------------------------------------------------
+
+MEASUREMENTS = frozenset({"bust", "waist", "hips", "shoulder"})
+
+
+def products_named(text: str, shop: object) -> list[str]:
+    """SKUs of the catalogue's products a reply names (by code, Chinese or English name), in order of mention."""
+    found = []
+    lowered = text.lower()
+    for product in shop.products:  # type: ignore[attr-defined]
+        spots = [lowered.find(word.lower()) for word in (product.sku, product.name.zh, product.name.en) if word.lower() in lowered]
+        if spots:
+            found.append((min(spots), product.sku))
+    return [sku for _, sku in sorted(found)]
+
+
+def sizes_named(text: str, codes: Mapping[str, str] | None = None) -> list[str]:
+    """Every letter size a text names, in order (recommended or not)."""
+    return [size for _, _, size in _sizes_in(strip_markdown(text), dict(codes or {}))]
+
+
+def reading_length(text: str) -> int:
+    """How long a reply reads: characters for Chinese, words counted double for English."""
+    return len(text) if language(text) == "zh" else 2 * len(text.split())

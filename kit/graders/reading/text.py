@@ -20,11 +20,13 @@ _ASIDE = re.compile(r"[（(【\[「『“\"][^）)】\]」』”\"]{0,40}[）)�
 _NOT_WORDS = re.compile(r"\b(?:XXXL|XXL|XL|XS|SKU|SPF|PA|VIP|OK|ok|cm|kg|ml)\b|[A-Z]-\d{3}|\d+/\d+[A-Z]")
 
 
-def language(text: str, default: str | None = None) -> str:
+def language(text: str, default: str | None = None, english_weight: float = 0.25) -> str:
     """'zh' when Chinese characters carry the text, else 'en' (quoted and bracketed words, sizes and codes set aside).
 
     A text with no words either way ("XL。", "¥299") has no language of its own: `default` (the
-    customer's) when given.
+    customer's) when given. English carries the text when its words outnumber `english_weight` x the
+    Chinese characters: a quarter for a reply (Chinese names inside English sentences), or 1 to ask
+    whether a customer has switched to English.
     """
     core = _NOT_WORDS.sub(" ", _ASIDE.sub(" ", text))
     cjk, latin = len(CJK.findall(core)), len(_LATIN_WORD.findall(core))
@@ -34,7 +36,7 @@ def language(text: str, default: str | None = None) -> str:
         cjk, latin = len(CJK.findall(text)), len(_LATIN_WORD.findall(text))
     # English carries a reply when its words outnumber a quarter of the Chinese characters (names and
     # addresses in Chinese inside an English sentence stay English).
-    return "zh" if cjk and cjk / 4 >= latin else "en"
+    return "zh" if cjk and cjk * english_weight >= latin else "en"
 
 
 _SENTENCE_END = re.compile(r"(?<=[。！？!?；;\n])|(?<=[～~])(?![\s\dA-Za-z])|(?<=[.])\s+(?=[A-Z\u4e00-\u9fff(\[*\"'“])|(?<=[.])$")
