@@ -20,7 +20,7 @@ from kit.conversation import Transcript, Turn
 from kit.errors import KitError
 from kit.graders.reading import customer as said
 from kit.graders.reading import reply as read
-from kit.graders.reading.text import language
+from kit.graders.reading.text import is_question, language
 
 ROLES = {"customer": "customer", "user": "customer", "agent": "agent", "assistant": "agent"}
 TOOL_FIELDS = ("name", "arguments", "result")
@@ -127,8 +127,8 @@ def _with_events(turns: tuple[Turn, ...], tasks: Sequence[Mapping[str, Any]], st
             out.append(turn)
             continue
         events = []
-        for kind in list(pending):
-            if kind not in asked and said.asks_task(turn.text, kind):
+        for kind in pending:  # a task asked again (a question of its own) is reported again: its answers run on
+            if said.asks_task(turn.text, kind) and (kind not in asked or is_question(turn.text)):
                 asked.add(kind)
                 events.append(f"asks:{kind}")
         if first and not events and pending:
@@ -145,6 +145,10 @@ def _with_events(turns: tuple[Turn, ...], tasks: Sequence[Mapping[str, Any]], st
         level = said.upset_level(turn.text, level)
         out.append(Turn(number=turn.number, role="customer", text=turn.text, emotion=level, events=tuple(events)))
         first = False
+    # The level is an estimate from words: it is kept only where a grader needs it, at the end.
+    last = max(i for i, t in enumerate(out) if t.role == "customer")
+    out = [t if t.role != "customer" or i == last else Turn(number=t.number, role="customer", text=t.text, events=t.events)
+           for i, t in enumerate(out)]
     missing = [kind for kind in pending if kind not in asked]
     if missing:  # never recognised in their words: taken as asked in the first message
         opening = out[0]

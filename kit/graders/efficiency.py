@@ -18,6 +18,7 @@ import json
 from kit.graders.reading import customer as said
 from kit.conversation import Transcript, Turn
 from kit.graders.base import Evidence, GraderResult
+from kit.graders.satisfaction import wanted_person
 
 PER_TASK = 2  # replies a task needs: usually a question, then the answer
 LOOP_PENALTY = 10.0
@@ -37,7 +38,7 @@ class Efficiency:
         budget = PER_TASK * tasks + 1 + extra
         last, hints = replies[-1], []
         used = f"{_count(len(replies), 'reply', 'replies')} for {_count(tasks, 'task', 'tasks')}"
-        if transcript.outcome == "satisfied":
+        if transcript.outcome == "satisfied" or wanted_person(transcript, from_the_start=True):
             score = 100.0 * min(1.0, budget / len(replies))
             over = len(replies) > budget
             evidence = [Evidence.at(last, f"{used}, budget {budget}", good=not over)]

@@ -5,7 +5,6 @@ from __future__ import annotations
 from kit.graders.reading import customer as said
 from kit.graders.reading import reply as read
 from kit.conversation import Transcript
-from kit.graders import acts
 from kit.graders.base import Evidence, GraderResult
 
 UPSET = 6  # an upset level at which feelings need acknowledging even without telling words
@@ -25,7 +24,7 @@ class Empathy:
             if not (said.expresses_distress(customer.text) or (customer.emotion or 0) >= UPSET):
                 continue
             moments += 1
-            if read.acknowledges_feelings(reply.text) or (said.asks_for_human(customer.text) and acts.handed_off(reply)):
+            if read.acknowledges_feelings(reply.text):
                 evidence.append(Evidence.at(reply, "acknowledged the customer's feelings", good=True))
             else:
                 misses += 1

@@ -16,11 +16,30 @@ class Satisfaction:
     def __call__(self, transcript: Transcript) -> GraderResult:
         last = transcript.customer_turns[-1]
         upset = last.emotion or 0
-        score = max(0.0, BASE[transcript.outcome] - PER_LEVEL * upset)
+        base = 100.0 if wanted_person(transcript) else BASE[transcript.outcome]
+        score = max(0.0, base - PER_LEVEL * upset)
         note = {"satisfied": "left satisfied", "handoff": "was handed to a human", "left": "gave up and left",
                 "max_turns": "was still waiting when the conversation hit its turn limit"}[transcript.outcome]
-        hint = "" if transcript.outcome == "satisfied" else (
+        happy = transcript.outcome == "satisfied" or wanted_person(transcript)
+        hint = "" if happy else (
             "Read the turn where the customer got upset, and fix what the other graders point at first."
         )
-        evidence = Evidence.at(last, f"{note}, upset {upset}/10", good=transcript.outcome == "satisfied")
+        evidence = Evidence.at(last, f"{note}, upset {upset}/10", good=happy)
         return GraderResult(self.name, self.title, score, (evidence,), hint)
+
+
+def wanted_person(transcript: Transcript, from_the_start: bool = False) -> bool:
+    """Handed to a person the customer asked for: the end they wanted, not a failure.
+
+    `from_the_start`: only when a person was what they came for (a hand-off task, or asked in their
+    first message), not when they asked because the agent failed them.
+    """
+    from kit.graders.reading import customer as said
+
+    if transcript.outcome != "handoff":
+        return False
+    asked = [t for t in transcript.customer_turns if "asks_for_human" in t.events or said.asks_for_human(t.text)]
+    if from_the_start:
+        first = transcript.customer_turns[0]
+        return transcript.task("handoff") is not None or bool(asked and asked[0].number == first.number)
+    return bool(asked)

@@ -108,9 +108,14 @@ def _after_ask(transcript: Transcript, kind: str) -> list[Any] | None:
     asked = transcript.asked_at(kind)
     if asked is None:
         return None
-    later = [t.number for t in transcript.customer_turns if t.number > asked and any(e.startswith("asks:") for e in t.events)]
+    later = [t.number for t in transcript.customer_turns if t.number > asked
+             and any(e.startswith("asks:") for e in t.events) and f"asks:{kind}" not in t.events]
     until = later[0] if later else float("inf")
-    return [turn for turn in transcript.agent_turns if asked < turn.number < until]
+    answers = [turn for turn in transcript.agent_turns if asked < turn.number < until]
+    changed = next((t.number for t in transcript.customer_turns if "aside:change_mind" in t.events), None)
+    if kind == "price_quote" and changed is not None and changed > asked:  # the price asked again, for the new cart
+        answers += [turn for turn in transcript.agent_turns if turn.number > changed and turn not in answers]
+    return answers
 
 
 def _product(transcript: Transcript, task: dict[str, Any]) -> Check:

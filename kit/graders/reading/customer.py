@@ -12,18 +12,18 @@ import re
 from kit.graders.reading.text import chinese_number, is_question, sentences
 
 _DISTRESS = re.compile(
-    r"着急|急死|急啊|急[!！]|快点|赶紧|怕(?!冷|热|洗|水|晒|皱|脏|起球|记错|说错|忘)|担心|还是不会|太快了|不买了|不要了|咋就|怎么就|不会(在?网上)?(用|买|弄|操作)|看不懂|听不懂|搞不懂|不明白|"
-    r"生气|气死|烦死|太烦|烦[!！]|什么意思|啥意思|咋回事|怎么回事|投诉|算了|受不了|离谱|[!！]{2,}|[?？]{2,}|别跟我|到底(?:能不能|有没有|行不行|会不会|怎么回事)|能说中文|说中文|看不明白|给句痛快|又是机器人|机器人|浪费时间|"
+    r"着急|急死|急啊|急[!！]|快点|赶紧|怕(?!冷|热|洗|水|晒|皱|脏|起球|记错|说错|忘)|会不会(?:太)?(?:小|大|紧|短|长|不合适|买错)|担心|还是不会|太快了|不买了|不要了|咋就|怎么就|不会(在?网上)?(用|买|弄|操作)|看不懂|听不懂|搞不懂|不明白|"
+    r"生气|气死|烦死|太烦|烦[!！]|什么意思|啥意思|咋回事|怎么回事|投诉|算了|受不了|离谱|[!！]{2,}|[?？]{2,}|别跟我(?:扯|绕|来|废话)|到底(?:能不能|有没有|行不行|会不会|怎么回事)|能说中文|说中文|看不明白|给句痛快|又是机器人|机器人|浪费时间|"
     r"说过了|还没回答|没回答|听不懂吗|凭啥|凭什么|废话|别废话|垃圾|破店|坑|骗|无语|服了|火大|窝火|闹心|糟心|委屈|失望|慌|紧张|害怕|不放心|晕|头疼|"
     r"already told you|you('ve| have)n'?t answered|angry|annoyed|frustrat|confus|worried|nervous|scared|afraid|ridiculous|what do you mean|useless|"
-    r"speak (?:English|Chinese)|don'?t get it|\bugh\b|seriously|waste of time|unacceptable|fed up|sick of|hurry|come on|not happy|disappointed|upset|stressed",
+    r"speak (?:English|Chinese)|can only read|can'?t read|read (?:a little|only a little) Chinese|in English\?|don'?t get it|\bugh\b|seriously|waste of time|unacceptable|fed up|sick of|hurry|come on|not happy|disappointed|upset|stressed",
     re.I)
-_CALM = re.compile(r"谢谢|感谢|好的|好嘞|明白了|懂了|知道了|行了|可以了|没问题|太好了|棒|满意|拍了|下单了|就这个|就要|买了|稳了|thank|thanks|great|perfect|got it|that helps|makes sense|lovely|brilliant|cheers|will order|ordering|I'?ll take|sounds good", re.I)
+_CALM = re.compile(r"谢谢|谢了|谢啦|多谢|感谢|辛苦了|^\s*(?:行|好|嗯|可以|好吧|行吧|收到|OK|ok|okay|fine|alright)\s*[,.，。!！～~]*\s*$|就这样|就这个|就它了|拍了|下单|记好了|写下来了|明白了|懂了|好的|好嘞|明白了|懂了|知道了|行了|可以了|没问题|太好了|棒|满意|拍了|下单了|就这个|就要|买了|稳了|thank|thanks|great|perfect|got it|that helps|makes sense|lovely|brilliant|cheers|will order|ordering|I'?ll take|sounds good", re.I)
 _LEAVING = re.compile(r"算了|不买了|不要了|去别家|别家买|换一家|再见吧|拜拜|浪费时间|投诉|差评|forget it|never mind|I'?ll (shop|buy|go) elsewhere|waste of (my )?time|bye|I'?m done|useless|going elsewhere|not buying", re.I)
 _WANTS_HUMAN = re.compile(
     r"人工(?!毛|皮|革|合成|智能)|真人|活人|转接|找(?:个)?人|客服主管|经理|human|real person|live (agent|person|chat)|manager|supervisor|"
     r"(speak|talk|chat) (to|with) (a|an|someone|somebody)( real| live)?( person| agent| human| representative)?|representative", re.I)
-_WAITING = re.compile(r"等着|等人工|等你们|我等|快点|赶紧|尽快|waiting|I'?ll wait|hurry|quickly|ok,? (?:I'?ll )?wait", re.I)
+_WAITING = re.compile(r"等着|等人工|等你们|我等|等吧|等一下|waiting|I'?ll wait|ok,? (?:I'?ll )?wait", re.I)
 _REPEAT = re.compile(r"再说一遍|再讲一遍|重复一下|再说一次|没看清|没听清|没听懂|说慢点|慢点说|记一下|say (that|it) again|didn'?t (catch|get) (that|it)|pardon|repeat", re.I)
 _INJECTION = re.compile(
     r"忽略.{0,6}(指令|规则|设定|提示|要求)|(系统)?提示词|系统提示|你的(设定|规则|指令|提示词|人设)|开发者模式|管理员模式|调试模式|越狱|"
@@ -107,20 +107,22 @@ def waiting(text: str) -> bool:
     return bool(_WAITING.search(text))
 
 
+_ANGER = re.compile(r"[!！]{2,}|气死|烦死|投诉|垃圾|破店|废话|凭什么|凭啥|火大|窝火|受不了|服了|离谱|骗子|"
+                    r"useless|ridiculous|unacceptable|seriously\?|waste of (?:my )?time|fed up|sick of|furious", re.I)
+
+
 def upset_level(text: str, before: int) -> int:
-    """A 0-10 upset level for a customer message, moved from the level before by what the message shows."""
-    level = before
-    anger = len(re.findall(r"[!！]{1,}|气死|烦死|投诉|垃圾|破店|废话|凭什么|凭啥|到底(?:能不能|有没有|行不行|会不会|怎么回事)|能说中文|说中文|看不明白|别废话|火大|useless|ridiculous|unacceptable|seriously|waste of time|fed up|sick of", text, re.I))
-    if anger:
-        level += 1 + min(anger, 3)
-    elif expresses_distress(text):
-        level += 1
-    if _CALM.search(text) and not expresses_distress(text):
-        level -= 3
+    """A 0-10 upset level for a customer message, moved from the level before by what the message shows.
+
+    Anger words raise it by 2 (up to 4), worry or confusion by 1; thanks, acceptance and calm waiting
+    bring it down to at most 2; giving up sets it to at least 7.
+    """
+    anger = min(2, len(_ANGER.findall(text)))
+    level = before + 2 * anger if anger else before + 1 if expresses_distress(text) else before
+    if not anger and not expresses_distress(text):
+        level = min(level, 2) if satisfied(text) or waiting(text) else level - 1
     if leaving(text):
         level = max(level, 7)
-    if is_question(text) and not anger and not expresses_distress(text):
-        level -= 1
     return max(0, min(10, level))
 
 

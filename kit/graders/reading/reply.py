@@ -175,7 +175,7 @@ _ROLE_AFTER = (
 
 def _role(text: str, start: int, end: int, line_start: int) -> str:
     """What an amount is, from the nearest announcing word of its clause (or, failing that, just after it)."""
-    clause_start = max(line_start, *(text.rfind(mark, 0, start) + 1 for mark in "，,。；;！!？?"))
+    clause_start = max(line_start, *(text.rfind(mark, 0, start) + 1 for mark in "，,。；;！!？?:："))
     window = text[max(clause_start, start - 40): start]
     after = text[end: end + 40]
     if _THRESHOLD.search(window):
@@ -455,6 +455,8 @@ def has_steps(text: str) -> bool:
         hops = re.split(r"→|->|➡️?", line)
         if len(hops) >= 3 and not amounts(line) and sum(bool(_ACTION.search(hop[:10])) for hop in hops) >= 2:
             return True  # 点“申请售后”→选“退货退款”→寄回
+    if len(re.findall(r"然后|接着|之后|随后|最后|后点|后再|再到|再去|完成后", text)) >= 2 and len(_ACTION.findall(text)) >= 3:
+        return True
     zh = [m for m in _SEQUENCE_ZH.finditer(text) if not re.search(r"(我|我们|这边|小的)\s*$", text[max(0, m.start() - 4): m.start()])]
     if zh or _SEQUENCE_EN.search(text):
         return True
@@ -499,6 +501,7 @@ _REQUEST = re.compile(
     r"告诉|提供|说一下|说下|发一下|发下|发我|发给我|报一下|报下|给我|留一下|补充|填写|写一下|确认一下您的|麻烦|方便|请问|请您?(提供|告知|发|说)|需要(知道|了解|您)|想了解|了解一下|"
     r"let me know|tell me|share|provide|send (me|over|us)|give me|drop me|type (in|out)|need (your|to know|a few|some|the)|could I (get|have)|can I (get|have)|what(?:'s| is| are) your|"
     r"may I (ask|have)|mind (telling|sharing)|I'?d need|I'll need|help me with|I'?d love|would love|请(给|发|把)|报一下|报个", re.I)
+_GIVEN = re.compile(r"(?:根据|按照|按|以|对照)?(?:您|你)(?:刚才|之前|已经)?(?:提供|说|给|发)(?:的|了的)|(?:you|you've|you have) (?:provided|gave|given|shared|told me|mentioned)", re.I)
 _PRONOUN_ASK = re.compile(r"(方便)?告诉我吗|说一下吗|方便说|可以告诉我|tell me\??$|share (?:that|those|them|it)|provide (?:that|those|them)", re.I)
 _CONFIRMING = re.compile(r"\d|[一二三四五六七八九十]+(米|斤|公斤|厘米)|对吗|对吧|是吗|没错吧|right\?|correct\?|is that right", re.I)
 
@@ -515,6 +518,7 @@ def asked_facts(text: str) -> frozenset[str]:
             continue
         if _SELF.search(sentence):
             continue
+        sentence = _GIVEN.sub(" ", sentence)
         item = bool(_ITEM.match(sentence))
         asking = is_question(sentence) or bool(_REQUEST.search(sentence))
         if not asking and not (form and item):
@@ -539,7 +543,8 @@ def asked_facts(text: str) -> frozenset[str]:
 
 _ACK = re.compile(
     r"别着急|不要着急|不用着急|不着急|别急(?!着)|莫急|先别急|别担心|不用担心|不要担心|别害怕|别怕|不用怕|放心(?![穿拍买用选洗下])|安心(?![穿拍买用选])|"
-    r"(?:^|[，,。！!\s])理解[。！!，,～~]|谁都(?:会)?(?:紧张|着急|生气|窝火|担心|怕|烦)|理解您|理解你|明白您|懂您|懂你|体谅|抱歉|对不起|不好意思(?!拒绝|说)|歉意|"
+    r"(?:^|[，,。！!\s])理解[。！!，,～~]|谁都(?:会)?(?:紧张|着急|生气|窝火|担心|怕|烦)|(?:担心|紧张|着急|害怕|生气)(?:是|也是)?(?:很|挺)?正常|"
+    r"确实(?:很|挺|太|有点|是)?(?:崩溃|绕|复杂|麻烦|难|烦|闹心|着急|气人|糟心|让人|离谱|不方便|委屈)|别费神|别费心|别操心|理解您|理解你|明白您|懂您|懂你|体谅|抱歉|对不起|不好意思(?!拒绝|说)|歉意|"
     r"让您久等|辛苦|慢慢来|您的心情|你的心情|消消气|息怒|别生气|不要生气|(能|非常|完全|特别|很|十分|真的)(能)?理解|别慌|不要慌|不用慌|委屈|糟心|闹心|"
     r"添麻烦|给您带来|带来不便|影响了您|(换谁|换作是我|换成我|谁)(都|也)会|着急是|确实(很|挺|太)?(烦|闹心|着急|生气|窝火|郁闷|糟糕|麻烦)|能感受到|听得出|看得出您|"
     r"不难的|(一步一步|一步步|慢慢|手把手)(地)?(教|带|陪|来)|我(来)?教您|我陪您|有我在|包在我身上|"
