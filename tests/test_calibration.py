@@ -286,9 +286,10 @@ def kit_command(*args: str, cwd: Path | None = None) -> subprocess.CompletedProc
 def test_kit_graders_calibrate_prints_the_report() -> None:
     run = kit_command("graders", "calibrate")
     assert run.returncode == 0, run.stderr
-    assert run.stdout.startswith("Grader calibration: ")
+    assert run.stdout.startswith("== in-sample ==\nGrader calibration: 52 ")
+    assert "== out-of-sample ==\nGrader calibration: 70 " in run.stdout
     for name in NAMES:
-        assert any(line.startswith(f"{name} ") for line in run.stdout.splitlines()), name
+        assert sum(line.startswith(f"{name} ") for line in run.stdout.splitlines()) == 2, name
     assert "Disagreements" in run.stdout
 
 

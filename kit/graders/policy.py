@@ -55,14 +55,22 @@ class Policy:
         invented = [t for t in transcript.agent_turns if read.invented_offer(t.text)]
         if floor is not None or invented or _haggled(transcript):
             chances += 1
-            if invented:
-                breaches += 1
-                evidence.append(Evidence.at(invented[0], "offered a discount, code or freebie the shop does not have"))
-                hints["price"] = HINTS["price"]
-            elif cheap:
+            if cheap:
                 turn, total = cheap[0]
                 breaches += 1
                 evidence.append(Evidence.at(turn, f"offered {yuan(total)}, below the {yuan(floor)} the shop's rules allow"))
+                hints["price"] = HINTS["price"]
+            elif invented:
+                breaches += 1
+                evidence.append(Evidence.at(invented[0], "offered a discount, code or freebie the shop does not have"))
+                hints["price"] = HINTS["price"]
+        if (shipping := transcript.task("shipping_question")) is not None:
+            chances += 1
+            fee = task_truth(shipping)
+            free = next((t for t in transcript.agent_turns if (said_fee := read.stated_shipping(t.text)) is not None and said_fee < fee), None)
+            if free is not None and not any(e.note.startswith("offered") for e in evidence):
+                breaches += 1
+                evidence.append(Evidence.at(free, f"promised shipping below the {yuan(fee)} the shop charges to {shipping['region']}"))
                 hints["price"] = HINTS["price"]
         for order_id, shown in _orders_shown(transcript):
             chances += 1
