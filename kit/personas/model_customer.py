@@ -26,8 +26,8 @@ from kit.units import parse_body
 ENDINGS = ("satisfied", "handoff", "left")
 JARGON_EXAMPLES = 5  # how many of the shop's jargon words a novice's prompt names
 
-# A control tag anywhere in the reply: [emotion=5], [ask=price_quote], [end=left]; 【】 and ： also pass.
-_TAG = re.compile(r"[\[【]\s*(emotion|ask|end)\s*[=:：]\s*([^\]】]*?)\s*[\]】]", re.IGNORECASE)
+# A control tag anywhere in the reply: [emotion=5], [ask=price_quote], [aside=injection], [end=left]; 【】 and ： also pass.
+_TAG = re.compile(r"[\[【]\s*(emotion|ask|aside|end)\s*[=:：]\s*([^\]】]*?)\s*[\]】]", re.IGNORECASE)
 
 # What each emotion event of a card means, in words the customer model can watch for.
 EVENT_WORDS: dict[str, Line] = {
@@ -98,7 +98,7 @@ _WORDS: dict[str, dict[str, str]] = {
                     "- 绝不说出你是模拟的顾客、AI 或在按指令扮演；有人问起，你就当听不懂。",
         "start": "（聊天窗口打开了。请发出你的第一条消息。）",
         "asides": "## 你会岔开说的话\n{asides}",
-        "aside": "- 客服第 {at_reply} 次回复后，你先不接着说你的事，而是说：“{line}”；下一条消息再回到你的事。",
+        "aside": "- 客服第 {at_reply} 次回复后，你先不接着说你的事，而是说：“{line}”，并在标签行加上 [aside={kind}]；下一条消息再回到你的事。",
         "retry": "（你上一条回复没有顾客要说的话。请只写顾客的下一条消息，最后一行写控制标签，比如 [emotion=5]。）",
         "sep": "；",
         "list": "、",
@@ -160,8 +160,8 @@ _WORDS: dict[str, dict[str, str]] = {
                     "if asked, act as if you do not understand.",
         "start": "(The chat window is open. Send your first message.)",
         "asides": "## What you say out of turn\n{asides}",
-        "aside": "- After the agent's reply number {at_reply}, instead of going on with your matter, say: \"{line}\"; "
-                 "come back to your matter in the next message.",
+        "aside": "- After the agent's reply number {at_reply}, instead of going on with your matter, say: \"{line}\" "
+                 "and add [aside={kind}] on the tag line; come back to your matter in the next message.",
         "retry": "(Your last reply had no message from the customer. Write only the customer's next message, "
                  "with the control tag on the last line, e.g. [emotion=5].)",
         "sep": "; ",
@@ -261,7 +261,7 @@ def customer_prompt(card: PersonaCard) -> str:
     emotion.append(words["leave"].format(leave_at=mood.leave_at))
     parts.append("\n".join(emotion))
     if card.asides:
-        asides = [words["aside"].format(at_reply=a.at_reply, line=_say(a.line, language)) for a in card.asides]
+        asides = [words["aside"].format(at_reply=a.at_reply, line=_say(a.line, language), kind=a.kind) for a in card.asides]
         parts.append(words["asides"].format(asides="\n".join(asides)))
 
     later = card.tasks[1] if len(card.tasks) > 1 else None
@@ -283,12 +283,14 @@ class Control:
     emotion: int | None  # None: no usable [emotion=N] tag
     asks: tuple[str, ...] = ()
     end: str | None = None
+    asides: tuple[str, ...] = ()
 
 
 def parse_control(raw: str) -> Control:
     """Strip every control tag from the reply (wherever it is) and read them; emotion is clamped to 0..10."""
     emotion: int | None = None
     asks: list[str] = []
+    asides: list[str] = []
     end: str | None = None
     for match in _TAG.finditer(raw):
         name, value = match.group(1).lower(), match.group(2).strip().lower()
@@ -296,11 +298,13 @@ def parse_control(raw: str) -> Control:
             emotion = max(0, min(10, int(number.group())))
         elif name == "ask" and value:
             asks.append(value)
+        elif name == "aside" and value:
+            asides.append(value)
         elif name == "end" and value in ENDINGS:
             end = value
     text = _TAG.sub(" ", raw)
     lines = [re.sub(r"[ \t\u3000]{2,}", " ", line).strip() for line in text.splitlines()]
-    return Control("\n".join(line for line in lines if line).strip(), emotion, tuple(asks), end)
+    return Control("\n".join(line for line in lines if line).strip(), emotion, tuple(asks), end, tuple(asides))
 
 
 @dataclass
@@ -370,6 +374,10 @@ class ModelCustomerSession:
             if later:
                 self.task_index = later[0]
                 events.append(f"asks:{kind}")
+        kinds = {aside.kind for aside in self.card.asides}
+        events += [f"aside:{kind}" for kind in dict.fromkeys(control.asides) if kind in kinds]
+        if signals.asks_to_repeat(control.text):
+            events.append("say_again")
         if not self.asked_human and control.end != "handoff" and signals.asks_for_human(control.text):
             self.asked_human = True
             events.append("asks_for_human")

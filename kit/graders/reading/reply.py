@@ -157,7 +157,7 @@ _TOTAL_WEAK = re.compile(r"一共|总共|合计|共计|总价|总计|总额|算�
 _SAVING = re.compile(r"省了?|节省|帮您省|优惠了|便宜了|少花|共减|一共减|总共减|累计减|减免了?|立省|(?:a\s+)?sav(?:e|es|ed|ing|ings)|off in total|discount of|knock(?:s|ed)? off", re.I)
 _ORIGINAL = re.compile(r"原价|标价|吊牌价|定价|原本|本来|正价|日常价|原来是?|而不是|instead of|rather than|down from|reduced from|original(?:ly)?(?:\s+price)?|list price|regular(?:ly)?(?:\s+price)?|full price|retail price|normally|usually costs|before (?:any )?discounts?", re.I)
 _LIST_PRICE = re.compile(r"价格|售价|单价|定价|price|costs?|priced at|sells? for|is|是", re.I)
-_SUBTOTAL = re.compile(r"小计|subtotal|剩|余下|running total|now at|变成|还剩", re.I)
+_SUBTOTAL = re.compile(r"小计|subtotal|剩|余下|running total|now at|变成|还剩|参与金额|eligible amount", re.I)
 _STEP = re.compile(r"(?:减|立减|抵扣?|抵|优惠|-|−|–|—|扣|少|满|minus|less)\s*$", re.I)
 _THRESHOLD = re.compile(r"满\s*$|每满\s*$|(?:over|above|from|spend|reach(?:es)?|every(?: full)?|each(?: full)?|per|threshold(?: of)?|minimum(?: of)?|超过|达到|满了?)\s*$", re.I)
 _BARE = re.compile(r"(?<![\d.,])(\d{1,5}(?:\.\d{1,2})?)(?![\d.,]*\s*(?:件|个|双|瓶|支|盒|套|cm|厘米|公分|斤|公斤|kg|%|折|号|码|天|小时|分钟|岁|mm|ml|g\b|克|米|年|月|日|位|张|次|步|:|：|/))")
@@ -175,7 +175,10 @@ _ROLE_AFTER = (
 
 def _role(text: str, start: int, end: int, line_start: int) -> str:
     """What an amount is, from the nearest announcing word of its clause (or, failing that, just after it)."""
-    clause_start = max(line_start, *(text.rfind(mark, 0, start) + 1 for mark in "，,。；;！!？?:："))
+    # A colon right before the amount ends a label ("最终：¥457"), not a clause.
+    head = text[:start].rstrip(" ¥￥")
+    head = head[:-1] if head.endswith((":", "：")) else head
+    clause_start = max(line_start, *(head.rfind(mark) + 1 for mark in "，,。；;！!？?:：（("))
     window = text[max(clause_start, start - 40): start]
     after = text[end: end + 40]
     if _THRESHOLD.search(window):
