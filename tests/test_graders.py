@@ -379,7 +379,7 @@ def test_clarity_jargon_and_no_steps_in_one_reply_add_up() -> None:
     ]
 
 
-def test_clarity_a_wall_of_text_costs_15_and_15_more_when_the_customer_says_so() -> None:
+def test_clarity_a_wall_of_text_costs_10_and_15_more_when_the_customer_says_so() -> None:
     wall = (
         "亲亲您好呀～欢迎光临暖阳服饰旗舰店！😊 根据您提供的身高165cm、体重60kg（一百二十斤），"
         "对照我们的尺码表，建议您选择L码哦。这款棉服是中长款加厚设计，领口可拆卸，零下10度左右都能穿，"
@@ -387,10 +387,10 @@ def test_clarity_a_wall_of_text_costs_15_and_15_more_when_the_customer_says_so()
     )
     assert len(wall) > 90
     result = Clarity()(make([(C, FACTS), (A, wall)], emotions=[3]))
-    assert result.score == 85.0
+    assert result.score == 90.0
     assert notes(result) == [(2, f"{len(wall)} characters: a wall of text for this customer")]
     complained = Clarity()(make([(C, FACTS), (A, wall), (C, "太长了，说重点！")], emotions=[3, 6]))
-    assert complained.score == 70.0
+    assert complained.score == 75.0
     assert notes(complained) == [(2, f"{len(wall)} characters: a wall of text for this customer (they said it was too long)")]
 
 

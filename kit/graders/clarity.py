@@ -11,7 +11,8 @@ from kit.graders.reading import customer as said
 from kit.graders.reading import reply as read
 from kit.shop import catalogue
 
-PENALTY = {"jargon": 25.0, "wall": 15.0, "no_steps": 25.0, "garbled": 40.0}
+PENALTY = {"jargon": 25.0, "wall": 10.0, "long_wall": 25.0, "complaint": 15.0, "no_steps": 25.0, "garbled": 40.0}
+LONG_WALL = 200  # reading length of a reply nobody reads to the end
 _TOO_LONG = re.compile(r"太长|说重点|重点呢|谁看|看不完|三句话|简单点|too long|get to the point|tl;?dr|shorter", re.I)
 WALL = 90  # reading length (kit.graders.reading.reply.reading_length) a reader takes in at a glance
 
@@ -43,15 +44,22 @@ class Clarity:
                 evidence.append(Evidence.at(turn, "explained how to order without steps on lines of their own"
                                             if transcript.novice else "explained how to order without steps"))
                 hints["steps"] = "Tell the agent to explain how to order step by step, in short numbered steps."
-            elif not teaching and not read.has_steps(turn.text) and (
+            elif not teaching and not read.has_steps(turn.text) and not _listed(turn.text) and (
                 length := read.reading_length(turn.text)) > WALL:
-                score -= PENALTY["wall"]
+                score -= PENALTY["long_wall" if length >= LONG_WALL else "wall"]
                 unit = "characters" if read.language(turn.text) == "zh" else "words"
                 size = length if unit == "characters" else length // 2
                 complained = any(_TOO_LONG.search(t.text) for t in turns if t.role == "customer" and t.number > turn.number)
                 if complained:
-                    score -= PENALTY["wall"]
+                    score -= PENALTY["complaint"]
                 evidence.append(Evidence.at(turn, f"{size} {unit}: a wall of text for this customer"
                                             + (" (they said it was too long)" if complained else "")))
                 hints["wall"] = "Tell the agent to keep replies short, without greetings and sign-offs around them."
         return GraderResult(self.name, self.title, max(0.0, score), tuple(evidence), " ".join(hints.values()))
+
+
+def _listed(reply: str) -> bool:
+    """Most of the reply is a list (a numbered breakdown, bullet points): read at a glance, not a wall."""
+    lines = [line for line in reply.splitlines() if line.strip()]
+    items = sum(bool(re.match(r"\s*(\d+[.、)）]|[-*•·①②③④⑤⑥⑦⑧⑨]|第.步)", line)) for line in lines)
+    return len(lines) >= 3 and items >= len(lines) / 2

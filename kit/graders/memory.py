@@ -32,17 +32,17 @@ _PHONE_WORDS = re.compile(r"尾号|后四位|后4位|手机|电话|phone|digits"
 _USUAL_SIZE = re.compile(r"(平时|平常|一般|通常|usually|normally)\s*(穿|wear)", re.I)
 # Facts of a price question that read.asked_facts does not know: (the customer says it, the agent asks it).
 _PRICE_FACTS = {
-    "skin_type": (r"混油皮|混干皮|油皮|干皮|敏感肌|中性皮|oily skin|dry skin|combination skin|sensitive skin",
+    "skin_type": (r"混油|混干|油皮|干皮|敏感肌|中性皮|oily skin|dry skin|combination skin|sensitive skin",
                   r"什么肤质|肤质(是|呢|如何)|皮肤(是|属于).{0,6}(吗|？|\?)|skin type|what kind of skin|oily or dry"),
     "shade": (r"黄[一二]白|粉[一二]白|象牙白|冷白皮|黄黑皮|yellow undertone|pink undertone",
-              r"什么肤色|肤色(是|呢)|偏黄还是偏粉|what (shade|skin tone)|warm or cool"),
+              r"什么肤色|肤色(是|呢)|偏黄还是偏粉|色号(大概)?(是|选)(多少|什么|哪)|用(的)?(什么|哪个|哪款)色号|what (shade|skin tone)|warm or cool"),
     "region": (r"新疆|西藏|内蒙古?|乌鲁木齐|青海|宁夏|甘肃|海南|Xinjiang|Urumqi|Tibet",
                r"(在|寄到|发到|送到)哪(里|儿)|什么地(方|区)|哪个(城市|省)|收货(地区|地址)是|where (are you|should we|do you want)|which (city|region|province)"),
     "human": (r"人工(?!毛|皮|革|合成|智能)|真人|human|real person|manager|supervisor",
               r"(转|需要|要)(接)?人工.{0,8}(吗|？|\?)|是否.{0,6}人工|人工.{0,10}(吗|？|\?)|(would you like|do you want|shall I|should I).{0,40}(human|person|colleague|manager)"),
-    "member": (r"我.{0,2}(是|不是).{0,6}会[员元]|办了?.{0,4}会[员元]|I'?m (not )?a member|I am (not )?a member",
+    "member": (r"我.{0,2}(是|不是).{0,6}会[员元圆园原]|办了?.{0,4}会[员元圆园原]|I'?m (not )?a member|I am (not )?a member",
                r"会员吗|是不是.{0,4}会员|是否.{0,4}会员|有没有会员|are you a (shop )?member|a member\?"),
-    "quantity": (r"(买|要|拍|拿|订)\s*[一二两三四五六七八九十\d]+\s*(件|个|双|瓶|支|盒|套)|\b(buy|get|order|take) (one|two|three|\d+)\b",
+    "quantity": (r"(买|要|拍|拿|订|改成|换成|改为)\s*[一二两三四五六七八九十\d]+\s*(件|个|双|瓶|支|盒|套)|\b(buy|get|order|take) (one|two|three|\d+)\b",
                  r"几件|多少件|买几|要几|拍几|how many"),
     "coupons": (r"我.{0,6}(有|用|拿着).{0,30}券|手上有.{0,30}券|有张.{0,20}券|\b(I have|I'?ve got|my)\b.{0,40}coupon",
                 r"券吗|什么券|哪些券|哪张券|有没有.{0,4}券|(any|which) coupons?|have a coupon"),
