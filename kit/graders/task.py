@@ -10,6 +10,7 @@ The score is the mean over the tasks.
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from kit.graders import acts
@@ -39,11 +40,17 @@ Check = tuple[float, list[Evidence], str]
 
 def task_truth(task: dict[str, Any]) -> Any:
     """The right answer to a transcript's task, from the same card model the customer checks it with."""
+    return _task_adapter().validate_python(task | {"ask": ()}).truth()
+
+
+@cache
+def _task_adapter() -> Any:
+    """The card model's task validator, built once (pydantic builds a schema per adapter)."""
     from pydantic import TypeAdapter
 
     from kit.personas.card import Task
 
-    return TypeAdapter(Task).validate_python(task | {"ask": ()}).truth()
+    return TypeAdapter(Task)
 
 
 def _size(transcript: Transcript, task: dict[str, Any]) -> Check:
