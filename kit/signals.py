@@ -213,7 +213,7 @@ def has_numbered_steps(text: str) -> bool:
 
 
 _HANDOFF = re.compile(
-    r"(为您|帮您|给您|马上|立即|现在|这就)(转接?|联系|安排).{0,6}(人工|真人|同事|专员|客服)|转接?人工|"
+    r"(为您|帮您|给您|马上|立即|现在|这就)(转接?|联系|安排).{0,6}(人工|真人|同事|专员|客服)|(已|正在|马上|立即|这就|现在)(为您|给您|帮您)?转接?(到|至)?人工|"
     r"(transfer|connect|hand)(ring|ing)?\s+(you\s+)?(over\s+)?(to|with)\s+(a|an|our|one of our)?\s*"
     r"(human|live|real|colleague|specialist|person|agent|team)|"
     r"escalat\w*\s+(this|it|your \w+)\s+to\s+(a|an|our)?\s*(human|live|colleague|specialist|person|agent|team|supervisor)",
@@ -222,9 +222,14 @@ _HANDOFF = re.compile(
 _REFUSE = re.compile(r"(无法|不能|没办法|没有|不支持).{0,4}(转|人工)|(can'?not|can't|unable to|not able to)\s+(transfer|connect|hand|put you through|escalate)", re.I)
 
 
+_ECHO = re.compile(r"^\s*(您|你)(是)?(要|想|帮我)|你帮我|帮我转", re.I)
+
+
 def hands_off(text: str) -> bool:
-    """The reply hands the customer to a human (and is not a refusal to do so)."""
-    return bool(_HANDOFF.search(text)) and not _REFUSE.search(text)
+    """The reply hands the customer to a human (and is not a refusal, a question about it, or the customer's words echoed)."""
+    if _REFUSE.search(text):
+        return False
+    return any(_HANDOFF.search(s) and not is_question(s) and not _ECHO.search(s) for s in sentences(text) or [text])
 
 
 _WANTS_HUMAN = re.compile(r"人工(?!毛|皮|革|合成|智能)|真人|找人|活人|转接|human|real person|live agent|(speak|talk|chat) (to|with) (a|an)( real| live)? (person|agent|human|representative)|(speak|talk) to (someone|somebody) real", re.I)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from kit.graders.reading.text import chinese_number, is_question, sentences
+from kit.graders.reading.text import chinese_number
 
 _DISTRESS = re.compile(
     r"着急|急死|急啊|急[!！]|快点|赶紧|怕(?!冷|热|洗|水|晒|皱|脏|起球|记错|说错|忘)|会不会(?:太)?(?:小|大|紧|短|长|不合适|买错)|没底|没低|心慌|头都大|头大|绕晕|搞晕|算的什么|说的是?[一二两三四五六七八九十\d]+件|[！!][\u4e00-\u9fff][！!]|……|担心|还是不会|太快了|不买了|不要了|咋就|怎么就|不会(在?网上|在手机上)?(用|买|弄|操作|量)|看不懂|听不懂|搞不懂|不明白|"
@@ -124,7 +124,3 @@ def upset_level(text: str, before: int) -> int:
     if leaving(text):
         level = max(level, 7)
     return max(0, min(10, level))
-
-
-def said_sentences(text: str) -> tuple[str, ...]:
-    return sentences(text)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
-from kit.graders.reading.text import CJK, amounts, clauses, is_question, language, sentences, strip_markdown
+from kit.graders.reading.text import amounts, clauses, is_question, language, sentences, strip_markdown
 
 __all__ = [
     "Prices", "acknowledges_feelings", "asked_facts", "coherent", "handoff", "has_steps", "invented_offer",
@@ -886,16 +886,6 @@ def _last_sentence_broken(text: str) -> bool:
     if len(tail) < 6 or not re.search(r"[\u4e00-\u9fffA-Za-z]$", tail):
         return False
     return not _CLOSER.search(tail)
-
-
-def mixed_language(text: str) -> bool:
-    """Chinese and English mixed within sentences (beyond names in brackets): a sign of a confused model."""
-    mixed = 0
-    for sentence in sentences(text):
-        core = re.sub(r"[（(【\[][^）)】\]]*[）)】\]]", "", sentence)
-        if len(CJK.findall(core)) >= 4 and len(re.findall(r"[A-Za-z]{3,}", core)) >= 4:
-            mixed += 1
-    return mixed >= 2
 
 
 # ---- products, sizes named, length ---------------------------------------------------------------
