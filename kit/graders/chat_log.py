@@ -170,4 +170,6 @@ def _outcome(turns: tuple[Turn, ...]) -> str:
         return "satisfied"
     if handed:
         return "handoff"
+    if not is_question(last.text) and not said.expresses_distress(last.text) and not said.waiting(last.text):
+        return "satisfied"  # the log ends on a calm word that asks for nothing more: they got what they came for
     return "max_turns"

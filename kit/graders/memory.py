@@ -39,7 +39,7 @@ _PRICE_FACTS = {
     "region": (r"新疆|西藏|内蒙古?|乌鲁木齐|青海|宁夏|甘肃|海南|Xinjiang|Urumqi|Tibet",
                r"(在|寄到|发到|送到)哪(里|儿)|什么地(方|区)|哪个(城市|省)|收货(地区|地址)是|where (are you|should we|do you want)|which (city|region|province)"),
     "human": (r"人工(?!毛|皮|革|合成|智能)|真人|human|real person|manager|supervisor",
-              r"(转|需要|要)(接)?人工.{0,8}(吗|？|\?)|是否.{0,6}人工|人工.{0,10}(吗|？|\?)|(would you like|do you want|shall I|should I).{0,40}(human|person|colleague|manager)"),
+              r"(转|需要|要)(接)?人工.{0,8}(吗|？|\?)|是否.{0,6}人工|人工.{0,10}(吗|？|\?)|(回复|输入|发送).{0,3}人工|(would you like|do you want|shall I|should I).{0,40}(human|person|colleague|manager)|type .{0,10}human"),
     "member": (r"我.{0,2}(是|不是).{0,6}会[员元圆园原]|办了?.{0,4}会[员元圆园原]|I'?m (not )?a member|I am (not )?a member",
                r"会员吗|是不是.{0,4}会员|是否.{0,4}会员|有没有会员|are you a (shop )?member|a member\?"),
     "quantity": (r"(买|要|拍|拿|订|改成|换成|改为)\s*[一二两三四五六七八九十\d]+\s*(件|个|双|瓶|支|盒|套)|\b(buy|get|order|take) (one|two|three|\d+)\b",
@@ -68,7 +68,9 @@ class Memory:
             previous = turn
             chances += bool(known.keys() - {"human"})  # a request for a person is not a fact about them
             text = "\n".join(s for s in sentences(turn.text) if not _CONFIRM.search(s))
-            again = sorted(asked(text) & known.keys(), key=lambda fact: (known[fact], fact))
+            # Checking again whether they want a person ("您要转人工是吗？") is asking again, not confirming a fact.
+            again_human = {"human"} & asked(turn.text) & known.keys()
+            again = sorted((asked(text) | again_human) & known.keys(), key=lambda fact: (known[fact], fact))
             echoed = next((n for n, words in questions if _echoes(text, words)), None)
             if again:
                 said = ", ".join(f"{fact} (turn {known[fact]})" for fact in again)

@@ -553,11 +553,11 @@ def asked_facts(text: str) -> frozenset[str]:
 _ACK = re.compile(
     r"别着急|不要着急|不用着急|不着急|别急(?!着)|莫急|先别急|别担心|不用担心|不要担心|别害怕|别怕|不用怕|放心(?![穿拍买用选洗下])|安心(?![穿拍买用选])|"
     r"(?:^|[，,。！!\s])理解[。！!，,～~]|谁都(?:会)?(?:紧张|着急|生气|窝火|担心|怕|烦)|(?:担心|紧张|着急|害怕|生气|没底|心慌|不放心|看不懂|不会|慌)[^。！!？?]{0,6}(?:很|挺|也)?正常|不绕|"
-    r"确实(?:很|挺|太|有点|是)?(?:崩溃|绕|复杂|麻烦|难|烦|闹心|着急|气人|糟心|让人|离谱|不方便|委屈)|别费神|别费心|别操心|理解您|理解你|明白您|懂您|懂你|体谅|抱歉|对不起|不好意思(?!拒绝|说)|歉意|"
+    r"确实(?:很|挺|太|有点|是)?(?:崩溃|绕|复杂|麻烦|难|烦|闹心|着急|气人|糟心|让人|离谱|不方便|委屈)|别费神|别费心|别操心|(?:您|你)不用(?:一个个)?(?:弄懂|记|操心|管|担心|着急|怕)|理解您|理解你|明白您|懂您|懂你|体谅|抱歉|对不起|不好意思(?!拒绝|说)|歉意|"
     r"让您久等|辛苦|慢慢来|您的心情|你的心情|消消气|息怒|别生气|不要生气|(能|非常|完全|特别|很|十分|真的)(能)?理解|别慌|不要慌|不用慌|委屈|糟心|闹心|"
     r"添麻烦|给您带来|带来不便|影响了您|(换谁|换作是我|换成我|谁)(都|也)会|着急是|确实(很|挺|太)?(烦|闹心|着急|生气|窝火|郁闷|糟糕|麻烦)|能感受到|听得出|看得出您|"
     r"不难的|(一步一步|一步步|慢慢|手把手)(地)?(教|带|陪|来)|我(来)?教您|我陪您|有我在|包在我身上|"
-    r"\bsorry\b|I understand|I totally understand|I completely understand|I hear you|don'?t worry|no worries|frustrat|I can see (why|how|that)|apologi[sz]|understandable|"
+    r"\bsorry\b|I understand|I totally understand|I completely understand|I hear you|don'?t worry|no worries|frustrat|I can see (why|how|that)|apolog(?:y|ies|i[sz]e)|understandable|"
     r"sounds (stressful|frustrating|confusing|worrying|hard|overwhelming|annoying|upsetting)|must be (frustrating|annoying|stressful|upsetting|disappointing)|"
     r"take your time|that must be|I get it|I know (how|this|it)|(totally|completely) (get|understand)|not your fault|no rush|rest assured|"
     r"(really )?annoying|upsetting|disappointing|I feel|with you|my bad|I'?m here to help you through|let'?s (sort|fix|get) this",
