@@ -12,7 +12,7 @@ from kit.graders.reading import reply as read
 from kit.shop import catalogue
 
 PENALTY = {"jargon": 25.0, "wall": 10.0, "long_wall": 25.0, "complaint": 15.0, "no_steps": 25.0, "garbled": 40.0}
-LONG_WALL = 200  # reading length of a reply nobody reads to the end
+LONG_WALL = 160  # reading length of a reply nobody reads to the end
 _TOO_LONG = re.compile(r"太长|说重点|重点呢|谁看|看不完|三句话|简单点|too long|get to the point|tl;?dr|shorter", re.I)
 WALL = 90  # reading length (kit.graders.reading.reply.reading_length) a reader takes in at a glance
 

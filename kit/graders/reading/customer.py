@@ -12,11 +12,11 @@ import re
 from kit.graders.reading.text import chinese_number
 
 _DISTRESS = re.compile(
-    r"着急|急死|急啊|急[!！]|快点|赶紧|怕(?!冷|热|洗|水|晒|皱|脏|起球|记错|说错|忘)|会不会买错|没底|没低|心慌|头都大|头大|绕晕|搞晕|算的什么|费劲|这么难|说的是?[一二两三四五六七八九十\d]+件|[！!][\u4e00-\u9fff][！!]|担心|还是不会|太快了|不买了|不要了|咋就|怎么就|不会(在?网上|在手机上)?(用|买|弄|操作|量)|看不懂|听不懂|搞不懂|不明白|"
+    r"着急|急死|急啊|急[!！]|快点|赶紧|怕(?!冷|热|洗|水|晒|皱|脏|起球|记错|说错|忘)|会不会买错|没底|没低|不放心|放不下心|啰嗦|罗嗦|气得|倒是|怎么还|又来|死板|赶时间|别绕|绕圈子|头一回|第一次(?:在网上|网上|在手机上|去北方)?|字太小|心慌|头都大|头大|绕晕|搞晕|算的什么|费劲|这么难|说的是?[一二两三四五六七八九十\d]+件|[！!][\u4e00-\u9fff][！!]|担心|还是不会|太快了|不买了|不要了|咋就|怎么就|不会(在?网上|在手机上)?(用|买|弄|操作|量)|看不懂|听不懂|搞不懂|不明白|"
     r"生气|气死|烦死|太烦|烦[!！]|什么意思|啥意思|咋回事|怎么回事|投诉|算了(?![，,]?\s*(?:别逗|谢))|不是说了|说了嘛|刚才说了|刚说了|算得对吗|算对了吗|不对吧|你确定|算错|受不了|离谱|[!！]{2,}|[?？]{2,}|别跟我(?:扯|绕|来|废话)|到底(?:能不能|有没有|行不行|会不会|怎么回事)|能说中文|说中文|看不明白|给句痛快|又是机器人|机器人|浪费时间|"
     r"说过了|还没回答|没回答|听不懂吗|凭啥|凭什么|废话|别废话|垃圾|破店|坑|骗|无语|服了|火大|窝火|闹心|糟心|委屈|失望|慌|紧张|害怕|不放心|晕|头疼|"
     r"already told you|you('ve| have)n'?t answered|angry|annoyed|frustrat|confus|worried|nervous|scared|afraid|ridiculous|what do you mean|useless|"
-    r"are you sure|that'?s (?:not right|wrong)|I (?:already )?(?:mentioned|said|told you)|as I said|speak (?:English|Chinese)|can only read|can'?t read|read (?:a little|only a little) Chinese|in English\?|don'?t get it|\bugh\b|seriously|waste of time|unacceptable|fed up|sick of|hurry|come on|not happy|disappointed|upset|stressed",
+    r"do I (?:have|need) to .{0,30}(?:as well|too|myself)\?|really\?|are you sure|that'?s (?:not right|wrong)|I (?:already )?(?:mentioned|said|told you)|as I said|speak (?:English|Chinese)|can only read|can'?t read|read (?:a little|only a little) Chinese|in English\?|don'?t get it|\bugh\b|seriously|waste of time|unacceptable|fed up|sick of|hurry|come on|not happy|disappointed|upset|stressed",
     re.I)
 _CALM = re.compile(r"谢谢|谢了|谢啦|多谢|感谢|辛苦了|^\s*(?:行|好|嗯|可以|好吧|行吧|收到|OK|ok|okay|fine|alright)\s*[,.，。!！～~]*\s*$|就这样|就这个|就它了|拍了|下单|记好了|写下来了|明白了|懂了|好的|好嘞|明白了|懂了|知道了|行了|可以了|没问题|太好了|棒|满意|拍了|下单了|就这个|就要|买了|稳了|thank|thanks|great|perfect|got it|that helps|makes sense|lovely|brilliant|cheers|will order|ordering|I'?ll take|sounds good", re.I)
 _LEAVING = re.compile(r"算了(?![，,]?\s*(?:谢|别逗))|不买了|不要了|去别家|别家买|换一家|再见吧|拜拜|浪费时间|投诉|差评|拉倒|以后不(?:在|来|买)|再也不|没救|我还是自己|自己去(?:商品页|页面)?(?:看|弄|算)|forget it|never mind|I'?ll (?:do|figure) it myself|I'?ll (shop|buy|go) elsewhere|waste of (my )?time|bye|I'?m done|useless|going elsewhere|not buying", re.I)

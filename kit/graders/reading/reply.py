@@ -553,7 +553,7 @@ def asked_facts(text: str) -> frozenset[str]:
 _ACK = re.compile(
     r"别着急|不要着急|不用着急|不着急|别急(?!着)|莫急|先别急|别担心|不用担心|不要担心|别害怕|别怕|不用怕|放心(?![穿拍买用选洗下])|安心(?![穿拍买用选])|"
     r"(?:^|[，,。！!\s])理解[。！!，,～~]|谁都(?:会)?(?:紧张|着急|生气|窝火|担心|怕|烦)|(?:担心|紧张|着急|害怕|生气|没底|心慌|不放心|看不懂|不会|慌)[^。！!？?]{0,6}(?:很|挺|也)?正常|不绕|"
-    r"确实(?:很|挺|太|有点|是)?(?:崩溃|绕|复杂|麻烦|难|烦|闹心|着急|气人|糟心|让人|离谱|不方便|委屈)|别费神|别费心|别操心|(?:您|你)不用(?:一个个)?(?:弄懂|记|操心|管|担心|着急|怕)|理解您|理解你|明白您|懂您|懂你|体谅|抱歉|对不起|不好意思(?!拒绝|说)|歉意|"
+    r"确实(?:很|挺|太|有点|是)?(?:崩溃|绕|复杂|麻烦|难|烦|闹心|着急|气人|糟心|让人|离谱|不方便|委屈)|别费神|别费心|别操心|(?:直接|直)说[，,。:：]|不绕|不耽误(?:您|你)|(?:抱歉|不好意思)[，,]?\s*(?:多问了|是我|我)|不懂(?:也)?很正常|(?:您|你)不用(?:一个个)?(?:弄懂|记|操心|管|担心|着急|怕)|理解您|理解你|明白您|懂您|懂你|体谅|抱歉|对不起|不好意思(?!拒绝|说)|歉意|"
     r"让您久等|辛苦|慢慢来|您的心情|你的心情|消消气|息怒|别生气|不要生气|(能|非常|完全|特别|很|十分|真的)(能)?理解|别慌|不要慌|不用慌|委屈|糟心|闹心|"
     r"添麻烦|给您带来|带来不便|影响了您|(换谁|换作是我|换成我|谁)(都|也)会|着急是|确实(很|挺|太)?(烦|闹心|着急|生气|窝火|郁闷|糟糕|麻烦)|能感受到|听得出|看得出您|"
     r"不难的|(一步一步|一步步|慢慢|手把手)(地)?(教|带|陪|来)|我(来)?教您|我陪您|有我在|包在我身上|"
@@ -562,7 +562,8 @@ _ACK = re.compile(
     r"take your time|that must be|I get it|I know (how|this|it)|(totally|completely) (get|understand)|not your fault|no rush|rest assured|"
     r"(really )?annoying|upsetting|disappointing|I feel|with you|my bad|I'?m here to help you through|let'?s (sort|fix|get) this",
     re.I)
-_STOCK = re.compile(r"感谢您的(耐心等待|咨询|来访|支持|理解)|sorry for (the|any) inconvenience|thank you for your patience", re.I)
+_STOCK = re.compile(r"感谢您的(耐心等待|咨询|来访|支持|理解)|sorry for (the|any) inconvenience|thank you for your patience|"
+                    r"亲亲?[～~，,]?\s*(?:不要|别)(?:着急|生气)(?:哦|呢|啦|呀)|非常理解您的心情(?:呢|哦)", re.I)
 _SORRY_CANT = re.compile(r"(抱歉|不好意思|对不起|sorry)[，,！!。\s]*(我|我们|这边|本店|but|,)?\s*(无法|不能|没法|没有|暂时|不可以|can'?t|cannot|am unable|are unable|don'?t|do not|won'?t|we can'?t|I can'?t)", re.I)
 
 
@@ -842,7 +843,7 @@ def _rate(word: str) -> Decimal | None:
 
 
 _CLOSER = re.compile(r"(?:好的|谢谢|哦|呢|呀|啦|吧|哈|嘛|了|啊|的|亲|哒|喔|噢|嗯|thanks|please|bye|you|it|one|all)$", re.I)
-_SELF_CONTRADICTION = re.compile(r"(可以|能|是|行|有)的?不\1(?![吗呢么])|(yes no|no yes)\b", re.I)
+_SELF_CONTRADICTION = re.compile(r"(可以|能|是|行|有)的不\1(?![吗呢么])|(yes no|no yes)\b", re.I)
 
 
 @lru_cache(maxsize=8192)
