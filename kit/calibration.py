@@ -39,7 +39,7 @@ PASS_MARK = 80.0
 VERDICTS = ("pass", "fail", "n/a")
 QUALITIES = ("good", "bad", "subtle")
 EXTRA_FIELDS = ("labels", "about", "quality")  # what a calibration file adds to Transcript.to_dict()
-TASK_KINDS = ("size_advice", "price_quote", "how_to_order", "product_advice", "return_request", "handoff")
+TASK_KINDS = ("size_advice", "price_quote", "how_to_order", "product_advice", "return_request", "handoff", "shipping_question")
 # The judge's rubrics, and the label each is compared with.
 JUDGE_RUBRICS = {"empathy": "empathy", "clarity": "clarity", "task": "task_solved"}
 
