@@ -32,14 +32,14 @@ _LAZY = {
     "compare": ("kit.graders.compare", "compare"),
 }
 _SUBMODULES = {
-    "arena", "classroom", "config", "graders", "llm", "personas", "plots", "rag", "shop", "signals", "tools", "units",
+    "arena", "classroom", "config", "graders", "llm", "personas", "plots", "practice", "rag", "shop", "signals", "tools", "units",
     "widgets",
 }
 
 __all__ = ["__version__", *_LAZY, *sorted(_SUBMODULES)]
 
 if TYPE_CHECKING:
-    from kit import arena, classroom, config, graders, llm, personas, plots, rag, shop, signals, tools, units, widgets
+    from kit import arena, classroom, config, graders, llm, personas, plots, practice, rag, shop, signals, tools, units, widgets
     from kit.conversation import Agent, Transcript, converse
     from kit.doctor import check
     from kit.evaluation import Evaluation, evaluate

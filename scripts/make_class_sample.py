@@ -28,7 +28,7 @@ from pathlib import Path
 
 import kit
 import kit.tracker
-from kit.llm.catalogue import recognise
+from kit.practice.catalogue import recognise
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "notebooks" / "data" / "class"

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from kit.errors import CardError
-from kit.llm.practice_page import read_page as _read_page  # how the practice model reads a product page
+from kit.practice.page import read_page as _read_page  # how the practice model reads a product page
 from kit.shop import brief
 from kit.shop.catalogue import (
     DATA_DIR,

@@ -16,7 +16,7 @@ import pytest
 KIT = Path(__file__).resolve().parent.parent / "kit"
 
 # The student's side: what plays the customer and the practice model.
-STUDENT = ("kit.signals", "kit.personas", "kit.llm.practice", "kit.llm.practice_prices", "kit.llm.practice_page", "kit.llm.catalogue")
+STUDENT = ("kit.signals", "kit.personas", "kit.practice")
 # The examiner's side: the graders and their readers.
 EXAMINER = ("kit.graders",)
 

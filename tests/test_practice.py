@@ -7,7 +7,7 @@ import pytest
 import kit
 from kit import signals
 from kit.llm import PracticeModel, explain
-from kit.llm.catalogue import load_catalogue, recognise
+from kit.practice.catalogue import load_catalogue, recognise
 from kit.shop import brief
 
 BASE = "You are the customer service of a clothing shop."

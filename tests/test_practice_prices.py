@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal as D
 
-from kit.llm.practice_prices import Ask, describe, in_order, naive, read_ask, read_offers
+from kit.practice.prices import Ask, describe, in_order, naive, read_ask, read_offers
 from kit.shop import brief, quote
 
 SON = "我是会员，买两件，有满200减20和满400减35两张店铺券，还有一张满299减30的平台券，最后一共多少钱？"
@@ -58,7 +58,7 @@ def test_describe_reads_as_a_sentence_or_as_steps() -> None:
 
 
 def test_latest_reads_the_last_message_that_names_a_quantity_and_its_largest_number() -> None:
-    from kit.llm.practice_prices import read_ask, read_offers, note_ask
+    from kit.practice.prices import read_ask, read_offers, note_ask
     from kit.shop import brief
 
     offers = read_offers(brief("W-105"))

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from kit.llm.catalogue import load_catalogue
+from kit.practice.catalogue import load_catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")

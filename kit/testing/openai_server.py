@@ -167,7 +167,7 @@ def _scripted_message(number: int, step: dict[str, Any], body: dict[str, Any]) -
 
 def _practice_message(body: dict[str, Any]) -> tuple[dict[str, Any], tuple[int, int]]:
     """What the kit's practice model says to these messages and tools, and its token counts."""
-    from kit.llm.practice import PracticeModel
+    from kit.practice import PracticeModel
 
     reply = PracticeModel().complete(body.get("messages", []), body.get("tools"))
     message: dict[str, Any] = {"role": "assistant", "content": reply.text, "refusal": None}

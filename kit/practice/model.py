@@ -17,9 +17,9 @@ from typing import Any
 
 from kit import signals
 from kit.llm.base import Message, Reply, ToolCall, ToolSchema, Usage
-from kit.llm import practice_prices as prices
-from kit.llm.practice_page import read_page, read_passages
-from kit.llm.catalogue import load_catalogue, recognise
+from kit.practice import prices
+from kit.practice.page import read_page, read_passages
+from kit.practice.catalogue import load_catalogue, recognise
 from kit.shop.catalogue import SizeChart, Text
 from kit.shop.sizing import recommend_size
 

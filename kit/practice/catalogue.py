@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from kit.errors import CardError
 
-CATALOGUE_FILE = Path(__file__).with_name("practice_catalogue.yaml")
+CATALOGUE_FILE = Path(__file__).with_name("catalogue.yaml")
 
 
 class Instruction(BaseModel):
