@@ -1,4 +1,4 @@
-"""The practice model's instruction catalogue: load it, match a prompt against it, explain the match."""
+"""The practice model's instruction catalogue: load it, read a prompt against it, explain the reading."""
 
 from __future__ import annotations
 
@@ -15,33 +15,48 @@ from kit.errors import CardError
 
 CATALOGUE_FILE = Path(__file__).with_name("catalogue.yaml")
 
+Groups = tuple[tuple[str, ...], ...]
+
 
 class Instruction(BaseModel):
-    """One instruction the practice model can recognise, and what it does without it."""
+    """One instruction the practice model can recognise, what it does, and what it does without it."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: str
     title: str
-    en: tuple[str, ...]
-    zh: tuple[str, ...]
+    wants: Groups
+    avoids: Groups = ()
+    example: dict[str, str]
     does: str
     without: str
 
-    @field_validator("en", "zh")
+    @field_validator("wants", "avoids")
     @classmethod
-    def _compiles(cls, patterns: tuple[str, ...]) -> tuple[str, ...]:
-        if not patterns:
-            raise ValueError("needs at least one phrasing")
-        for pattern in patterns:
-            try:
-                re.compile(pattern)
-            except re.error as error:
-                raise ValueError(f"phrasing {pattern!r} is not a valid regular expression: {error}") from None
-        return patterns
+    def _compiles(cls, groups: Groups) -> Groups:
+        for group in groups:
+            if not group:
+                raise ValueError("a group needs at least one pattern")
+            for pattern in group:
+                try:
+                    re.compile(pattern)
+                except re.error as error:
+                    raise ValueError(f"pattern {pattern!r} is not a valid regular expression: {error}") from None
+        return groups
 
-    def matches(self, line: str) -> bool:
-        return any(re.search(p, line, re.IGNORECASE) for p in (*self.en, *self.zh))
+    @field_validator("wants")
+    @classmethod
+    def _has_wants(cls, groups: Groups) -> Groups:
+        if not groups:
+            raise ValueError("needs at least one group of patterns for what it wants")
+        return groups
+
+    @field_validator("example")
+    @classmethod
+    def _example(cls, example: dict[str, str]) -> dict[str, str]:
+        if set(example) != {"en", "zh"}:
+            raise ValueError("example needs an en and a zh phrasing")
+        return example
 
 
 class Catalogue(BaseModel):
@@ -61,46 +76,93 @@ def load_catalogue(path: Path = CATALOGUE_FILE) -> Catalogue:
         raise CardError(f"{path}: {error}") from None
 
 
+@cache
+def compiled() -> dict[str, tuple[tuple[tuple[re.Pattern[str], ...], ...], tuple[tuple[re.Pattern[str], ...], ...]]]:
+    """Every instruction's `wants` and `avoids` groups, compiled once."""
+    def groups(raw: Groups) -> tuple[tuple[re.Pattern[str], ...], ...]:
+        return tuple(tuple(re.compile(pattern, re.I) for pattern in group) for group in raw)
+
+    return {i.id: (groups(i.wants), groups(i.avoids)) for i in load_catalogue().instructions}
+
+
 @dataclass(frozen=True)
 class Recognised:
-    """An instruction and the prompt line that triggered it (None when not found)."""
+    """An instruction and the prompt line that put it in force (None when it is not in force)."""
 
     instruction: Instruction
     line_number: int | None
     line: str | None
+    contradicted: bool = False  # a line tells the agent not to do it
 
     @property
     def found(self) -> bool:
-        return self.line_number is not None
+        return self.line_number is not None and not self.contradicted
 
 
 def recognise(system_prompt: str) -> dict[str, Recognised]:
-    """Which catalogue instructions the prompt contains, keyed by id, each with its first matching line."""
-    lines = system_prompt.splitlines() or [system_prompt]
+    """Which catalogue instructions are in force in the prompt, keyed by id, each with the line that gives it."""
+    from kit.practice.reading import read_prompt
+
+    reading = read_prompt(system_prompt)
     result = {}
     for instruction in load_catalogue().instructions:
-        hit = next(((n, text) for n, text in enumerate(lines, 1) if instruction.matches(text)), (None, None))
-        result[instruction.id] = Recognised(instruction, *hit)
+        line = reading.line_for(instruction.id) if instruction.id in reading.follows else reading.against(instruction.id)
+        result[instruction.id] = Recognised(instruction, line.number if line else None, line.text if line else None,
+                                            contradicted=instruction.id in reading.refused)
     return result
 
 
 @dataclass(frozen=True)
+class LineNote:
+    """One line of the prompt as the practice model read it."""
+
+    number: int
+    text: str
+    kind: str  # instruction, contradiction, none
+    instructions: tuple[Instruction, ...]
+    nearest: Instruction | None = None  # for an ignored line: the instruction it comes closest to
+
+    def words(self) -> str:
+        if self.kind == "instruction":
+            return "recognised: " + "; ".join(f"{i.title} → {i.does}" for i in self.instructions)
+        if self.kind == "contradiction":
+            return "contradicts: " + "; ".join(
+                f"this line tells the agent not to {i.title.lower()}, so it will not: {i.without}" for i in self.instructions)
+        if self.nearest is not None:
+            return (f"ignored (closest: {self.nearest.title}; if you meant it, write for example "
+                    f"\"{self.nearest.example['en']}\" / “{self.nearest.example['zh']}”)")
+        return "ignored: no instruction the practice model knows (a role, a fact or a tone is fine)"
+
+
+@dataclass(frozen=True)
 class Explanation:
-    """What the practice model will do with a prompt, instruction by instruction."""
+    """What the practice model will do with a prompt: every line, then every instruction."""
 
     prompt: str
     rows: tuple[Recognised, ...]
+    lines: tuple[LineNote, ...] = ()
 
     @property
     def recognised(self) -> list[str]:
         return [row.instruction.id for row in self.rows if row.found]
 
+    @property
+    def contradicted(self) -> list[str]:
+        return [row.instruction.id for row in self.rows if row.contradicted]
+
     def __str__(self) -> str:
-        out = ["Practice model (offline stand-in): what it recognised in this prompt"]
+        out = ["Practice model (offline stand-in): how it read this prompt, line by line"]
+        for line in self.lines:
+            out.append(f"  line {line.number}: {line.text.strip()!r}")
+            out.append(f"      {line.words()}")
+        out.append("What it will do:")
         for row in self.rows:
             if row.found:
                 out.append(f"  [x] {row.instruction.title} — line {row.line_number}: {row.line.strip()!r}")
                 out.append(f"      → {row.instruction.does}")
+            elif row.contradicted:
+                out.append(f"  [!] {row.instruction.title} — contradicted by line {row.line_number}: {row.line.strip()!r}")
+                out.append(f"      → {row.instruction.without}")
             else:
                 out.append(f"  [ ] {row.instruction.title} — not found")
                 out.append(f"      → without it: {row.instruction.without}")
@@ -111,19 +173,25 @@ class Explanation:
         printer.text(str(self))
 
     def _repr_html_(self) -> str:
+        lines = "".join(
+            f"<tr><td>{line.number}</td><td style='text-align:left'><code>{html.escape(line.text.strip())}</code></td>"
+            f"<td>{ {'instruction': '✅', 'contradiction': '⚠️', 'none': '—'}[line.kind] }</td>"
+            f"<td style='text-align:left'>{html.escape(line.words())}</td></tr>"
+            for line in self.lines)
         cells = []
         for row in self.rows:
-            mark = "✅" if row.found else "—"
-            source = (
-                f"line {row.line_number}: <code>{html.escape(row.line.strip())}</code>" if row.found else "not found"
-            )
-            effect = row.instruction.does if row.found else f"<i>without it:</i> {html.escape(row.instruction.without)}"
+            mark = "✅" if row.found else "⚠️" if row.contradicted else "—"
+            source = (f"line {row.line_number}: <code>{html.escape(row.line.strip())}</code>" if row.line_number
+                      else "not found")
+            effect = html.escape(row.instruction.does) if row.found else f"<i>without it:</i> {html.escape(row.instruction.without)}"
             cells.append(
                 f"<tr><td>{mark}</td><td style='text-align:left'>{html.escape(row.instruction.title)}</td>"
                 f"<td style='text-align:left'>{source}</td><td style='text-align:left'>{effect}</td></tr>"
             )
         return (
-            "<p><b>Practice model (offline stand-in)</b>: what it recognised in this prompt</p>"
+            "<p><b>Practice model (offline stand-in)</b>: how it read this prompt, line by line</p>"
+            "<table><tr><th>line</th><th style='text-align:left'>text</th><th></th><th style='text-align:left'>reading</th></tr>"
+            + lines + "</table><p>What it will do:</p>"
             "<table><tr><th></th><th style='text-align:left'>instruction</th><th style='text-align:left'>where</th>"
             "<th style='text-align:left'>effect</th></tr>"
             + "".join(cells)
@@ -132,5 +200,27 @@ class Explanation:
 
 
 def explain(system_prompt: str) -> Explanation:
-    """Show which instructions the practice model recognises in a prompt, and from which lines."""
-    return Explanation(system_prompt, tuple(recognise(system_prompt).values()))
+    """Show how the practice model reads a prompt: each line (recognised, contradicting or ignored) and what it will do."""
+    from kit.practice.reading import read_prompt
+
+    reading = read_prompt(system_prompt)
+    by_id = {i.id: i for i in load_catalogue().instructions}
+    notes = []
+    for line in reading.lines:
+        ids = tuple(by_id[i] for i in (line.gives or line.contradicts))
+        notes.append(LineNote(line.number, line.text, line.kind, ids, None if ids else nearest(line.text)))
+    return Explanation(system_prompt, tuple(recognise(system_prompt).values()), tuple(notes))
+
+
+def nearest(text: str) -> Instruction | None:
+    """The instruction whose example phrasings share the most words with a line (None when none shares any)."""
+    def grams(value: str) -> set[str]:
+        value = value.lower()
+        words = set(re.findall(r"[a-z]{4,}", value))
+        han = re.sub(r"[^\u4e00-\u9fff]", "", value)
+        return words | {han[i: i + 2] for i in range(len(han) - 1)}
+
+    seen = grams(text)
+    best = max(load_catalogue().instructions, key=lambda i: len(seen & grams(i.example["en"] + " " + i.example["zh"] + " " + i.title)))
+    shared = seen & grams(best.example["en"] + " " + best.example["zh"] + " " + best.title)
+    return best if len(shared) >= 2 else None

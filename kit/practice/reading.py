@@ -1,0 +1,175 @@
+"""How the practice model reads a system prompt: line by line, by meaning, negations included.
+
+Each catalogue instruction names, in `catalogue.yaml`, what it *wants* the agent to do and the
+failure it *avoids*, as groups of word patterns that must all appear in one clause. A clause that
+states what an instruction wants, or forbids the failure it avoids, gives the instruction ("先问身高
+体重", "never guess a size"); a clause that forbids what it wants, or asks for the failure, contradicts
+it ("不用转人工", "just recommend M"). A negation governs the words right after it, up to a word such as
+"until", "before", 前 or 再 that opens a new condition ("never suggest a size until you know the
+height": the negation is on suggesting, not on knowing).
+
+The prompt is read once (`read_prompt` caches it); the practice model follows what is in force at
+the end: a later line that contradicts an instruction overrides an earlier one, and the reverse.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+_NEGATION = re.compile(
+    r"(?:不要|不用|不需要|无需|无须|不必|没必要|别(?!人|的|家|处|样)|甭|不能|不可以|不可|不得|禁止|严禁|千万别|切勿|勿|不准|不许|不再|不会|从不|绝不|决不|不要再|没有必要|用不着|少|避免|避开|杜绝|不方便|拒绝|一律不|不(?![知开耐满同错少够好舒合清懂明然过但仅如确一会较管])|leave out|drop the|cut the|"
+    r"\bdon'?t\b|\bdo not\b|\bnever\b|\bno need (?:to|for)\b|\bnot\b|\bwithout\b|\bstop\b|\bavoid\b|\bno\b|\bnor\b|\bnothing\b|\bskip\b|\bdoesn'?t\b|\bisn'?t\b|"
+    r"\bwon'?t\b|\bcan'?t\b|\bcannot\b|\bshouldn'?t\b|\bmustn'?t\b|\bneedn'?t\b|\bnone\b|\brather than\b|\binstead of\b|\bnot to\b)",
+    re.I)
+# Words that open a new condition: a negation before them does not reach past them.
+_BREAK = re.compile(r"(?:\buntil\b|\bbefore\b|\bunless\b|\bexcept\b|\bbut\b|\bthen\b|\bfirst\b|\bafter\b|\bonly\b|\bwhen(?:ever)?\b|\bif\b|\bonce\b|\bas soon as\b|\band\b|\bso\b|前|之前|以前|再|才|先|但|而是|除非|只要|之后|以后|然后|就|时|的时候)", re.I)
+_SCOPE = 8  # characters a negation reaches forward in Chinese (about one verb phrase); five words in English
+_WORDS = 5
+_CLAUSES = re.compile(r"(?<=[\u4e00-\u9fff”\"』」]),|,(?=\s*[\u4e00-\u9fff“])|[，；;。!！?？:：\n]|(?<=[a-z\d'\"”)])\.(?:\s|$)|\s[-–—]\s|→|->|但是|但|然后|并且|而且|同时|否则|\bbut\b", re.I)
+# A negation that follows what it negates: "empathy 那一套不需要", "寒暄就免了".
+_AFTER = re.compile(r"^.{0,8}?(?:不需要|不用|没必要|不必|免了|就算了|不要了|isn'?t needed|not needed|is not needed|not required)", re.I)
+
+
+def normalise(line: str) -> str:
+    """Full-width to half-width, lower case, list marks and emphasis dropped."""
+    text = unicodedata.normalize("NFKC", line).lower()
+    text = re.sub(r"^\s*(?:[-*•·>#]+|\d{1,2}\s*[.、)）]|[（(]\d{1,2}[)）]|第?[一二三四五六七八九十]+[、.．]|<\w+>)\s*", "", text)
+    return re.sub(r"</?\w+>|[*_`]+", " ", text).strip()
+
+
+def clauses(text: str) -> list[str]:
+    return [part.strip() for part in _CLAUSES.split(text) if part and part.strip()]
+
+
+@dataclass(frozen=True)
+class Hit:
+    """Where a group of patterns matched in a clause, and whether a negation governs it."""
+
+    start: int
+    words: tuple[str, ...]
+    negated: bool
+
+
+def _negated(clause: str, start: int, end: int | None = None) -> bool:
+    """A negation right before `start` (within its reach, with no new condition in between), or right after `end`."""
+    if end is not None and _AFTER.match(clause[end: end + 16]):
+        return True
+    cues = [m for m in _NEGATION.finditer(clause) if m.end() <= start and m.start() >= start - 60]
+    for match in reversed(cues):
+        between = _QUOTED.sub("q", clause[match.end(): start])
+        if _BREAK.search(between):
+            return False
+        if re.search(r"[\u4e00-\u9fff]", between):
+            return len(between) <= _SCOPE and not re.search(r"[\u4e00-\u9fff]\s+[\u4e00-\u9fff]", between)
+        return len(between.split()) <= _WORDS
+    return False
+
+
+_QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|「[^」]*」|『[^』]*』|(?<![a-z])'[^']{4,}'(?![a-z])")
+_EXAMPLE = re.compile(r"(?:说|问|写|says?|writes?|asks?|例如|比如|e\.g\.|like|such as|tricks?|叫|发)[^“\"「『']{0,10}$", re.I)
+
+
+def unquoted(text: str) -> str:
+    """The text with quoted examples blanked out: what a customer might say is not what the line asks for.
+
+    A quote after "just say" / "就回" is what the agent is told to say, and stays.
+    """
+    def blank(match: re.Match[str]) -> str:
+        return " " * len(match.group(0)) if _EXAMPLE.search(text[max(0, match.start() - 14): match.start()]) else match.group(0)
+
+    return _QUOTED.sub(blank, text)
+
+
+def find(clause: str, groups: Sequence[Sequence[re.Pattern[str]]]) -> list[Hit]:
+    """Each group of patterns found together in the clause (all of its patterns), with its negation."""
+    hits: list[Hit] = []
+    for group in groups:
+        rest = [pattern.search(clause) for pattern in group[1:]]
+        if not all(rest):
+            continue
+        seen: dict[bool, Hit] = {}  # a group counts at most once said and once negated ("won't let them reach a human, so honour every request")
+        for first in group[0].finditer(clause):
+            found = [first, *rest]
+            start = min(m.start() for m in found if m)
+            end = max(m.end() for m in found if m)
+            negated = _negated(clause, first.start(), first.end()) or _negated(clause, start, end)
+            seen.setdefault(negated, Hit(start, tuple(m.group(0) for m in found if m), negated))
+        hits += seen.values()
+    return hits
+
+
+@dataclass(frozen=True)
+class LineReading:
+    """What one prompt line says: the instructions it gives and those it contradicts, with the words that did it."""
+
+    number: int
+    text: str
+    gives: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    contradicts: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def kind(self) -> str:
+        return "instruction" if self.gives else "contradiction" if self.contradicts else "none"
+
+
+@dataclass(frozen=True)
+class PromptReading:
+    """A whole prompt, read: each line, and the instructions in force at the end (the last word wins)."""
+
+    lines: tuple[LineReading, ...]
+    follows: frozenset[str]
+    refused: frozenset[str]  # instructions the prompt contradicts (and never gives again after)
+
+    def line_for(self, instruction: str) -> LineReading | None:
+        """The line that put an instruction in force (the last one that gave it)."""
+        return next((line for line in reversed(self.lines) if instruction in line.gives), None)
+
+    def against(self, instruction: str) -> LineReading | None:
+        return next((line for line in reversed(self.lines) if instruction in line.contradicts), None)
+
+
+def read_line(text: str, number: int = 1) -> LineReading:
+    """Which instructions one line gives or contradicts, clause by clause."""
+    from kit.practice.catalogue import compiled
+
+    line = normalise(text)
+    parts = clauses(line)
+    plain = [unquoted(clause) for clause in parts]  # the failures a line asks for are never only quoted examples
+    gives: dict[str, tuple[str, ...]] = {}
+    contradicts: dict[str, tuple[str, ...]] = {}
+    for instruction, (wants, avoids) in compiled().items():
+        asked = spanning(parts, line, wants)  # a group may span clauses ("顾客问洗涤，先答了再回到正题")
+        stated = [hit for hit in asked if not hit.negated]
+        forbidden = [hit for hit in spanning(parts, line, avoids) if hit.negated]
+        requested = [hit for hit in spanning(plain, unquoted(line), avoids) if not hit.negated]  # "just recommend M"
+        refused = [hit for hit in asked if hit.negated]  # forbids what it wants: "不用转人工"
+        for_it, against_it = len(stated) + len(forbidden), len(requested) + len(refused)
+        if for_it and for_it >= against_it:
+            gives[instruction] = (stated or forbidden)[0].words
+        elif against_it:
+            contradicts[instruction] = (requested or refused)[0].words
+    return LineReading(number, text, gives, contradicts)
+
+
+def spanning(parts: list[str], line: str, groups: Sequence[Sequence[re.Pattern[str]]]) -> list[Hit]:
+    """Each group's hits clause by clause; a group found in no single clause is looked for in the whole line."""
+    hits = []
+    for group in groups:
+        found = [hit for clause in parts for hit in find(clause, [group])]
+        hits += found or (find(line, [group]) if len(parts) > 1 else [])
+    return hits
+
+
+@lru_cache(maxsize=256)
+def read_prompt(prompt: str) -> PromptReading:
+    """Every line of a prompt, read once (cached per prompt: a conversation reads its prompt once)."""
+    lines = tuple(read_line(text, number) for number, text in enumerate(prompt.splitlines() or [prompt], 1) if text.strip())
+    state: dict[str, bool] = {}
+    for line in lines:
+        state.update({instruction: True for instruction in line.gives})
+        state.update({instruction: False for instruction in line.contradicts})
+    return PromptReading(lines, frozenset(i for i, on in state.items() if on), frozenset(i for i, on in state.items() if not on))
