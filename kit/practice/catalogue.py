@@ -85,6 +85,13 @@ def compiled() -> dict[str, tuple[tuple[tuple[re.Pattern[str], ...], ...], tuple
     return {i.id: (groups(i.wants), groups(i.avoids)) for i in load_catalogue().instructions}
 
 
+@cache
+def screens() -> dict[str, re.Pattern[str]]:
+    """Per instruction, one pattern of every group's first words: a line without any of them is skipped."""
+    return {i.id: re.compile("|".join(f"(?:{group[0]})" for group in (*i.wants, *i.avoids)), re.I)
+            for i in load_catalogue().instructions}
+
+
 @dataclass(frozen=True)
 class Recognised:
     """An instruction and the prompt line that put it in force (None when it is not in force)."""

@@ -26,7 +26,7 @@ _NEGATION = re.compile(
     r"\bwon'?t\b|\bcan'?t\b|\bcannot\b|\bshouldn'?t\b|\bmustn'?t\b|\bneedn'?t\b|\bnone\b|\brather than\b|\binstead of\b|\bnot to\b)",
     re.I)
 # Words that open a new condition: a negation before them does not reach past them.
-_BREAK = re.compile(r"(?:\buntil\b|\bbefore\b|\bunless\b|\bexcept\b|\bbut\b|\bthen\b|\bfirst\b|\bafter\b|\bonly\b|\bwhen(?:ever)?\b|\bif\b|\bonce\b|\bas soon as\b|\band\b|\bso\b|前|之前|以前|再|才|先|但|而是|除非|只要|之后|以后|然后|就|时|的时候)", re.I)
+_BREAK = re.compile(r"(?:\buntil\b|\bbefore\b|\bunless\b|\bexcept\b|\bbut\b|\bthen\b|\bfirst\b|\bafter\b|\bonly\b|\bwhen(?:ever)?\b|\bif\b|\bonce\b|\bas soon as\b|\band\b|\bso\b|\bjust\b|\binstead\b|\bsimply\b|\brather\b|前|之前|以前|再|才|先|但|而是|除非|只要|之后|以后|然后|就|时|的时候)", re.I)
 _SCOPE = 8  # characters a negation reaches forward in Chinese (about one verb phrase); five words in English
 _WORDS = 5
 _CLAUSES = re.compile(r"(?<=[\u4e00-\u9fff”\"』」]),|,(?=\s*[\u4e00-\u9fff“])|[，；;。!！?？:：\n]|(?<=[a-z\d'\"”)])\.(?:\s|$)|\s[-–—]\s|→|->|但是|但|然后|并且|而且|同时|否则|\bbut\b", re.I)
@@ -61,7 +61,7 @@ def _negated(clause: str, start: int, end: int | None = None) -> bool:
     cues = [m for m in _NEGATION.finditer(clause) if m.end() <= start and m.start() >= start - 60]
     for match in reversed(cues):
         between = _QUOTED.sub("q", clause[match.end(): start])
-        if _BREAK.search(between):
+        if _BREAK.search(between) or _BREAK.match(clause, start):  # the phrase's own first word may open a new one ("just …")
             return False
         if re.search(r"[\u4e00-\u9fff]", between):
             return len(between) <= _SCOPE and not re.search(r"[\u4e00-\u9fff]\s+[\u4e00-\u9fff]", between)
@@ -134,7 +134,14 @@ class PromptReading:
 
 def read_line(text: str, number: int = 1) -> LineReading:
     """Which instructions one line gives or contradicts, clause by clause."""
-    from kit.practice.catalogue import compiled
+    gives, contradicts = _read(text)
+    return LineReading(number, text, dict(gives), dict(contradicts))
+
+
+@lru_cache(maxsize=65536)
+def _read(text: str) -> tuple[tuple[tuple[str, tuple[str, ...]], ...], tuple[tuple[str, tuple[str, ...]], ...]]:
+    """A line's reading, cached by its text (a long prompt repeats lines)."""
+    from kit.practice.catalogue import compiled, screens
 
     line = normalise(text)
     parts = clauses(line)
@@ -142,6 +149,8 @@ def read_line(text: str, number: int = 1) -> LineReading:
     gives: dict[str, tuple[str, ...]] = {}
     contradicts: dict[str, tuple[str, ...]] = {}
     for instruction, (wants, avoids) in compiled().items():
+        if not screens()[instruction].search(line):  # none of its first words: it cannot be here
+            continue
         asked = spanning(parts, line, wants)  # a group may span clauses ("顾客问洗涤，先答了再回到正题")
         stated = [hit for hit in asked if not hit.negated]
         forbidden = [hit for hit in spanning(parts, line, avoids) if hit.negated]
@@ -152,7 +161,7 @@ def read_line(text: str, number: int = 1) -> LineReading:
             gives[instruction] = (stated or forbidden)[0].words
         elif against_it:
             contradicts[instruction] = (requested or refused)[0].words
-    return LineReading(number, text, gives, contradicts)
+    return tuple(gives.items()), tuple(contradicts.items())
 
 
 def spanning(parts: list[str], line: str, groups: Sequence[Sequence[re.Pattern[str]]]) -> list[Hit]:
