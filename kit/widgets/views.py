@@ -16,20 +16,29 @@ if TYPE_CHECKING:
 def explain_html(explanation: Explanation, practice: bool = True) -> str:
     """Which practice-model instructions the prompt holds, with the line that did it; the rest folded."""
     found = [row for row in explanation.rows if row.found]
-    missing = [row for row in explanation.rows if not row.found]
+    against = [row for row in explanation.rows if row.contradicted]
+    missing = [row for row in explanation.rows if not row.found and not row.contradicted]
     items = "".join(
         f"<li>✅ <b>{html.escape(row.instruction.title)}</b> — line {row.line_number}: "
         f"<code>{html.escape((row.line or '').strip())}</code><br><small>{html.escape(row.instruction.does)}</small></li>"
         for row in found
     ) or "<li>none yet: the practice model will behave like a weak assistant.</li>"
+    items += "".join(
+        f"<li>⚠️ <b>{html.escape(row.instruction.title)}</b> — line {row.line_number} tells the agent not to: "
+        f"<code>{html.escape((row.line or '').strip())}</code><br><small>so it will: {html.escape(row.instruction.without)}</small></li>"
+        for row in against
+    )
     others = "".join(
         f"<li>{html.escape(row.instruction.title)} <small>— without it: {html.escape(row.instruction.without)}</small></li>"
         for row in missing
     )
+    lines = "".join(f"<li>line {line.number}: <code>{html.escape(line.text.strip())}</code> — {html.escape(line.words())}</li>"
+                    for line in explanation.lines)
     note = "" if practice else ("<p><small>This list is what the <i>practice model</i> would recognise; "
                                 "a real model reads the whole prompt.</small></p>")
     return (f"<div><b>Explain</b>: the practice model recognised {len(found)} of {len(explanation.rows)} "
             f"instructions in this prompt{note}<ul style='margin:2px 0'>{items}</ul>"
+            f"<details><summary>Line by line ({len(explanation.lines)})</summary><ul style='margin:2px 0'>{lines}</ul></details>"
             f"<details><summary>Not found ({len(missing)})</summary><ul style='margin:2px 0'>{others}</ul>"
             f"</details></div>")
 
@@ -37,7 +46,9 @@ def explain_html(explanation: Explanation, practice: bool = True) -> str:
 def explain_text(explanation: Explanation) -> str:
     """One line: the recognised instructions and their lines."""
     found = [f"{row.instruction.title} (line {row.line_number})" for row in explanation.rows if row.found]
-    return "Recognised: " + (", ".join(found) if found else "nothing yet")
+    against = [f"{row.instruction.title} (line {row.line_number})" for row in explanation.rows if row.contradicted]
+    text = "Recognised: " + (", ".join(found) if found else "nothing yet")
+    return text + (f"; contradicted: {', '.join(against)}" if against else "")
 
 
 def curve_png(tracker: Tracker) -> str:
