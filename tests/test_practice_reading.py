@@ -1,0 +1,69 @@
+"""The practice model reads prompt lines by meaning: measured on lines written outside the project."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from kit.errors import KitError
+from kit.practice import reading
+from kit.practice.evaluate import evaluate, load
+from kit.practice.model import PracticeModel
+from kit.shop import brief
+
+CORPUS = Path(__file__).resolve().parent / "data" / "instructions"
+
+
+def test_the_corpus_is_split_by_writer_and_covers_every_instruction() -> None:
+    dev, test = load(CORPUS / "dev"), load(CORPUS / "test")
+    writers = [{item["id"].split("-")[0] for item in items} for items in (dev, test)]
+    assert not writers[0] & writers[1]
+    labels = Counter(label for item in dev + test for label in item["labels"])
+    positives = {label: n for label, n in labels.items() if not label.startswith("not:")}
+    assert len(positives) == 18 and min(positives.values()) >= 40
+    assert sum(n for label, n in labels.items() if label.startswith("not:")) >= 100
+    assert sum(1 for item in dev + test if not item["labels"]) >= 150
+
+
+@pytest.fixture(scope="module")
+def dev() -> object:
+    return evaluate(CORPUS / "dev")
+
+
+@pytest.fixture(scope="module")
+def test_split() -> object:
+    return evaluate(CORPUS / "test")
+
+
+def test_dev_lines_are_read_as_their_writers_meant(dev) -> None:  # type: ignore[no-untyped-def]
+    assert dev.recall >= 0.95, str(dev)
+    assert dev.neutral_matched / dev.neutral <= 0.02, str(dev)
+    assert dev.read_as_contradiction / dev.negations >= 0.85, str(dev)
+
+
+def test_the_test_split_holds_todays_reading(test_split) -> None:  # type: ignore[no-untyped-def]
+    # Floors at today's measurement (the target is 95% and no negation credited: not reached yet, see the README).
+    assert test_split.recall >= 0.80, str(test_split)
+    assert test_split.neutral_matched / test_split.neutral <= 0.03, str(test_split)
+    assert test_split.read_as_contradiction / test_split.negations >= 0.55, str(test_split)
+
+
+def test_a_conversation_reads_its_prompt_once() -> None:
+    prompt = "\n".join(f"第{i}条：对顾客要有礼貌。" for i in range(300)) + "\n回答要简短。"
+    messages = [{"role": "system", "content": prompt}, {"role": "system", "content": brief("J-101")},
+                {"role": "user", "content": "这件棉服多少钱？"}]
+    reading.read_prompt.cache_clear()
+    model = PracticeModel()
+    model.complete(messages)
+    messages += [{"role": "assistant", "content": "好的。"}, {"role": "user", "content": "我穿什么码？"}]
+    model.complete(messages)
+    info = reading.read_prompt.cache_info()
+    assert (info.misses, info.hits >= 1) == (1, True)
+
+
+def test_a_bad_corpus_line_names_its_file_and_line(tmp_path: Path) -> None:
+    (tmp_path / "w.jsonl").write_text('{"line": "Keep it short.", "labels": ["be_brief"]}\n{"line": 3}\n', encoding="utf-8")
+    with pytest.raises(KitError, match=r"w\.jsonl, line 2: not a corpus line"):
+        load(tmp_path)
