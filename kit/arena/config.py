@@ -35,6 +35,8 @@ class ArenaError(KitError, ValueError):
 
 
 # What to write, per field: shown after the problem.
+MAX_PROMPT_BYTES = 200_000  # a prompt file larger than this is refused
+
 HINTS = {
     "name": "a short name for the agent, unique in this file, e.g. `name: polite-v2`",
     "prompt": "the system prompt, e.g. `prompt: You are the customer service of a clothing shop.` "
@@ -141,6 +143,33 @@ class ArenaConfig(BaseModel):
         stem = Path(self.source).stem if self.source != "(arguments)" else "arena"
         return self.path(self.results) or self.folder / f"{stem}.results.jsonl"
 
+    def _prompt_text(self, number: int, file: Path) -> str:
+        """A prompt file's text: a regular file inside the config's folder, not a link, not huge.
+
+        On a shared machine a prompt file may be a link to someone's `.env` or a FIFO that blocks:
+        the arena reads only what the config's own folder holds.
+        """
+        where = f"{self.source}: agents.{number}.prompt_file"
+        if file.is_symlink():
+            raise ArenaError(f"{where}: {file} is a link; the arena reads only real files in the config's folder. "
+                             "Copy the prompt into a text file there.")
+        if not file.exists():
+            raise ArenaError(f"{where}: no file {file}. Write {HINTS['prompt_file']}.")
+        if not file.is_file():
+            raise ArenaError(f"{where}: {file} is not a regular file (a folder, a pipe or a device). Point it at a text file.")
+        try:
+            file.resolve().relative_to(self.folder.resolve())
+        except ValueError:
+            raise ArenaError(f"{where}: {file} is outside the config's folder {self.folder}; keep prompts next to the "
+                             "config (e.g. prompts/v2.txt).") from None
+        if file.stat().st_size > MAX_PROMPT_BYTES:
+            raise ArenaError(f"{where}: {file} is {file.stat().st_size:,} bytes; a prompt file may hold at most "
+                             f"{MAX_PROMPT_BYTES:,}.")
+        try:
+            return file.read_text(encoding="utf-8")
+        except UnicodeDecodeError as error:
+            raise ArenaError(f"{where}: {file} is not UTF-8 text ({error.reason} at byte {error.start}).") from None
+
     def build_agents(self) -> list[Agent]:
         """The kit.Agents this config describes (the knowledge base is built once and shared)."""
         from kit.conversation import Agent
@@ -152,10 +181,7 @@ class ArenaConfig(BaseModel):
             if spec.prompt_file is not None:
                 file = self.path(spec.prompt_file)
                 assert file is not None
-                if not file.is_file():
-                    raise ArenaError(f"{self.source}: agents.{number}.prompt_file: no file {file}. "
-                                     f"Write {HINTS['prompt_file']}.")
-                prompt = file.read_text(encoding="utf-8")
+                prompt = self._prompt_text(number, file)
             else:
                 prompt = spec.prompt or ""
             tools = SHOP_TOOLS if spec.tools == "shop" else [t for t in SHOP_TOOLS if t.name in (spec.tools or ())]

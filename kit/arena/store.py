@@ -37,6 +37,7 @@ class ResultStore:
 
     def read(self) -> list[dict[str, Any]]:
         """Every readable record, in file order; a damaged line is skipped with a warning, never removed."""
+        self._refuse_links()
         if not self.path.is_file():
             return []
         records = []
@@ -78,10 +79,24 @@ class ResultStore:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def _refuse_links(self) -> None:
+        """A results path that is a link (or a pipe, a folder) is someone else's file: never read or append to it."""
+        from kit.arena.config import ArenaError
+
+        if self.path.is_symlink() or (self.path.exists() and not self.path.is_file()):
+            raise ArenaError(f"{self.path}: the results file is a link or not a regular file; the arena reads and appends "
+                             "only to a file of its own. Remove it or choose another results path.")
+
     def _open(self) -> None:
         """Open for appending; if the last line was cut short, end it so the next record starts cleanly."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._file = self.path.open("ab")
+        self._refuse_links()
+        flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
+        try:
+            descriptor = os.open(self.path, flags, 0o600)
+        except OSError as error:
+            raise ArenaError(f"{self.path}: cannot open the results file to append ({error.strerror}).") from None
+        self._file = os.fdopen(descriptor, "ab")
         size = self.path.stat().st_size
         if size:
             with self.path.open("rb") as existing:
