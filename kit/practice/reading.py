@@ -21,17 +21,19 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 _NEGATION = re.compile(
-    r"(?:不要|不用|不需要|无需|无须|不必|没必要|别(?!人|的|家|处|样)|甭|不能|不可以|不可|不得|禁止|严禁|千万别|切勿|勿|不准|不许|不再|不会|从不|绝不|决不|不要再|没有必要|用不着|少|避免|避开|杜绝|不方便|拒绝|一律不|不(?![知开耐满同错少够好舒合清懂明然过但仅如确一会较管])|leave out|drop the|cut the|"
+    r"(?:不要|不用|不需要|无需|无须|不必|没必要|别(?!人|的|家|处|样)|甭|不能|不可以|不可|不得|禁止|严禁|千万别|切勿|勿|不准|不许|不再|不会|从不|绝不|决不|不要再|没有必要|用不着|少|避免|避开|杜绝|不方便|拒绝|一律不|禁用语?|banned|forbidden|不(?![知开耐满同错少够好舒合清懂明然过但仅如确一会较管])|leave out|drop the|cut the|"
     r"\bdon'?t\b|\bdo not\b|\bnever\b|\bno need (?:to|for)\b|\bnot\b|\bwithout\b|\bstop\b|\bavoid\b|\bno\b|\bnor\b|\bnothing\b|\bskip\b|\bdoesn'?t\b|\bisn'?t\b|"
     r"\bwon'?t\b|\bcan'?t\b|\bcannot\b|\bshouldn'?t\b|\bmustn'?t\b|\bneedn'?t\b|\bnone\b|\brather than\b|\binstead of\b|\bnot to\b)",
     re.I)
 # Words that open a new condition: a negation before them does not reach past them.
-_BREAK = re.compile(r"(?:\buntil\b|\bbefore\b|\bunless\b|\bexcept\b|\bbut\b|\bthen\b|\bfirst\b|\bafter\b|\bonly\b|\bwhen(?:ever)?\b|\bif\b|\bonce\b|\bas soon as\b|\band\b|\bso\b|\bjust\b|\binstead\b|\bsimply\b|\brather\b|前|之前|以前|再|才|先|但|而是|除非|只要|之后|以后|然后|就|时|的时候)", re.I)
+_BREAK = re.compile(r"(?:\buntil\b|\bbefore\b|\bunless\b|\bexcept\b|\bbut\b|\bthen\b|\bfirst\b|\bafter\b|\bonly\b|\bwhen(?:ever)?\b|\bif\b|\bonce\b|\bas soon as\b|\band\b|\bso\b|\bjust\b|\binstead\b|\bsimply\b|\brather\b|前|之前|以前|再|才|先|但|而是|除非|只要|之后|以后|然后|时|的时候)", re.I)
 _SCOPE = 8  # characters a negation reaches forward in Chinese (about one verb phrase); five words in English
 _WORDS = 5
 _CLAUSES = re.compile(r"(?<=[\u4e00-\u9fff”\"』」]),|,(?=\s*[\u4e00-\u9fff“])|[，；;。!！?？:：\n]|(?<=[a-z\d'\"”)])\.(?:\s|$)|\s[-–—]\s|→|->|但是|但|然后|并且|而且|同时|否则|\bbut\b", re.I)
 # A negation that follows what it negates: "empathy 那一套不需要", "寒暄就免了".
-_AFTER = re.compile(r"^.{0,8}?(?:不需要|不用|没必要|不必|免了|就算了|不要了|isn'?t needed|not needed|is not needed|not required)", re.I)
+_AFTER = re.compile(r"^.{0,8}?(?:不需要|不用|没必要|不必|免了|就算了|不要了|无需|一律无需|都不用|统统省|省掉|省了|去掉|删掉|免掉|isn'?t needed|not needed|is not needed|not required)", re.I)
+# A short clause that only negates ("…，没必要问", "…，别的不需要"): it negates what the clauses before it named.
+_NEGATING_CLAUSE = re.compile(r"^(?:别的|其他的?|其它的?|这些|那些|就|也|都|统统|一律)?\s*(?:没必要|不需要|不必|无需|不用|都不用|省掉|免了|一律不)(?:问|说|管|了|写)?[了的吧啊呀]*$")
 
 
 def normalise(line: str) -> str:
@@ -60,7 +62,7 @@ def _negated(clause: str, start: int, end: int | None = None) -> bool:
         return True
     cues = [m for m in _NEGATION.finditer(clause) if m.end() <= start and m.start() >= start - 60]
     for match in reversed(cues):
-        between = _QUOTED.sub("q", clause[match.end(): start])
+        between = re.sub(r"“[^”]*”?|\"[^\"]*\"?|「[^」]*」?|[“”「」]", "q", clause[match.end(): start])
         if _BREAK.search(between) or _BREAK.match(clause, start):  # the phrase's own first word may open a new one ("just …")
             return False
         if re.search(r"[\u4e00-\u9fff]", between):
@@ -153,8 +155,8 @@ def _read(text: str) -> tuple[tuple[tuple[str, tuple[str, ...]], ...], tuple[tup
             continue
         asked = spanning(parts, line, wants)  # a group may span clauses ("顾客问洗涤，先答了再回到正题")
         stated = [hit for hit in asked if not hit.negated]
-        forbidden = [hit for hit in spanning(parts, line, avoids) if hit.negated]
-        requested = [hit for hit in spanning(plain, unquoted(line), avoids) if not hit.negated]  # "just recommend M"
+        forbidden = [hit for hit in spanning(parts, line, avoids, topics=True) if hit.negated]
+        requested = [hit for hit in spanning(plain, unquoted(line), avoids, topics=True) if not hit.negated]  # "just recommend M"
         refused = [hit for hit in asked if hit.negated]  # forbids what it wants: "不用转人工"
         for_it, against_it = len(stated) + len(forbidden), len(requested) + len(refused)
         if for_it and for_it >= against_it:
@@ -164,13 +166,27 @@ def _read(text: str) -> tuple[tuple[tuple[str, tuple[str, ...]], ...], tuple[tup
     return tuple(gives.items()), tuple(contradicts.items())
 
 
-def spanning(parts: list[str], line: str, groups: Sequence[Sequence[re.Pattern[str]]]) -> list[Hit]:
-    """Each group's hits clause by clause; a group found in no single clause is looked for in the whole line."""
+def spanning(parts: list[str], line: str, groups: Sequence[Sequence[re.Pattern[str]]], topics: bool = False) -> list[Hit]:
+    """Each group's hits clause by clause; a group found in no single clause is looked for in the whole line.
+
+    With `topics` (failures named as a topic), a hit in a clause that the next short clause only negates
+    ("肩宽、胸围这些，新手量不出来，没必要问") is negated.
+    """
     hits = []
     for group in groups:
-        found = [hit for clause in parts for hit in find(clause, [group])]
-        hits += found or (find(line, [group]) if len(parts) > 1 else [])
+        found = []
+        for index, clause in enumerate(parts):
+            negated_after = topics and any(_NEGATING_CLAUSE.match(later) for later in parts[index + 1: index + 3])
+            found += [Hit(h.start, h.words, True) if negated_after else h for h in find(clause, [group])]
+        if not found and len(parts) > 1:
+            found = find(line, [group])
+        hits += found
     return hits
+
+
+def _any_negated(text: str, group: Sequence[re.Pattern[str]]) -> bool:
+    """Across clauses, a negation before any of the group's words counts ("工具太慢了，别调用")."""
+    return any(_negated(text, m.start(), m.end()) for pattern in group for m in [pattern.search(text)] if m)
 
 
 @lru_cache(maxsize=256)
