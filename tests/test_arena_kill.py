@@ -1,4 +1,9 @@
-"""Kill test: SIGKILL `kit arena` mid-run, run it again, and get exactly what an uninterrupted run gets."""
+"""Kill test: SIGKILL `kit arena` mid-run, run it again, and get exactly what an uninterrupted run gets.
+
+The arena plays against the local OpenAI-protocol server with a latency per call, so it is still running
+when the test kills it however fast the machine is (offline, all 32 conversations can finish between
+the check and the kill on an idle machine).
+"""
 
 from __future__ import annotations
 
@@ -14,13 +19,18 @@ import pytest
 from kit.arena.store import ResultStore
 from kit.cli import main
 from kit.demo import PROMPTS
+from kit.testing.openai_server import serve
+
+LATENCY_S = 0.08  # per model call: 32 conversations take seconds, the first 6 well under one
 
 CONFIG = """agents:
   - name: one-liner
     prompt: You are a customer service bot.
+    model: test-model
   - name: v3
     prompt_file: v3.txt
     tools: shop
+    model: test-model
 personas: [typo_auntie, human_now, size_seeker, terse_customer, bargainer, angry_refund, english_customer, retired_grandma]
 seeds: 2
 concurrency: 4
@@ -43,7 +53,14 @@ def by_key(path: Path) -> dict[tuple, float | None]:
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
-def test_a_killed_arena_resumes_to_exactly_the_uninterrupted_result(tmp_path: Path) -> None:
+def test_a_killed_arena_resumes_to_exactly_the_uninterrupted_result(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with serve(log=tmp_path / "server.log", latency_s=LATENCY_S) as base_url:
+        monkeypatch.setenv("KIT_BASE_URL", base_url)
+        monkeypatch.setenv("KIT_API_KEY", "sk-test-kill")
+        kill_and_resume(tmp_path)
+
+
+def kill_and_resume(tmp_path: Path) -> None:
     killed = arena_in(tmp_path / "killed")
     results = killed.with_name("arena.results.jsonl")
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
