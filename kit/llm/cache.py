@@ -12,6 +12,8 @@ import dataclasses
 import hashlib
 import json
 import os
+import tempfile
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -51,8 +53,14 @@ class CachedModel:
 
     def _lookup(self, messages: list[Message], tools: list[ToolSchema] | None, params: dict) -> tuple[str, Reply | None]:
         key = cache_key(self.name, messages, tools, params)
-        if self.mode in ("read", "replay") and self._path(key).is_file():
-            return key, _load(self._path(key))
+        path = self._path(key)
+        if self.mode in ("read", "replay") and path.exists():
+            try:
+                return key, _load(path)
+            except CacheDamaged as damaged:
+                if self.mode == "replay":
+                    raise ReplayMiss(f"{damaged} Record it again with KIT_CACHE=write.") from None
+                warnings.warn(f"{damaged} Treated as a miss: the model is called and the record rewritten.", stacklevel=3)
         if self.mode == "replay":
             last = next((str(m.get("content")) for m in reversed(messages) if m.get("role") == "user"), "")
             raise ReplayMiss(
@@ -66,9 +74,19 @@ class CachedModel:
         if self.mode in ("write", "read"):
             path = self._path(key)
             path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = path.with_suffix(".tmp")
-            temporary.write_text(json.dumps(dataclasses.asdict(reply), ensure_ascii=False, indent=1), encoding="utf-8")
-            temporary.replace(path)  # atomic: a killed process never leaves half a record
+            if path.is_symlink():
+                raise ConfigError(f"{path}: a cache record is a link; the cache writes only files of its own. "
+                                  "Remove it (or point KIT_CACHE_DIR at a folder of your own).")
+            # A unique temporary name per writer, then an atomic rename: two processes recording the same
+            # call never share a half-written file, and a reader sees the old record or the new, never half.
+            descriptor, temporary = tempfile.mkstemp(prefix=f".{key}.", suffix=".tmp", dir=path.parent)
+            try:
+                with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+                    handle.write(json.dumps(dataclasses.asdict(reply), ensure_ascii=False, indent=1))
+                os.replace(temporary, path)
+            except BaseException:
+                Path(temporary).unlink(missing_ok=True)
+                raise
 
     def complete(self, messages: list[Message], tools: list[ToolSchema] | None = None, **params: Any) -> Reply:
         key, hit = self._lookup(messages, tools, params)
@@ -89,16 +107,35 @@ class CachedModel:
         return reply
 
 
+class CacheDamaged(Exception):
+    """A cache record that cannot be read; its message names the file."""
+
+
+MAX_RECORD_BYTES = 5_000_000
+
+
 def _load(path: Path) -> Reply:
-    data = json.loads(path.read_text(encoding="utf-8"))
-    return Reply(
-        text=data["text"],
-        tool_calls=tuple(ToolCall(**call) for call in data["tool_calls"]),
-        usage=Usage(**data["usage"]),
-        latency_s=data["latency_s"],
-        model=data["model"],
-        gloss=data.get("gloss", ""),  # recordings made before glosses existed have none
-    )
+    """A recorded reply; a record that is not a regular file, too big, not UTF-8 or not a reply is CacheDamaged."""
+    if path.is_symlink() or not path.is_file():
+        raise CacheDamaged(f"{path}: the cache record is a link or not a regular file.")
+    if path.stat().st_size > MAX_RECORD_BYTES:
+        raise CacheDamaged(f"{path}: the cache record is {path.stat().st_size:,} bytes, too big to be a reply.")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return Reply(
+            text=data["text"],
+            tool_calls=tuple(ToolCall(**call) for call in data["tool_calls"]),
+            usage=Usage(**data["usage"]),
+            latency_s=data["latency_s"],
+            model=data["model"],
+            gloss=data.get("gloss", ""),  # recordings made before glosses existed have none
+        )
+    except UnicodeDecodeError as error:
+        raise CacheDamaged(f"{path}: the cache record is not UTF-8 text ({error.reason} at byte {error.start}).") from None
+    except json.JSONDecodeError as error:
+        raise CacheDamaged(f"{path}: the cache record is not valid JSON (line {error.lineno}: {error.msg}).") from None
+    except (KeyError, TypeError, AttributeError) as error:
+        raise CacheDamaged(f"{path}: the cache record is not a recorded reply (missing or wrong field: {error}).") from None
 
 
 def cache_mode() -> str:
