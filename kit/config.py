@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,6 +53,7 @@ class Settings:
     api_key: SecretStr | None = None
     provider: str | None = None
     source: str = "default"
+    url_source: str = "default"  # where the base URL came from (a redirect hidden in a .env shows here)
     timeout_s: float = DEFAULT_TIMEOUT_S
     max_retries: int = DEFAULT_MAX_RETRIES
 
@@ -65,18 +67,36 @@ class Settings:
             return "Practice model (offline stand-in) — set KIT_MODEL to use a real one"
         key = ("no key needed" if self.api_key and self.api_key.get_secret_value() == NO_KEY_NEEDED
                else "key set" if self.api_key else "no key")
-        return f"{self.model} at {self.base_url or 'the provider default'} ({key}, from {self.source})"
+        url = mask_url(self.base_url) if self.base_url else "the provider default"
+        where = (f"from {self.source}" if self.url_source in (self.source, "default")
+                 else f"model from {self.source}, URL from {self.url_source}")
+        return f"{self.model} at {url} ({key}, {where})"
 
 
-def _dotenv_values(start: Path) -> dict[str, str]:
-    """Read the nearest `.env` at or above `start` without touching os.environ."""
-    for folder in (start, *start.parents):
+def mask_url(url: str) -> str:
+    """A URL with any credentials in it (`https://user:secret@host`) replaced, for showing."""
+    return re.sub(r"(?<=://)[^/@\s]+@", "***@", url)
+
+
+COURSE = Path(__file__).resolve().parent.parent  # the course folder (this checkout)
+
+
+def _dotenv_values(start: Path) -> tuple[dict[str, str], str]:
+    """The `.env` of the current folder, else of the course folder; never one in a parent folder.
+
+    On a shared machine anyone may leave a `.env` in /tmp or /home: reading parents would let it
+    redirect a learner's key. A `.env` that is a link or not a regular file is refused.
+    """
+    for folder in dict.fromkeys((start, COURSE)):
         candidate = folder / ".env"
+        if candidate.is_symlink() or (candidate.exists() and not candidate.is_file()):
+            raise ConfigError(f"{candidate} is a link or not a regular file; the kit reads settings only from a .env "
+                              "file of its own. Remove it, or write the settings into a real .env file.")
         if candidate.is_file():
             from dotenv import dotenv_values
 
-            return {k: v for k, v in dotenv_values(candidate).items() if v is not None}
-    return {}
+            return {k: v for k, v in dotenv_values(candidate).items() if v is not None}, f".env ({candidate})"
+    return {}, ".env"
 
 
 def load_settings(
@@ -90,7 +110,7 @@ def load_settings(
 ) -> Settings:
     """Resolve the settings; explicit arguments win over the environment, which wins over `.env`."""
     env = dict(os.environ if environ is None else environ)
-    dotenv = _dotenv_values(cwd or Path.cwd())
+    dotenv, dotenv_name = _dotenv_values(cwd or Path.cwd())
 
     def lookup(*names: str) -> tuple[str | None, str]:
         for name in names:
@@ -98,7 +118,7 @@ def load_settings(
                 return env[name], "environment"
         for name in names:
             if dotenv.get(name):
-                return dotenv[name], ".env"
+                return dotenv[name], dotenv_name
         return None, "default"
 
     provider = provider or lookup("KIT_PROVIDER")[0]
@@ -122,7 +142,10 @@ def load_settings(
     if not found_model or found_model == PRACTICE:
         return Settings(model=PRACTICE, source=source, **limits)
 
-    found_url = base_url or lookup("KIT_BASE_URL")[0] or (preset.base_url if preset else None)
+    url_value, url_source = (base_url, "arguments") if base_url else lookup("KIT_BASE_URL")
+    if not url_value and preset:
+        url_value, url_source = preset.base_url, f"preset {provider}"
+    found_url = url_value
     key_names = ["KIT_API_KEY"] + ([preset.key_env] if preset and preset.key_env else []) + ["OPENAI_API_KEY"]
     found_key = api_key or lookup(*key_names)[0]
     if not found_key and preset is not None and not preset.needs_key:
@@ -133,6 +156,7 @@ def load_settings(
         api_key=SecretStr(found_key) if found_key else None,
         provider=provider,
         source=source,
+        url_source=url_source if found_url else "default",
         **limits,
     )
 
@@ -149,7 +173,7 @@ def _number(name: str, text: str | None, where: str, default: float, what: str, 
     if not (value.is_integer() and value >= 0 if whole else math.isfinite(value) and value > 0):
         kind, bound = ("a whole number of", "0 or more") if whole else ("a number of", "more than 0")
         raise ConfigError(
-            f"{name}={text!r} (in the {'.env file' if where == '.env' else where}) is not {kind} {what} ({bound}): "
+            f"{name}={text!r} (in the {'.env file' if where.startswith('.env') else where}) is not {kind} {what} ({bound}): "
             f"write e.g. {name}={example} in the environment or the .env file, or remove it for the default "
             f"({default:g})."
         )
