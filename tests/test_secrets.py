@@ -138,4 +138,4 @@ def test_settings_and_models_never_show_the_key(tmp_path: Path) -> None:
         cached = CachedModel(chat, "off", tmp_path)
         shown = [repr(settings), str(settings), settings.describe(), repr(chat), repr(cached)]
         assert not [text for text in shown if KEY_HEX in text], shown
-    assert from_dotenv.source == ".env"
+    assert from_dotenv.source == f".env ({tmp_path / '.env'})"
