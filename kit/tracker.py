@@ -105,7 +105,7 @@ class Tracker:
     def log(self, agent: Agent, card: Scorecard, note: str = "") -> dict[str, Any]:
         """Append one attempt: the learner, the prompt, the model, the scores and the time."""
         entry = {
-            "attempt": len(self.history()) + 1,
+            "attempt": 0,  # numbered under the file's lock, below: two processes never take the same number
             "time": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "lesson": self.lesson,
             "learner": self.learner,
@@ -120,7 +120,13 @@ class Tracker:
             "session": SESSION,
         }
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self.path.open("a+", encoding="utf-8") as file:
+        if self.path.is_symlink() or (self.path.exists() and not self.path.is_file()):
+            raise ValueError(f"{self.path}: the progress file is a link or not a regular file; the tracker writes only "
+                             "to a file of its own. Remove it or set KIT_DATA_DIR to a folder of your own.")
+        descriptor = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
+        with os.fdopen(descriptor, "a+", encoding="utf-8") as file:
+            _lock(file)
+            entry["attempt"] = len(self.history()) + 1
             file.seek(0, os.SEEK_END)
             if file.tell() > 0:
                 file.seek(file.tell() - 1)
@@ -381,3 +387,12 @@ def _read_progress(path: Path) -> tuple[list[dict[str, Any]], list[str]]:
             "prompt": record["prompt"], "note": record.get("note", ""), "file": path.name,
         })
     return rows, problems
+
+
+def _lock(file: Any) -> None:
+    """Hold the progress file while numbering and appending an attempt (released when the file closes)."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no lock
+        return
+    fcntl.flock(file.fileno(), fcntl.LOCK_EX)

@@ -55,3 +55,18 @@ def test_the_results_file_never_follows_a_link(tmp_path: Path) -> None:
     with pytest.raises(ArenaError, match="is a link"):
         with ResultStore(results) as store:
             store.append({"x": 1})
+
+
+def test_a_second_arena_on_the_same_results_file_stops_instead_of_playing_everything_twice(tmp_path: Path) -> None:
+    """Issue 16, item 8: the results file is held for the length of a run."""
+    results = tmp_path / "results.jsonl"
+    first = ResultStore(results)
+    first.lock()
+    try:
+        with pytest.raises(ArenaError, match="another arena is playing into this results file"):
+            kit.arena.run([kit.Agent("You are a bot.")], personas=["typo_auntie"], seeds=1, progress=False, results=results)
+        assert not results.exists() or results.read_text(encoding="utf-8") == ""
+    finally:
+        first.close()
+    arena = kit.arena.run([kit.Agent("You are a bot.")], personas=["typo_auntie"], seeds=1, progress=False, results=results)
+    assert len(list(arena.matches())) == 1  # once the first is done, the run goes ahead

@@ -241,6 +241,7 @@ def _plan(agents: Any, personas: str | Sequence[str] | None, seeds: int, concurr
     cast = _personas(personas)
     table = prices if isinstance(prices, Prices) else load_prices(prices)
     store = ResultStore(results if results is not None else default_results(), _secrets(entrants))
+    store.lock()  # before reading what is done: two runs on one file would both plan the same conversations
     wanted = [(e, p, s) for e in entrants for p in cast for s in range(seeds)]
     latest = {key_of(r): r for r in store.read()}
     todo = [(e, p, s) for e, p, s in wanted

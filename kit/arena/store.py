@@ -68,10 +68,34 @@ class ResultStore:
         self._file.flush()
         os.fsync(self._file.fileno())
 
+    def lock(self) -> None:
+        """Hold this results file for one arena run: a second run on it stops with a clear message, never duplicates."""
+        try:
+            import fcntl
+        except ImportError:  # not POSIX: no lock
+            return
+        from kit.arena.config import ArenaError
+
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        lock_path = self.path.with_name(self.path.name + ".lock")
+        if lock_path.is_symlink():
+            raise ArenaError(f"{lock_path}: the arena's lock file is a link; remove it.")
+        descriptor = os.open(lock_path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(descriptor)
+            raise ArenaError(f"{self.path}: another arena is playing into this results file right now. Wait for it to "
+                             "finish (then run again to add what is missing), or choose another results file.") from None
+        self._lock = descriptor
+
     def close(self) -> None:
         if self._file is not None:
             self._file.close()
             self._file = None
+        if getattr(self, "_lock", None) is not None:
+            os.close(self._lock)  # closing the descriptor releases the lock
+            self._lock = None
 
     def __enter__(self) -> ResultStore:
         return self
