@@ -43,8 +43,12 @@ class Agent:
         if knowledge is not None and not callable(getattr(knowledge, "search", None)):
             raise KitError("knowledge= takes a kit.rag.Index (anything with .search(query, k)); "
                            "build one with kit.rag.Index.from_docs().")
-        if k < 1:
-            raise KitError(f"k is how many knowledge-base passages the agent reads per turn: at least 1, not {k}.")
+        if isinstance(k, bool) or not isinstance(k, int) or k < 1:
+            raise KitError(f"k is how many knowledge-base passages the agent reads per turn: a whole number of at least 1, "
+                           f"not {k!r}.")
+        if tools is not None and (isinstance(tools, (str, bytes)) or not all(hasattr(t, "schema") and hasattr(t, "run") for t in tools)):
+            raise KitError("tools= takes the kit's tools, e.g. kit.tools.SHOP_TOOLS or [kit.tools.size_lookup]; "
+                           f"not {tools!r}.")
         if window is not None and (isinstance(window, bool) or not isinstance(window, int) or window < 1):
             raise KitError(f"window is how many recent messages the model sees (customer and agent): "
                            f"a whole number of at least 1, or None for all of them; not {window!r}.")
@@ -95,7 +99,7 @@ class Agent:
     def _retrieve(self, messages: list[Message]) -> None:
         """Search the knowledge base with the customer's last message and put the passages in context."""
         query = next((str(m.get("content") or "") for m in reversed(messages) if m.get("role") == "user"), "")
-        hits = self.knowledge.search(query, k=self.k) if query else []
+        hits = self.knowledge.search(query, k=self.k) if query.strip() else []
         self.last_sources = tuple(
             {"chunk": hit.chunk_id, "doc": hit.doc_id, "title": hit.title, "outdated": bool(getattr(hit, "outdated", False)),
              "text": hit.text}
@@ -264,6 +268,10 @@ def converse(
 
     The customer is scripted by default; with `customer_model` a real model plays the same card.
     """
+    if isinstance(max_turns, bool) or not isinstance(max_turns, int) or max_turns < 1:
+        raise KitError(f"max_turns is how many replies the agent may give: a whole number of at least 1, not {max_turns!r}.")
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise KitError(f"seed picks the customer's wording: a whole number such as 0, 1 or 2, not {seed!r}.")
     persona = load(customer) if isinstance(customer, str) else customer
     card = persona.card
     session = persona.start(seed, model=customer_model)

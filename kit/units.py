@@ -221,6 +221,9 @@ def _parse_one(text: str, kind: _Kind) -> float:
             f"write it like {_EXAMPLES[kind]}"
         )
     reading = candidates[0][0]
+    if re.search(r"(?<![\w.])[-−–﹣－]\s*$|负\s*$", text[: reading.start]):
+        raise ValueError(f'{kind.capitalize()} "-{reading.text}" in "{text}" is negative: a {kind} is a positive amount, '
+                         f"like {_EXAMPLES[kind]}")
     value = _standard_value(reading, kind)
     problem = _implausible(value, kind)
     if problem:
