@@ -23,6 +23,7 @@ from kit.conversation import Agent, Transcript, converse
 from kit.errors import KitError, UnknownPersona
 from kit.graders import Scorecard, grade
 from kit.personas import names
+from kit.plots import plain_labels
 
 if TYPE_CHECKING:
     import pandas
@@ -143,6 +144,7 @@ class Evaluation:
                      f"pass^{self.k}": self.pass_hat[self.k - 1]})
         return pd.DataFrame(rows).set_index("persona")
 
+    @plain_labels
     def plot(self) -> Figure:
         """Left: each customer's mean, 90% interval (thick) and min-max (thin); right: pass^k curves."""
         import matplotlib.pyplot as plt

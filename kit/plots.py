@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING
+import functools
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -11,6 +12,26 @@ if TYPE_CHECKING:
     from kit.conversation import Transcript
 
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def plain_labels(function: F) -> F:
+    """Draw with mathtext off: a name such as "$x^$" (a learner's, an agent's) is drawn as typed, never parsed.
+
+    Matplotlib reads text between dollar signs as a formula and raises on a malformed one, which
+    would stop a whole class's report over one learner's name.
+    """
+    @functools.wraps(function)
+    def drawn(*args: Any, **kwargs: Any) -> Any:
+        import matplotlib
+
+        with matplotlib.rc_context({"text.parse_math": False}):
+            return function(*args, **kwargs)
+
+    return drawn  # type: ignore[return-value]
+
+
+@plain_labels
 def emotion_curves(groups: Mapping[str, Mapping[str, Transcript]], title: str = "How upset each customer got") -> Figure:
     """One panel per group (e.g. "weak prompt", "strong prompt"), one line per customer, upset 0-10 per turn.
 

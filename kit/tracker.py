@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from kit import __version__
 from kit.config import data_dir
+from kit.plots import plain_labels
 
 if TYPE_CHECKING:
     import pandas
@@ -185,11 +186,12 @@ class Tracker:
         back = ["model", "persona", "seed", "prompt", "note", "file"]
         table = pd.DataFrame(rows, columns=None if rows else front + back)
         graders = sorted(column for column in table.columns if column not in front + back)
-        table = table.reindex(columns=front + graders + back).drop_duplicates(["learner", "lesson", "attempt", "time"])
+        table = table.reindex(columns=front + graders + back).drop_duplicates(["learner", "lesson", "attempt", "time", "total", "prompt"])
         table = table.sort_values(["learner", "lesson", "attempt"], kind="stable").reset_index(drop=True)
         table.attrs["skipped"] = skipped
         return table
 
+    @plain_labels
     def plot(self, ax: Any = None, *, graders: bool = True, learner: str | None = None) -> Figure:
         """The learning curve: the total per attempt, bold, over each grader's score, faint.
 
@@ -223,6 +225,7 @@ class Tracker:
         plt.close(fig)  # shown once, as the cell's value, not again by pyplot's automatic display
         return fig
 
+    @plain_labels
     def plot_graders(self, learner: str | None = None, columns: int = 3) -> Figure:
         """One small panel per grader: its score per attempt, with the total faint behind it."""
         import matplotlib.pyplot as plt
@@ -353,6 +356,8 @@ def _scores(attempts: list[dict[str, Any]], name: str) -> list[float]:
 
 def _read_progress(path: Path) -> tuple[list[dict[str, Any]], list[str]]:
     """The attempts in one progress file as table rows, and a message for each part that could not be read."""
+    if problem := unreadable(path):
+        return [], [f"{path}: {problem}; skipped."]
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as error:
@@ -376,8 +381,19 @@ def _read_progress(path: Path) -> tuple[list[dict[str, Any]], list[str]]:
             continue
         fields = record if isinstance(record, dict) else {}
         wrong = [key for key, kind in REQUIRED.items() if not isinstance(fields.get(key), kind)]
+        wrong += [key for key in ("learner", "lesson") if fields.get(key) is not None and not isinstance(fields[key], str)]
+        if isinstance(fields.get("attempt"), bool) or isinstance(fields.get("total"), bool):
+            wrong.append("attempt/total")
         if wrong:
             problems.append(f"{path}, line {number}: not an attempt (missing or wrong: {', '.join(wrong)}); skipped.")
+            continue
+        scores = record["scores"]
+        clash = sorted(set(scores) & IDENTITY)
+        odd = sorted(k for k, v in scores.items() if not isinstance(k, str) or not (v is None or isinstance(v, (int, float))
+                                                                                   and not isinstance(v, bool)))
+        if clash or odd:
+            why = f"scores has a field named {', '.join(clash)}" if clash else f"scores.{odd[0]} is not a number"
+            problems.append(f"{path}, line {number}: {why}; skipped.")
             continue
         rows.append({
             "learner": record.get("learner") or header.get("learner"),
@@ -387,6 +403,23 @@ def _read_progress(path: Path) -> tuple[list[dict[str, Any]], list[str]]:
             "prompt": record["prompt"], "note": record.get("note", ""), "file": path.name,
         })
     return rows, problems
+
+
+IDENTITY = frozenset({"learner", "lesson", "attempt", "time", "total", "model", "persona", "seed", "prompt", "note", "file"})
+MAX_PROGRESS_BYTES = 20_000_000  # a progress file larger than this is not a learner's hand-in
+
+
+def unreadable(path: Path) -> str | None:
+    """Why a hand-in cannot be read safely (a link, a pipe or device, too big), or None when it can."""
+    if path.is_symlink():
+        return "a link, not a file of its own (it could point anywhere)"
+    if not path.exists():
+        return None  # reading it says so, as for any file that cannot be opened
+    if not path.is_file():
+        return "not a regular file (a pipe, a device or a folder)"
+    if path.stat().st_size > MAX_PROGRESS_BYTES:
+        return f"{path.stat().st_size:,} bytes, more than a progress file holds ({MAX_PROGRESS_BYTES:,})"
+    return None
 
 
 def _lock(file: Any) -> None:

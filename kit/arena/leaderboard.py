@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from kit.arena.prices import Prices, load_prices
 from kit.arena.store import ResultStore
 from kit.errors import KitError
+from kit.plots import plain_labels
 
 if TYPE_CHECKING:
     import pandas
@@ -180,6 +181,7 @@ class Arena:
         table = pd.DataFrame(rows).groupby("agent").mean(numeric_only=True)
         return table.reindex(index=list(self.leaderboard()["agent"])).round(1)
 
+    @plain_labels
     def plot(self) -> Figure:
         """The ranking: each agent's mean with its 90% band, and its failures."""
         from kit.arena.report import ranking_figure

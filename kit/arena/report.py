@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kit.errors import KitError
+from kit.plots import plain_labels
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -24,6 +25,7 @@ def _anchor(index: int) -> str:
     return f"worst-{index}"
 
 
+@plain_labels
 def ranking_figure(arena: Arena) -> Figure:
     """Each agent's mean (dot) and 90% bootstrap band (bar), best at the top, failures written beside."""
     import matplotlib.pyplot as plt
@@ -45,6 +47,7 @@ def ranking_figure(arena: Arena) -> Figure:
     return fig
 
 
+@plain_labels
 def heatmap_figure(arena: Arena) -> Figure:
     """Agent (rows, ranked) × customer (columns): the mean total in each cell, red to green."""
     import matplotlib.pyplot as plt
@@ -64,6 +67,7 @@ def heatmap_figure(arena: Arena) -> Figure:
     return fig
 
 
+@plain_labels
 def graders_figure(arena: Arena) -> Figure:
     """One panel per grader: each agent's mean score, so it shows which quality separates them."""
     import matplotlib.pyplot as plt

@@ -146,16 +146,25 @@ class Classroom:
 
 def progress_files(sources: str | Path | Iterable[str | Path]) -> tuple[list[Path], list[Problem]]:
     """The files to read: each file as given, each folder's *.jsonl files (sub-folders too), sorted by path."""
+    from kit.tracker import unreadable
+
     found, problems = [], []
     for source in [sources] if isinstance(sources, (str, Path)) else list(sources):
         path = Path(source)
-        if path.is_dir():
+        if path.is_dir() and not path.is_symlink():
             inside = sorted(path.rglob("*.jsonl"))
-            found += inside
             if not inside:
                 problems.append(Problem(str(path), None, "a folder with no .jsonl progress files in it."))
-        elif path.is_file():
-            found.append(path)
+            for file in inside:  # a hand-in folder anyone can write to: regular files only, of a sane size
+                if why := unreadable(file):
+                    problems.append(Problem(str(file), None, f"{why}; skipped."))
+                else:
+                    found.append(file)
+        elif path.is_file() or path.is_symlink():
+            if why := unreadable(path):
+                problems.append(Problem(str(path), None, f"{why}; skipped."))
+            else:
+                found.append(path)
         else:
             problems.append(Problem(str(path), None, "no such file or folder."))
     return found, problems
@@ -195,7 +204,7 @@ def collect(sources: str | Path | Iterable[str | Path], pass_mark: float = PASS_
         raise ClassroomError(f"No attempts could be read ({listed}). Learners export theirs with "
                              "kit.Tracker(lesson).export('name_lesson.jsonl').")
     attempts = pd.concat(tables, ignore_index=True)
-    attempts = attempts.drop_duplicates(["learner", "lesson", "attempt", "time"])  # a re-export repeats attempts
+    attempts = attempts.drop_duplicates(["learner", "lesson", "attempt", "time", "total", "prompt"])  # a re-export repeats attempts
     attempts = attempts.sort_values(["learner", "lesson", "attempt"], kind="stable").reset_index(drop=True)
     return Classroom(attempts, tuple(files), tuple(problems), tuple(duplicates), float(pass_mark))
 

@@ -12,6 +12,8 @@ import math
 import statistics
 from typing import TYPE_CHECKING, Any
 
+from kit.plots import plain_labels
+
 if TYPE_CHECKING:
     import pandas
     from matplotlib.figure import Figure
@@ -97,6 +99,7 @@ class Leaderboard:
                 f"(0 where not tried) · passed = best ≥ {self.pass_mark:g} · each lesson: best, first→best, attempts"
                 f"</small><table><tr>{head}</tr>{''.join(body)}</table></div>")
 
+    @plain_labels
     def plot(self) -> Figure:
         """A heat map: each learner's best total per lesson, learners in rank order, blank where not tried."""
         import matplotlib.pyplot as plt
@@ -164,6 +167,7 @@ class LessonReport:
         return (f"<div><b>Lessons, hardest first</b> <small>below pass = share of learners whose best is under "
                 f"{self.pass_mark:g}</small><table><tr>{head}</tr>{body}</table></div>")
 
+    @plain_labels
     def plot(self) -> Figure:
         """Each learner's first (grey) → best (coloured) total per lesson, the pass mark, and the share below it."""
         import matplotlib.pyplot as plt
@@ -255,6 +259,7 @@ class GraderReport:
         return (f"<div><b>Graders on learners' best attempts, weakest first</b><table><tr>{head}</tr>{body}</table>"
                 f"{more}</div>")
 
+    @plain_labels
     def plot(self) -> Figure:
         """A heat map: each grader's mean on the best attempts, per lesson; weakest grader on top, blank = n/a."""
         import matplotlib.pyplot as plt
@@ -312,3 +317,4 @@ def _share(share: float) -> str:
 
 def _number(value: float) -> str:
     return "—" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:g}"
+
