@@ -92,3 +92,28 @@ def test_a_key_inside_an_error_message_is_masked_in_the_results(tmp_path: Path, 
     text = (tmp_path / "r.jsonl").read_text(encoding="utf-8")
     assert key not in text and "Bearer [hidden]" in text
     assert arena.failed_count == 1
+
+
+def test_unreadable_responses_are_retried_or_listed_as_failed_never_scored_as_the_models_mistake(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 16, item 9: cut-off tool-call JSON scored 40.0 where the fault-free run scored 80.4."""
+    faults = Faults(rate=0.3, kinds=("malformed", "html"), seed=2)
+    personas = PERSONAS[:4]
+    with serve(log=tmp_path / "server.log", faults=faults) as base_url:
+        monkeypatch.setenv("KIT_BASE_URL", base_url)
+        monkeypatch.setenv("KIT_API_KEY", "sk-test-fault")
+        agents = [{"name": "v3", "prompt": PROMPTS[2][1], "model": "test-model", "tools": "shop"}]
+        kit.arena.run(agents, personas=personas, seeds=4, concurrency=8, results=tmp_path / "results.jsonl",
+                      max_retries=1, progress=False)
+        served = stats(base_url)
+    assert served["by_outcome"]["malformed"] > 0 and served["by_outcome"]["html"] > 0
+    written = kit.arena.store.ResultStore(tmp_path / "results.jsonl").read()
+    assert len(written) == 16
+    fault_free = kit.Agent(PROMPTS[2][1], tools=kit.tools.SHOP_TOOLS)
+    for record in written:
+        if record["status"] == "failed":
+            assert "could not be read" in record["reason"] and record["total"] is None
+        else:
+            expected = kit.grade(kit.converse(fault_free, record["persona"], seed=record["seed"])).total
+            assert record["total"] == expected, f"{record['persona']} seed {record['seed']} scored as the fault's"
+    assert any(r["status"] == "scored" for r in written)

@@ -85,23 +85,30 @@ def test_persistent_error_becomes_model_error_naming_url_and_status(tmp_path: Pa
     assert len(requests(log)) == 3, "max_retries=2 means one try and two retries"
 
 
-def test_malformed_tool_arguments_do_not_crash_the_conversation(tmp_path: Path) -> None:
+def test_cut_off_tool_arguments_are_a_transport_fault_retried_not_a_reply(tmp_path: Path) -> None:
     log = tmp_path / "requests.jsonl"
     script = [{"malformed_tool_call": True}, {"text": "阿姨您好，请问您的身高和体重是多少呢？"}]
     with serve(script, log) as url:
-        agent = kit.Agent("你是一家服装店的客服。", model=chat(url), tools=[size_lookup])
+        agent = kit.Agent("你是一家服装店的客服。", model=chat(url, max_retries=1), tools=[size_lookup])
         transcript = kit.converse(agent, "typo_auntie", seed=0, max_turns=1)
 
     first = transcript.agent_turns[0]
-    assert first.text == script[1]["text"]
-    (call,) = first.tool_calls
-    assert call["name"] == "size_lookup" and "_unparsed" in call["arguments"]
-    assert "error" in json.loads(call["result"]), "the model should be told its call failed"
-    sent = requests(log)[1]["messages"]
-    tool_message = next(m for m in sent if m["role"] == "tool")
-    assert "not valid JSON" in json.loads(tool_message["content"])["error"]
-    echoed = next(m for m in sent if m.get("tool_calls"))["tool_calls"][0]["function"]["arguments"]
-    assert "_unparsed" not in echoed, "the model's own (broken) arguments go back as it wrote them"
+    assert first.text == script[1]["text"] and not first.tool_calls, "the broken response left no trace"
+    sent = requests(log)
+    assert len(sent) == 2 and sent[0]["messages"] == sent[1]["messages"], "the same request, sent again"
+
+
+@pytest.mark.parametrize("outcome", ["malformed", "html"])
+def test_a_response_that_stays_unreadable_is_one_clear_model_error(tmp_path: Path, outcome: str) -> None:
+    log = tmp_path / "server.log"
+    with serve(log=log, schedule=[outcome]) as url:
+        model = chat(url, max_retries=1)
+        with pytest.raises(ModelError, match=r"answered 2 times with a response that could not be read") as caught:
+            model.complete(HELLO, tools=[size_lookup.schema()])
+        with pytest.raises(ModelError, match=r"could not be read"):
+            asyncio.run(model.acomplete(HELLO, tools=[size_lookup.schema()]))
+    assert [event["outcome"] for event in events(log)] == [outcome] * 4
+    assert "\n" not in str(caught.value) and ("502 Bad Gateway" in str(caught.value)) == (outcome == "html")
 
 
 HELLO = [{"role": "user", "content": "你好"}]

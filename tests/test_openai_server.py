@@ -65,7 +65,7 @@ def test_schedule_cycles_outcomes_with_retry_after_and_stats(tmp_path: Path) -> 
     assert answers[1][1]["Retry-After"] == "0.25"
     assert answers[1][2]["error"]["code"] == "rate_limit_exceeded" and "error" in answers[2][2]
     assert answers[0][2]["model"] == "any-model" and answers[0][2]["usage"]["total_tokens"] > 0
-    assert counters == {"requests": 5, "by_outcome": {"ok": 2, "429": 1, "500": 1, "timeout": 0, "malformed": 1}}
+    assert counters == {"requests": 5, "by_outcome": {"ok": 2, "429": 1, "500": 1, "timeout": 0, "malformed": 1, "html": 0}}
     assert [event["outcome"] for event in events(tmp_path / "server.log")] == ["ok", "429", "500", "malformed", "ok"]
 
 

@@ -3,10 +3,15 @@
 OpenAI, DashScope (百炼) compatible mode, Ollama, vLLM and llama.cpp's server all speak this
 protocol. Retries on 429/5xx/timeouts with backoff (honouring Retry-After) are the SDK's own:
 `max_retries` and `timeout` (KIT_MAX_RETRIES, KIT_TIMEOUT) are handed to it unchanged.
+
+A response that arrives but cannot be read (a proxy's HTML page, tool-call arguments cut off
+mid-JSON) is a transport fault too, not the model's answer: it is retried the same number of
+times, then reported as a `ModelError`, so a broken connection is never graded as a bad reply.
 """
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import json
 import re
@@ -20,6 +25,11 @@ from kit.llm.base import Message, Reply, ToolCall, ToolSchema, Usage
 
 
 CHAT_PATH = "/chat/completions"
+FIRST_BACKOFF_S, MAX_BACKOFF_S = 0.5, 8.0  # the SDK's own backoff for a retried call
+
+
+class UnreadableResponse(Exception):
+    """The endpoint answered, but not with a chat completion the kit can read."""
 
 
 class OpenAIChat:
@@ -95,12 +105,19 @@ class OpenAIChat:
         with self._lock:
             if self._sync is None:
                 self._sync = openai.OpenAI(**self._client_args())
-        started = time.perf_counter()
-        try:
-            response = self._sync.post(CHAT_PATH, body=self._request(messages, tools, params), cast_to=_completion_type())
-        except openai.APIError as error:
-            raise self._explain(error) from None
-        return _to_reply(response, time.perf_counter() - started)
+        for attempt in range(self._max_retries + 1):
+            if attempt:
+                time.sleep(_backoff(attempt))
+            started = time.perf_counter()
+            try:
+                response = self._sync.post(CHAT_PATH, body=self._request(messages, tools, params),
+                                           cast_to=_completion_type())
+                return _to_reply(response, time.perf_counter() - started)
+            except openai.APIError as error:
+                raise self._explain(error) from None
+            except (UnreadableResponse, json.JSONDecodeError) as error:
+                fault = error
+        raise self._unreadable(fault)
 
     async def acomplete(
         self, messages: list[Message], tools: list[ToolSchema] | None = None, **params: Any
@@ -111,13 +128,19 @@ class OpenAIChat:
         with self._lock:
             if self._async is None:
                 self._async = openai.AsyncOpenAI(**self._client_args())
-        started = time.perf_counter()
-        try:
-            response = await self._async.post(CHAT_PATH, body=self._request(messages, tools, params),
-                                              cast_to=_completion_type())
-        except openai.APIError as error:
-            raise self._explain(error) from None
-        return _to_reply(response, time.perf_counter() - started)
+        for attempt in range(self._max_retries + 1):
+            if attempt:
+                await asyncio.sleep(_backoff(attempt))
+            started = time.perf_counter()
+            try:
+                response = await self._async.post(CHAT_PATH, body=self._request(messages, tools, params),
+                                                  cast_to=_completion_type())
+                return _to_reply(response, time.perf_counter() - started)
+            except openai.APIError as error:
+                raise self._explain(error) from None
+            except (UnreadableResponse, json.JSONDecodeError) as error:
+                fault = error
+        raise self._unreadable(fault)
 
     def _request(self, messages: list[Message], tools: list[ToolSchema] | None, params: dict) -> dict:
         """The chat-completions body. Sent with the client's own `post` (the SDK's README: "options on the
@@ -152,6 +175,15 @@ class OpenAIChat:
             return ModelError(f"{where} answered HTTP {error.status_code} after {tries}: {message}")
         return ModelError(f"The call to {where} failed: {self._scrub(str(error))}")
 
+    def _unreadable(self, fault: Exception) -> ModelError:
+        """The one line for a response that could not be read on any attempt."""
+        where = self.base_url or "the provider's default URL"
+        attempts = self._max_retries + 1
+        what = str(fault) if isinstance(fault, UnreadableResponse) else "its body is not valid JSON"
+        return ModelError(f"{where} answered {attempts} time{'s' if attempts != 1 else ''} with a response that "
+                          f"could not be read ({self._scrub(what)}). This is a fault of the server or of a proxy "
+                          "in between, not the model's reply; check KIT_BASE_URL, or raise KIT_MAX_RETRIES.")
+
     def _scrub(self, text: str) -> str:
         """Remove the key from a server's or library's message, in case one echoes it."""
         key = self._key.get_secret_value() if self._key else ""
@@ -173,15 +205,29 @@ def _attempts(error: Exception) -> int:
         return 1
 
 
+def _backoff(attempt: int) -> float:
+    """Seconds to wait before retry number `attempt` (1, 2, ...): doubling from the SDK's first wait."""
+    return min(FIRST_BACKOFF_S * 2 ** (attempt - 1), MAX_BACKOFF_S)
+
+
 def _to_reply(response: Any, latency_s: float) -> Reply:
-    """Convert the SDK's response object into the kit's `Reply`."""
-    message = response.choices[0].message
+    """Convert the SDK's response object into the kit's `Reply`; `UnreadableResponse` if it is not one."""
+    if isinstance(response, str):  # the SDK hands back the text of a body that is not JSON
+        start = " ".join(response.split())[:80]
+        raise UnreadableResponse(f"not JSON but {start!r}" if start else "an empty body")
+    try:
+        message = response.choices[0].message
+    except (AttributeError, IndexError, TypeError):
+        raise UnreadableResponse("JSON without a message in `choices`") from None
     calls = []
     for call in message.tool_calls or ():
         try:
             arguments = json.loads(call.function.arguments or "{}")
         except json.JSONDecodeError:
-            arguments = {"_unparsed": call.function.arguments}
+            raise UnreadableResponse(f"the arguments of the call to {call.function.name!r} are cut off or "
+                                     f"not JSON: {call.function.arguments[:80]!r}") from None
+        if not isinstance(arguments, dict):
+            raise UnreadableResponse(f"the arguments of the call to {call.function.name!r} are not a JSON object")
         calls.append(ToolCall(id=call.id, name=call.function.name, arguments=arguments))
     usage = response.usage
     return Reply(

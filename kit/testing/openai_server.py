@@ -18,8 +18,8 @@ in-process. With `--script` (a JSON list of steps, one per answered request, the
 
 Faults come on top, per request: by a seeded rate (`--fail-rate`, the failing requests take the
 `--fail-kinds` in turn) or by a `--schedule` of outcomes cycled per request. The outcomes are
-"ok", "429" (with Retry-After), "500", "timeout" (hang, then answer) and "malformed" (tool-call
-arguments cut off). `GET /stats` counts requests by outcome. The log (`--log`) gets each
+"ok", "429" (with Retry-After), "500", "timeout" (hang, then answer), "malformed" (tool-call
+arguments cut off) and "html" (HTTP 200 with a proxy's HTML error page instead of JSON). `GET /stats` counts requests by outcome. The log (`--log`) gets each
 request body as one JSON line; `<log>.events.jsonl` gets {"n", "t", "outcome"} per request, for
 measuring the gaps a client leaves between retries. Headers, and so API keys, are never logged.
 """
@@ -43,13 +43,14 @@ from pathlib import Path
 from typing import Any
 
 KINDS = ("text", "tool_call", "malformed_tool_call", "status")
-OUTCOMES = ("ok", "429", "500", "timeout", "malformed")
+OUTCOMES = ("ok", "429", "500", "timeout", "malformed", "html")
 FAILURES = OUTCOMES[1:]
 ERRORS = {
     429: ("Rate limit reached for requests. Please try again later.", "requests", "rate_limit_exceeded"),
     500: ("The server had an error while processing your request.", "server_error", None),
 }
 CUT_OFF = '{"sku": "J-101", "height_cm": 165,'  # tool-call arguments cut off, as a model may emit them
+PROXY_PAGE = "<html><body><h1>502 Bad Gateway</h1><p>The upstream server is not responding.</p></body></html>"
 
 
 @dataclass(frozen=True)
@@ -226,7 +227,7 @@ class Handler(BaseHTTPRequestHandler):
         self._send(status, payload, headers)
 
     def _answer(self, number: int, outcome: str, step: dict[str, Any] | None,
-                body: dict[str, Any]) -> tuple[int, dict[str, Any], dict[str, str]]:
+                body: dict[str, Any]) -> tuple[int, dict[str, Any] | str, dict[str, str]]:
         """(status, body, headers) of the answer to this request."""
         if outcome == "429":
             retry_after = (step or {}).get("retry_after", self.plan.faults.retry_after_s if step is None else None)
@@ -236,10 +237,13 @@ class Handler(BaseHTTPRequestHandler):
             return int(step["status"]), _error(int(step["status"])), headers
         if outcome == "500":
             return 500, _error(500), {}
+        if outcome == "html":
+            return 200, PROXY_PAGE, {"Content-Type": "text/html; charset=utf-8"}
         return 200, completion(number, step, body, malformed=outcome == "malformed"), {}
 
-    def _send(self, status: int, payload: dict[str, Any], headers: dict[str, str] | None = None) -> None:
-        data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    def _send(self, status: int, payload: dict[str, Any] | str, headers: dict[str, str] | None = None) -> None:
+        text = payload if isinstance(payload, str) else json.dumps(payload, ensure_ascii=False)
+        data = text.encode("utf-8")
         try:
             self.send_response(status)
             fields = {"Content-Type": "application/json", "Content-Length": str(len(data)), **(headers or {})}
