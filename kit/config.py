@@ -15,6 +15,7 @@ from pathlib import Path
 from pydantic import SecretStr
 
 from kit.errors import ConfigError
+from kit.keys import remember
 
 PRACTICE = "practice"
 NO_KEY_NEEDED = "not-needed"
@@ -148,6 +149,7 @@ def load_settings(
     found_url = url_value
     key_names = ["KIT_API_KEY"] + ([preset.key_env] if preset and preset.key_env else []) + ["OPENAI_API_KEY"]
     found_key = api_key or lookup(*key_names)[0]
+    remember(found_key)  # whatever it came from, the scrubber hides it from everything the kit writes
     if not found_key and preset is not None and not preset.needs_key:
         found_key = NO_KEY_NEEDED  # local servers accept any key, the SDK insists on one
     return Settings(

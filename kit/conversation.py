@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from kit.errors import KitError, PromptError
+from kit.keys import scrub
 from kit.llm import ChatModel, Message, Reply, get_model
 from kit.personas import Persona, load
 from kit.personas.typos import Typo, highlight
@@ -219,7 +220,7 @@ class Transcript:
         if path.exists():
             raise FileExistsError(f"{path} already exists; choose another name so no transcript is lost.")
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(self.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
+        path.write_text(json.dumps(scrub(self.to_dict()), ensure_ascii=False, indent=1), encoding="utf-8")
         return path
 
     def __str__(self) -> str:
@@ -246,7 +247,7 @@ class Transcript:
         """Chat bubbles (the same view as `kit.widgets.ChatViewer`, without its replay slider)."""
         from kit.widgets.viewer import chat_html
 
-        return chat_html(self)
+        return scrub(chat_html(self))
 
 
 def _task_record(task: Any, card: Any) -> dict[str, Any]:

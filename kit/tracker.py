@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from kit import __version__
 from kit.config import data_dir
+from kit.keys import scrub
 from kit.plots import plain_labels
 
 if TYPE_CHECKING:
@@ -133,7 +134,7 @@ class Tracker:
                 file.seek(file.tell() - 1)
                 if file.read(1) != "\n":  # a record cut short: start ours on a fresh line
                     file.write("\n")
-            file.write(json.dumps(entry, ensure_ascii=False) + "\n")
+            file.write(json.dumps(scrub(entry), ensure_ascii=False) + "\n")
             file.flush()
             os.fsync(file.fileno())
         return entry
@@ -159,7 +160,7 @@ class Tracker:
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
             with path.open("w" if overwrite else "x", encoding="utf-8") as file:
-                file.writelines(json.dumps(record, ensure_ascii=False) + "\n" for record in (header, *attempts))
+                file.writelines(json.dumps(scrub(record), ensure_ascii=False) + "\n" for record in (header, *attempts))
         except FileExistsError:
             raise FileExistsError(
                 f"{path} already exists; choose another name, or pass overwrite=True to replace it."

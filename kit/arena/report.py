@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kit.errors import KitError
+from kit.keys import scrub
 from kit.plots import plain_labels
 
 if TYPE_CHECKING:
@@ -187,6 +188,6 @@ Costs are estimates from the price table ({html.escape(arena.prices.source)}).</
 </body></html>"""
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("x", encoding="utf-8") as file:  # "x": fails rather than overwrite, even in a race
-        file.write(page)
+        file.write(scrub(page))
     return path
 

@@ -24,6 +24,7 @@ from kit.arena.config import AgentSpec, ArenaConfig, ArenaError, parse_config, w
 from kit.arena.prices import Prices, load_prices
 from kit.arena.store import ResultStore, key_of
 from kit.errors import KitError, ModelError
+from kit.keys import scrub
 
 if TYPE_CHECKING:
     from kit.arena.leaderboard import Arena
@@ -123,6 +124,7 @@ def play(entrant: _Entrant, customer: Persona, seed: int, max_turns: int, conver
         record |= {"status": "scored", "reason": "", "total": card.total, "scores": card.scores,
                    "outcome": transcript.outcome, "transcript": transcript.to_dict()}
     record["tokens"] = {"prompt": meter.prompt_tokens, "completion": meter.completion_tokens, "calls": meter.calls}
+    record = scrub(record)  # the in-memory record too: reports and leaderboards are built from it
     record["cost"] = prices.cost(meter.name, meter.prompt_tokens, meter.completion_tokens)
     record["seconds"] = round(time.monotonic() - started, 3)
     return record

@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Any
 
+from kit.keys import scrub
+
 FORMAT = "kit-arena/1"
 REQUIRED = {"agent": str, "fingerprint": str, "persona": str, "seed": int, "status": str}
 HIDDEN = "[hidden]"
@@ -64,6 +66,7 @@ class ResultStore:
         line = json.dumps({"format": FORMAT, **record}, ensure_ascii=False, default=str)
         for secret in self.secrets:
             line = line.replace(secret, HIDDEN)
+        line = scrub(line)
         self._file.write(line.encode("utf-8") + b"\n")
         self._file.flush()
         os.fsync(self._file.fileno())

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 from kit.classroom.reports import GraderReport, Leaderboard, LessonReport
 from kit.errors import KitError
+from kit.keys import scrub
 
 if TYPE_CHECKING:
     import pandas
@@ -138,7 +139,7 @@ class Classroom:
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
             with path.open("w" if overwrite else "x", encoding="utf-8") as file:
-                file.write(self.report_html())
+                file.write(scrub(self.report_html()))
         except FileExistsError:
             raise FileExistsError(f"{path} already exists; choose another name, or pass overwrite=True.") from None
         return path

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from kit.errors import ConfigError, ReplayMiss
+from kit.keys import scrub
 from kit.llm.base import ChatModel, Message, Reply, ToolCall, ToolSchema, Usage
 
 MODES = ("off", "read", "write", "replay")
@@ -82,7 +83,7 @@ class CachedModel:
             descriptor, temporary = tempfile.mkstemp(prefix=f".{key}.", suffix=".tmp", dir=path.parent)
             try:
                 with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-                    handle.write(json.dumps(dataclasses.asdict(reply), ensure_ascii=False, indent=1))
+                    handle.write(json.dumps(scrub(dataclasses.asdict(reply)), ensure_ascii=False, indent=1))
                 os.replace(temporary, path)
             except BaseException:
                 Path(temporary).unlink(missing_ok=True)

@@ -21,8 +21,8 @@ from typing import Any
 
 from kit.config import Settings, load_settings
 from kit.errors import ConfigError, ModelError
+from kit.keys import remember, scrub
 from kit.llm.base import Message, Reply, ToolCall, ToolSchema, Usage
-
 
 CHAT_PATH = "/chat/completions"
 FIRST_BACKOFF_S, MAX_BACKOFF_S = 0.5, 8.0  # the SDK's own backoff for a retried call
@@ -51,6 +51,7 @@ class OpenAIChat:
         self.name = settings.model
         self.base_url = settings.base_url
         self._key = settings.api_key
+        remember(self._key.get_secret_value() if self._key else None)
         self._max_retries = settings.max_retries if max_retries is None else max_retries
         self._timeout_s = settings.timeout_s if timeout_s is None else timeout_s
         if not (isinstance(self._max_retries, int) and self._max_retries >= 0):
@@ -187,7 +188,7 @@ class OpenAIChat:
     def _scrub(self, text: str) -> str:
         """Remove the key from a server's or library's message, in case one echoes it."""
         key = self._key.get_secret_value() if self._key else ""
-        return text.replace(key, "***") if len(key) >= 4 else text
+        return scrub(text.replace(key, "***") if len(key) >= 4 else text)
 
 
 def _completion_type() -> type:
@@ -228,10 +229,10 @@ def _to_reply(response: Any, latency_s: float) -> Reply:
                                      f"not JSON: {call.function.arguments[:80]!r}") from None
         if not isinstance(arguments, dict):
             raise UnreadableResponse(f"the arguments of the call to {call.function.name!r} are not a JSON object")
-        calls.append(ToolCall(id=call.id, name=call.function.name, arguments=arguments))
+        calls.append(ToolCall(id=call.id, name=call.function.name, arguments=scrub(arguments)))
     usage = response.usage
     return Reply(
-        text=message.content or "",
+        text=scrub(message.content or ""),  # a server that echoes the key never gets it into a transcript
         tool_calls=tuple(calls),
         usage=Usage(usage.prompt_tokens, usage.completion_tokens) if usage else Usage(),
         latency_s=latency_s,

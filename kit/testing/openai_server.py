@@ -21,7 +21,9 @@ Faults come on top, per request: by a seeded rate (`--fail-rate`, the failing re
 "ok", "429" (with Retry-After), "500", "timeout" (hang, then answer), "malformed" (tool-call
 arguments cut off) and "html" (HTTP 200 with a proxy's HTML error page instead of JSON). `GET /stats` counts requests by outcome. The log (`--log`) gets each
 request body as one JSON line; `<log>.events.jsonl` gets {"n", "t", "outcome"} per request, for
-measuring the gaps a client leaves between retries. Headers, and so API keys, are never logged.
+measuring the gaps a client leaves between retries. Headers, and so API keys, are never logged;
+but `--echo-auth` plays a careless server that repeats the Authorization header in every
+answer, to test that the kit hides the key in everything it writes.
 """
 
 from __future__ import annotations
@@ -81,6 +83,7 @@ class Plan:
         latency_s: float = 0.0,
         faults: Faults | None = None,
         schedule: Sequence[str] | None = None,
+        echo_auth: bool = False,
     ) -> None:
         if steps is not None and (not steps or any(not any(kind in step for kind in KINDS) for step in steps)):
             raise ValueError(f"a script is a non-empty list of steps, each with one of {KINDS}")
@@ -90,6 +93,7 @@ class Plan:
             raise ValueError(f"latency_s={latency_s!r}: a latency is zero or more seconds")
         self.steps, self.log, self.latency_s = steps, log, latency_s
         self.faults, self.schedule = faults or Faults(), list(schedule) if schedule else None
+        self.echo_auth = echo_auth
         self.random = random.Random(self.faults.seed)
         self.requests = self.failures = self.answered = 0
         self.by_outcome: dict[str, int] = dict.fromkeys(OUTCOMES, 0)
@@ -239,7 +243,11 @@ class Handler(BaseHTTPRequestHandler):
             return 500, _error(500), {}
         if outcome == "html":
             return 200, PROXY_PAGE, {"Content-Type": "text/html; charset=utf-8"}
-        return 200, completion(number, step, body, malformed=outcome == "malformed"), {}
+        answer = completion(number, step, body, malformed=outcome == "malformed")
+        if self.plan.echo_auth:
+            message = answer["choices"][0]["message"]
+            message["content"] = f"{message['content'] or ''} (you sent: {self.headers.get('Authorization')})"
+        return 200, answer, {}
 
     def _send(self, status: int, payload: dict[str, Any] | str, headers: dict[str, str] | None = None) -> None:
         text = payload if isinstance(payload, str) else json.dumps(payload, ensure_ascii=False)
@@ -293,11 +301,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--hang", type=float, default=Faults.hang_s, help="how long a 'timeout' hangs, s")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--schedule", type=_csv, help="outcomes cycled per request, e.g. ok,429,ok,500")
+    parser.add_argument("--echo-auth", action="store_true", help="repeat the Authorization header in every answer")
     args = parser.parse_args(argv)
     steps = json.loads(args.script.read_text(encoding="utf-8")) if args.script else None
     try:
         faults = Faults(args.fail_rate, args.fail_kinds, args.retry_after, args.hang, args.seed)
-        plan = Plan(steps, args.log, args.latency, faults, args.schedule)
+        plan = Plan(steps, args.log, args.latency, faults, args.schedule, args.echo_auth)
     except ValueError as problem:
         parser.error(str(problem))
     server = Server(("127.0.0.1", args.port), type("PlannedHandler", (Handler,), {"plan": plan}))
@@ -316,6 +325,7 @@ def serve(
     faults: Faults | None = None,
     schedule: Sequence[str] | None = None,
     start_timeout_s: float = 15.0,
+    echo_auth: bool = False,
 ) -> Iterator[str]:
     """Run the server in a subprocess for the `with` block; yields its base URL (…/v1). Always stops it."""
     Plan(script, None, latency_s, faults, schedule)  # bad settings fail here, with a plain message
@@ -331,6 +341,8 @@ def serve(
         command += ["--retry-after", str(faults.retry_after_s).lower()]
         if schedule:
             command += ["--schedule", ",".join(schedule)]
+        if echo_auth:
+            command.append("--echo-auth")
         if script is not None:
             script_file = log.with_name(log.name + ".script.json")
             script_file.write_text(json.dumps(script, ensure_ascii=False), encoding="utf-8")

@@ -10,6 +10,7 @@ import html
 import json
 from typing import TYPE_CHECKING, Any
 
+from kit.keys import scrub
 from kit.personas.typos import highlight
 from kit.widgets.frontend import Displayable, require, unavailable_note
 from kit.widgets.views import tight
@@ -85,8 +86,8 @@ def header_html(transcript: Transcript) -> str:
 def chat_html(transcript: Transcript, upto: int | None = None, gloss_open: bool = False) -> str:
     """The conversation as static HTML bubbles, up to turn `upto` (all turns by default)."""
     turns = transcript.turns if upto is None else transcript.turns[:upto]
-    return (STYLE + "<div class='kit-chat' style='max-width:720px'>" + header_html(transcript)
-            + "".join(turn_html(turn, gloss_open) for turn in turns) + "</div>")
+    return scrub(STYLE + "<div class='kit-chat' style='max-width:720px'>" + header_html(transcript)
+                 + "".join(turn_html(turn, gloss_open) for turn in turns) + "</div>")
 
 
 def chat_text(transcript: Transcript, upto: int | None = None) -> str:
