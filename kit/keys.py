@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from typing import TypeVar
 
-HIDDEN = "***"
+HIDDEN = "[hidden]"
 KEY_VARIABLES = ("KIT_API_KEY", "OPENAI_API_KEY", "DASHSCOPE_API_KEY")
 MIN_LENGTH = 8  # shorter values ("none", "ollama") are placeholders, and masking them would mangle ordinary text
 
@@ -33,7 +33,7 @@ def known() -> list[str]:
 
 
 def scrub(value: T) -> T:
-    """`value` with every known key replaced by ***: strings, and the strings inside dicts, lists and tuples."""
+    """`value` with every known key replaced by [hidden]: strings, and the strings inside dicts, lists and tuples."""
     keys = known()
     return _scrub(value, keys) if keys else value
 

@@ -14,11 +14,10 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Any
 
-from kit.keys import scrub
+from kit.keys import HIDDEN, scrub
 
 FORMAT = "kit-arena/1"
 REQUIRED = {"agent": str, "fingerprint": str, "persona": str, "seed": int, "status": str}
-HIDDEN = "[hidden]"
 
 
 def key_of(record: dict[str, Any]) -> tuple[str, str, int]:

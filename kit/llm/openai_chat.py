@@ -21,7 +21,7 @@ from typing import Any
 
 from kit.config import Settings, load_settings
 from kit.errors import ConfigError, ModelError
-from kit.keys import remember, scrub
+from kit.keys import HIDDEN, remember, scrub
 from kit.llm.base import Message, Reply, ToolCall, ToolSchema, Usage
 
 CHAT_PATH = "/chat/completions"
@@ -188,7 +188,7 @@ class OpenAIChat:
     def _scrub(self, text: str) -> str:
         """Remove the key from a server's or library's message, in case one echoes it."""
         key = self._key.get_secret_value() if self._key else ""
-        return scrub(text.replace(key, "***") if len(key) >= 4 else text)
+        return scrub(text.replace(key, HIDDEN) if len(key) >= 4 else text)
 
 
 def _completion_type() -> type:
