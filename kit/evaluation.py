@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from kit.conversation import Agent, Transcript, converse
 from kit.errors import KitError, UnknownPersona
 from kit.graders import Scorecard, grade
-from kit.personas import names
+from kit.personas import Persona, names
 from kit.plots import plain_labels
 
 if TYPE_CHECKING:
@@ -310,21 +310,30 @@ def _coloured(score: float) -> str:
     return f"<b style='color:{colour}'>{score:.1f}</b>"
 
 
-def _personas(personas: str | Sequence[str] | None) -> list[str]:
-    """The customers to play: all of them by default; unknown ids are an error that lists the known ones."""
+def _personas(personas: str | Persona | Sequence[str | Persona] | None) -> dict[str, str | Persona]:
+    """The customers to play, by id: all of them by default. A persona may be given by id or as a loaded
+    `Persona` (a card of your own); anything else is an error that lists the known ids."""
     known = names()
-    chosen = known if personas is None else [personas] if isinstance(personas, str) else list(personas)
+    single = isinstance(personas, (str, Persona))
+    chosen = known if personas is None else [personas] if single else list(personas)  # type: ignore[list-item]
     if not chosen:
         raise EvaluationError(f"No customers to play. Pass persona ids, or leave personas=None for all: {', '.join(known)}.")
-    unknown = [p for p in chosen if p not in known]
-    if unknown:
-        raise UnknownPersona(f"No persona called {', '.join(map(repr, unknown))}. Known personas: {', '.join(known)}.")
-    return list(dict.fromkeys(chosen))
+    wrong = [_short(p) for p in chosen if not isinstance(p, Persona) and p not in known]
+    if wrong:
+        raise UnknownPersona(f"No persona called {', '.join(wrong)}: pass persona ids (e.g. \"typo_auntie\") or "
+                             f"kit.personas.load(...) results. Known personas: {', '.join(known)}.")
+    return {p.id if isinstance(p, Persona) else p: p for p in chosen}
+
+
+def _short(value: object) -> str:
+    """A value as an error message can show it: its repr if short, else its type."""
+    shown = repr(value)
+    return shown if len(shown) <= 60 else f"a {type(value).__name__} object"
 
 
 def evaluate(
     agent: Agent,
-    personas: str | Sequence[str] | None = None,
+    personas: str | Persona | Sequence[str | Persona] | None = None,
     seeds: int = 5,
     pass_at: float = 80.0,
     k: int | None = None,
@@ -340,7 +349,7 @@ def evaluate(
         raise EvaluationError(f"pass_at is the total (0-100) a conversation needs to pass; got {pass_at!r}.")
     if k is not None and (isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= seeds):
         raise EvaluationError(f"k (for pass^k) must be a whole number from 1 to seeds={seeds}; got {k!r}.")
-    transcripts = {p: tuple(converse(agent, p, seed=s) for s in range(seeds)) for p in chosen}
+    transcripts = {name: tuple(converse(agent, p, seed=s) for s in range(seeds)) for name, p in chosen.items()}
     return Evaluation(
         agent=agent.name, model=agent.model.name, seeds=tuple(range(seeds)), pass_at=float(pass_at),
         k=seeds if k is None else k, transcripts=transcripts,

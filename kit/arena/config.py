@@ -19,11 +19,11 @@ import difflib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-import yaml
 from pydantic import (BaseModel, ConfigDict, Field, PositiveFloat, PositiveInt, ValidationError, field_validator,
                       model_validator)
 
 from kit.errors import KitError
+from kit.yaml_files import parse, read_text
 
 if TYPE_CHECKING:
     from kit.conversation import Agent
@@ -218,16 +218,10 @@ def with_call_limits(model: ChatModel, timeout_s: float | None, max_retries: int
 def load_config(path: str | Path) -> ArenaConfig:
     """Read and check an arena config; every problem names the file, line and field, and what to write."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ArenaError(f"{path}: no such arena config. See examples/arena.yaml for one to copy.") from None
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark else str(path)
-        raise ArenaError(f"{where}: not valid YAML: {getattr(error, 'problem', None) or error}") from None
+    if not path.exists() and not path.is_symlink():
+        raise ArenaError(f"{path}: no such arena config. See examples/arena.yaml for one to copy.")
+    text = read_text(path, "arena config", ArenaError)
+    raw = parse(text, path, "arena config", ArenaError)
     if not isinstance(raw, dict):
         raise ArenaError(f"{path}: an arena config is a YAML mapping with at least `agents:` (a list of agents, "
                          "each with `name:` and `prompt:`).")

@@ -20,6 +20,39 @@ FORMAT = "kit-arena/1"
 REQUIRED = {"agent": str, "fingerprint": str, "persona": str, "seed": int, "status": str}
 
 
+def shape_problem(record: Any) -> str | None:
+    """What makes a record unusable (a field missing or of the wrong type), or None if it can be ranked."""
+    if not isinstance(record, dict):
+        return "not a JSON object"
+    for field, kind in REQUIRED.items():
+        if not isinstance(record.get(field), kind) or isinstance(record.get(field), bool):
+            return f"`{field}` should be a {kind.__name__}, not {record.get(field)!r:.40}"
+    if record["status"] == "scored":
+        if not _number(record.get("total")):
+            return f"`total` of a scored conversation should be a number, not {record.get('total')!r:.40}"
+        scores = record.get("scores")
+        if not isinstance(scores, dict) or not all(isinstance(k, str) and (v is None or _number(v))
+                                                   for k, v in scores.items()):
+            return "`scores` should map grader names to numbers (or null: not applicable)"
+        if not isinstance(record.get("transcript"), (dict, type(None))):
+            return "`transcript` should be a transcript object"
+    elif record["status"] == "failed":
+        if not isinstance(record.get("reason"), str):
+            return "`reason` of a failed conversation should be text"
+    else:
+        return f"`status` should be scored or failed, not {record['status']!r:.40}"
+    tokens = record.get("tokens", {})
+    if not isinstance(tokens, dict) or not all(isinstance(v, int) and not isinstance(v, bool) for v in tokens.values()):
+        return "`tokens` should map prompt/completion/calls to whole numbers"
+    if record.get("cost") is not None and not _number(record["cost"]):
+        return f"`cost` should be a number or null, not {record['cost']!r:.40}"
+    return None
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 def key_of(record: dict[str, Any]) -> tuple[str, str, int]:
     """What makes a conversation unique: the agent's fingerprint, the customer and the seed."""
     return record["fingerprint"], record["persona"], record["seed"]
@@ -49,10 +82,14 @@ class ResultStore:
                 record = json.loads(line)
             except json.JSONDecodeError:
                 record = None
-            if not isinstance(record, dict) or any(not isinstance(record.get(k), t) for k, t in REQUIRED.items()):
+            if record is None:
                 warnings.warn(f"{self.path}, line {number}: not a complete arena result (perhaps the run was stopped "
                               "while writing it); skipped and left in the file. That conversation will be played again.",
                               stacklevel=2)
+                continue
+            if problem := shape_problem(record):
+                warnings.warn(f"{self.path}, line {number}: {problem}; skipped and left in the file (was it edited by "
+                              "hand?). That conversation will be played again.", stacklevel=2)
                 continue
             records.append(record)
         return records

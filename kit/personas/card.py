@@ -14,12 +14,11 @@ import difflib
 import re
 from functools import lru_cache
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, PositiveInt, ValidationError, field_validator, model_validator
 
 from kit.errors import CardError
+from kit.yaml_files import parse, read_text
 
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's loader when PyYAML was built with it
 
 
 class _Card(BaseModel):
@@ -374,21 +373,17 @@ def load_card(path: Path) -> PersonaCard:
     Cards are frozen, so an unchanged file (same path, size and modification time) is read once
     per process: an arena or `kit.evaluate` loads the same card hundreds of times.
     """
-    stat = path.stat()
-    return _load_card(path, stat.st_mtime_ns, stat.st_size)
+    try:
+        info = path.stat()
+    except OSError:  # reported by `read_text`, with the file's name and what to do
+        return _load_card(path, 0, 0)
+    return _load_card(path, info.st_mtime_ns, info.st_size)
 
 
 @lru_cache(maxsize=256)
 def _load_card(path: Path, mtime_ns: int, size: int) -> PersonaCard:
-    text = path.read_text(encoding="utf-8")
-    try:
-        raw = yaml.load(text, Loader=_SAFE_LOADER)
-    except yaml.YAMLError:
-        try:  # the pure-Python loader words its problems better (it names a tab, for one)
-            yaml.safe_load(text)
-        except yaml.YAMLError as error:
-            raise CardError(_yaml_problem(path, error)) from None
-        raise
+    text = read_text(path, "persona card", CardError)
+    raw = parse(text, path, "persona card", CardError)
     if not isinstance(raw, dict):
         raise CardError(f"{path}: a persona card is a YAML mapping (id:, name:, goal:, ...), not {type(raw).__name__}")
     try:
@@ -435,16 +430,3 @@ def _pair_misspellings(issues: list[tuple[tuple, str]]) -> list[tuple[tuple, str
     return sorted((item for item in result if item[0] not in paired), key=lambda item: item[1] == "Field required")
 
 
-def _yaml_problem(path: Path, error: yaml.YAMLError) -> str:
-    """A YAML error in plain words, at the line a learner must fix."""
-    mark = getattr(error, "problem_mark", None)
-    problem = str(getattr(error, "problem", "") or error)
-    context, opened = getattr(error, "context", "") or "", getattr(error, "context_mark", None)
-    if "\t" in problem or "'\\t'" in problem:  # PyYAML writes a tab as '\t'
-        problem = "a tab character: indent with spaces only"
-    elif "flow" in context and opened is not None:
-        mark = opened
-        bracket = "{" if "mapping" in context else "["
-        problem = f"the {bracket} on this line is not closed (or a comma or quote is missing inside it)"
-    where = f"{path}:{mark.line + 1}" if mark else str(path)
-    return f"{where}: not valid YAML: {problem}"

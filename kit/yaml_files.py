@@ -1,0 +1,73 @@
+"""Reading a YAML file someone wrote by hand: one clear line for each way it can be broken.
+
+Persona cards and arena configs come from learners and instructors, on shared machines. A file
+may be missing, a pipe, huge, saved in another encoding or nested absurdly deep; each of these
+becomes the caller's own error type with the file's name and what to do, never a raw traceback.
+"""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+MAX_BYTES = 2_000_000  # a card or a config is a few KB; more is a mistake or an attack
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's loader when PyYAML was built with it
+
+
+def read_text(path: Path, what: str, error: type[Exception]) -> str:
+    """The file's text, if it is a regular UTF-8 file of a sane size; else `error` naming the file."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise error(f"{path}: no such file ({_a(what)} was expected here); check the name and the folder.") from None
+    except OSError as problem:
+        raise error(f"{path}: cannot read this {what} ({problem.strerror}).") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise error(f"{path}: not a regular file (a folder, a pipe or a device); give the path of the {what} itself.")
+    if info.st_size > MAX_BYTES:
+        raise error(f"{path}: {info.st_size:,} bytes is far too big for {_a(what)} (at most {MAX_BYTES:,}).")
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as problem:
+        line = data[:problem.start].count(b"\n") + 1
+        raise error(f"{path}:{line}: not UTF-8 text. Save the file as UTF-8 (in most editors: Save As, "
+                    "Encoding: UTF-8) and try again.") from None
+
+
+def _a(what: str) -> str:
+    return f"{'an' if what[0] in 'aeiou' else 'a'} {what}"
+
+
+def parse(text: str, path: Path | str, what: str, error: type[Exception]) -> Any:
+    """The YAML document in `text`; `error` with the line of a syntax problem, or for absurd nesting."""
+    try:
+        try:
+            return yaml.load(text, Loader=_LOADER)
+        except yaml.YAMLError:
+            try:  # the pure-Python loader words its problems better (it names a tab, for one)
+                yaml.safe_load(text)
+            except yaml.YAMLError as problem:
+                raise error(_yaml_problem(path, problem)) from None
+            raise
+    except RecursionError:
+        raise error(f"{path}: nested far too deeply (thousands of brackets or indents); {_a(what)} needs only "
+                    "a few levels of mappings and lists.") from None
+
+
+def _yaml_problem(path: Path | str, error: yaml.YAMLError) -> str:
+    """A YAML error in plain words, at the line a learner must fix."""
+    mark = getattr(error, "problem_mark", None)
+    problem = str(getattr(error, "problem", "") or error)
+    context, opened = getattr(error, "context", "") or "", getattr(error, "context_mark", None)
+    if "\t" in problem or "'\\t'" in problem:  # PyYAML writes a tab as '\t'
+        problem = "a tab character: indent with spaces only"
+    elif "flow" in context and opened is not None:
+        mark = opened
+        bracket = "{" if "mapping" in context else "["
+        problem = f"the {bracket} on this line is not closed (or a comma or quote is missing inside it)"
+    where = f"{path}:{mark.line + 1}" if mark else str(path)
+    return f"{where}: not valid YAML: {problem}"
