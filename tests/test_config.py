@@ -53,39 +53,3 @@ def test_an_unknown_provider_lists_the_known_ones(tmp_path: Path) -> None:
 
 def test_practice_explicitly_overrides_a_configured_model(tmp_path: Path) -> None:
     assert load_settings("practice", environ={"KIT_MODEL": "gpt-x"}, cwd=tmp_path).is_practice
-
-
-def test_a_dotenv_in_a_parent_folder_is_never_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Issue 16, item 2: a .env planted in /tmp (or any parent) must not redirect a learner's key."""
-    monkeypatch.setattr("kit.config.COURSE", tmp_path / "course")
-    (tmp_path / "course").mkdir()
-    (tmp_path / ".env").write_text("KIT_MODEL=gpt-4o-mini\nKIT_BASE_URL=http://evil.example/v1\n")
-    learner = tmp_path / "learner"
-    learner.mkdir()
-    settings = load_settings(environ={"KIT_API_KEY": "sk-learner"}, cwd=learner)
-    assert settings.is_practice and settings.base_url is None
-
-
-def test_doctor_says_where_the_url_came_from_and_masks_credentials(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("kit.config.COURSE", tmp_path)
-    (tmp_path / ".env").write_text("KIT_BASE_URL=http://user:hunter2@proxy.example/v1\n")
-    settings = load_settings(environ={"KIT_PROVIDER": "openai", "OPENAI_API_KEY": "sk-x"}, cwd=tmp_path)
-    text = settings.describe()
-    assert "hunter2" not in text and "***@proxy.example" in text
-    assert f"URL from .env ({tmp_path / '.env'})" in text and "model from preset openai" in text
-
-
-def test_a_dotenv_that_is_a_link_or_a_pipe_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import os
-
-    from kit.errors import ConfigError
-
-    monkeypatch.setattr("kit.config.COURSE", tmp_path / "course")
-    (tmp_path / "secret").write_text("KIT_MODEL=x\n")
-    (tmp_path / ".env").symlink_to(tmp_path / "secret")
-    with pytest.raises(ConfigError, match="is a link or not a regular file"):
-        load_settings(environ={}, cwd=tmp_path)
-    (tmp_path / ".env").unlink()
-    os.mkfifo(tmp_path / ".env")
-    with pytest.raises(ConfigError, match="is a link or not a regular file"):
-        load_settings(environ={}, cwd=tmp_path)

@@ -218,28 +218,3 @@ def test_the_plot_marks_where_a_rerun_of_the_lesson_started(tmp_path: Path, monk
     (mark,) = [t for t in axes.texts if t.get_text() == "new session"]
     assert mark.xy[0] == 2.5  # between attempt 2 (first run) and attempt 3 (the re-run)
     assert [a["session"] for a in tracker.history()][1:3] != ["rerun", "rerun"]
-
-
-def _log_many(data_dir: str, count: int) -> None:
-    import os
-
-    os.environ["KIT_DATA_DIR"] = data_dir
-    import kit
-
-    tracker = kit.Tracker("01_first_prompt", learner="amy")
-    agent = kit.Agent("You are a bot.")
-    card = kit.grade(kit.converse(agent, "typo_auntie", seed=0, max_turns=1))
-    for _ in range(count):
-        tracker.log(agent, card)
-
-
-def test_two_processes_logging_for_one_learner_never_share_an_attempt_number(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Issue 16, item 7: attempt numbers are taken under the file's lock."""
-    import multiprocessing
-
-    with multiprocessing.get_context("spawn").Pool(2) as pool:
-        pool.starmap(_log_many, [(str(tmp_path), 150)] * 2)
-    monkeypatch.setenv("KIT_DATA_DIR", str(tmp_path))
-    attempts = [a["attempt"] for a in kit.Tracker("01_first_prompt", learner="amy").history()]
-    assert sorted(attempts) == list(range(1, 301))
