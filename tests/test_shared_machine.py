@@ -175,6 +175,20 @@ def test_rows_of_the_wrong_type_or_that_override_identity_are_skipped_with_their
     assert any("scores has a field named learner, total" in p.what for p in report.problems)
 
 
+def test_a_megabyte_prompt_is_not_replayed_for_hints(tmp_path: Path) -> None:
+    """A 1.2 MB prompt of short lines held the class report for minutes while its hint was replayed."""
+    from kit.classroom.hints import replay_hint
+    from kit.graders import GRADERS
+
+    prompt = PROMPTS[0][1]
+    card = kit.grade(kit.converse(kit.Agent(prompt), "typo_auntie", seed=0))
+    grader = next(g.name for g in GRADERS if card.scores.get(g.name) is not None and card.scores[g.name] < 100)
+    row = attempt(prompt=prompt, model="practice", **{name: score for name, score in card.scores.items()})
+    assert replay_hint(row, grader), "a prompt of normal size is replayed and its hint found"
+    padded = row | {"prompt": prompt + "\n" * 1_200_000}
+    assert replay_hint(padded, grader) is None
+
+
 def test_labels_with_dollar_signs_do_not_break_the_plots(tmp_path: Path) -> None:
     import matplotlib
 

@@ -4,7 +4,8 @@ Only attempts made on the practice model are replayed (deterministic, offline, f
 kept only when the replay gives every grader the same score as the file: as far as the scores can
 tell, the same conversation, and so the hint that learner saw. An attempt that used tools, a
 knowledge base or a short window (a progress file records none of them) usually replays
-differently and is passed over."""
+differently and is passed over. So is a prompt longer than any a lesson needs: one learner's
+megabyte of text must not hold up the whole class's report."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
     import pandas
 
 CANDIDATES = 3  # attempts tried per row before giving up
+MAX_REPLAYED_PROMPT = 20_000  # characters; the course's longest prompt is a few thousand
 
 
 def replay_hint(attempt: dict[str, Any], grader_name: str) -> str | None:
@@ -24,11 +26,14 @@ def replay_hint(attempt: dict[str, Any], grader_name: str) -> str | None:
     from kit.conversation import Agent, converse
     from kit.graders import GRADERS, grade
 
-    if attempt.get("model") != "practice" or not attempt.get("persona"):
+    prompt = attempt.get("prompt")
+    if attempt.get("model") != "practice" or not attempt.get("persona") or not isinstance(prompt, str):
+        return None
+    if len(prompt) > MAX_REPLAYED_PROMPT:
         return None
     seed = attempt.get("seed")
     try:
-        transcript = converse(Agent(attempt["prompt"], model="practice"), attempt["persona"],
+        transcript = converse(Agent(prompt, model="practice"), attempt["persona"],
                               seed=0 if seed is None or seed != seed else int(seed))
     except KitError:  # a customer this kit no longer has, or a prompt it cannot use
         return None
