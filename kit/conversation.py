@@ -8,11 +8,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from kit.artifacts import write_artifact
 from kit.errors import KitError, PromptError
 from kit.keys import scrub
 from kit.llm import ChatModel, Message, Reply, get_model
 from kit.personas import Persona, load
-from kit.personas.typos import Typo, highlight
+from kit.personas.typos import Typo
 from kit.tools import Tool
 
 MAX_TOOL_ROUNDS = 3
@@ -216,12 +217,7 @@ class Transcript:
 
     def save(self, path: str | Path) -> Path:
         """Write the transcript as JSON; refuses to overwrite an existing file."""
-        path = Path(path)
-        if path.exists():
-            raise FileExistsError(f"{path} already exists; choose another name so no transcript is lost.")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(scrub(self.to_dict()), ensure_ascii=False, indent=1), encoding="utf-8")
-        return path
+        return write_artifact(path, json.dumps(self.to_dict(), ensure_ascii=False, indent=1))
 
     def __str__(self) -> str:
         lines = [f"{self.persona_name} · seed {self.seed} · {self.model} · ended: {self.outcome}"]

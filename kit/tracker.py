@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kit import __version__
+from kit.artifacts import write_artifact
 from kit.config import data_dir
 from kit.keys import scrub
 from kit.plots import plain_labels
@@ -157,15 +158,8 @@ class Tracker:
         attempts = self.history()
         header = {"format": FORMAT, "kit_version": __version__, "lesson": self.lesson, "learner": self.learner,
                   "exported": datetime.now(timezone.utc).isoformat(timespec="seconds"), "attempts": len(attempts)}
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            with path.open("w" if overwrite else "x", encoding="utf-8") as file:
-                file.writelines(json.dumps(scrub(record), ensure_ascii=False) + "\n" for record in (header, *attempts))
-        except FileExistsError:
-            raise FileExistsError(
-                f"{path} already exists; choose another name, or pass overwrite=True to replace it."
-            ) from None
-        return path
+        lines = "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in (header, *attempts))
+        return write_artifact(path, lines, overwrite=overwrite)
 
     @staticmethod
     def import_files(paths: str | Path | Iterable[str | Path]) -> pandas.DataFrame:

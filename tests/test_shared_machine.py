@@ -128,6 +128,31 @@ def test_the_results_file_never_follows_a_link(tmp_path: Path) -> None:
             store.append({"x": 1})
 
 
+def test_reports_exports_and_transcripts_never_write_through_a_link(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every artifact the kit writes: a link planted at its name is refused, or replaced when overwriting,
+    and the file it pointed to (here, a stand-in for a shell start-up file) is never touched."""
+    monkeypatch.setenv("KIT_DATA_DIR", str(tmp_path / "data"))
+    bashrc = tmp_path / "bashrc"
+    bashrc.write_text("# mine\n")
+    transcript = kit.converse(kit.Agent(PROMPTS[0][1]), "typo_auntie", seed=0, max_turns=1)
+    tracker = Tracker("01_first_prompt", learner="amy")
+    tracker.log(kit.Agent(PROMPTS[0][1]), kit.grade(transcript))
+    arena = kit.arena.run([kit.Agent(PROMPTS[0][1], name="a")], personas=["typo_auntie"], seeds=1,
+                          results=tmp_path / "results.jsonl", progress=False)
+    writers = {"transcript.json": transcript.save, "handin.jsonl": tracker.export, "arena.html": arena.report}
+    for name, write in writers.items():
+        (tmp_path / name).symlink_to(bashrc)
+        with pytest.raises(FileExistsError, match="already exists"):
+            write(tmp_path / name)
+    (tmp_path / "handin.jsonl").unlink()
+    (tmp_path / "handin.jsonl").symlink_to(bashrc)
+    with pytest.raises(FileExistsError, match="a link"):
+        tracker.export(tmp_path / "handin.jsonl", overwrite=True)
+    assert bashrc.read_text() == "# mine\n"
+    written = tracker.export(tmp_path / "fresh.jsonl")
+    assert written.is_file() and not written.is_symlink() and oct(written.stat().st_mode)[-3:] == "644"
+
+
 # ------------------------------------------------------------------------------------------------
 # 4. One bad hand-in stopped `kit class` for the whole class
 # ------------------------------------------------------------------------------------------------

@@ -8,8 +8,8 @@ import io
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kit.artifacts import write_artifact
 from kit.errors import KitError
-from kit.keys import scrub
 from kit.plots import plain_labels
 
 if TYPE_CHECKING:
@@ -186,8 +186,8 @@ Costs are estimates from the price table ({html.escape(arena.prices.source)}).</
 <h2>The worst conversation of each agent</h2>
 {''.join(worst)}
 </body></html>"""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("x", encoding="utf-8") as file:  # "x": fails rather than overwrite, even in a race
-        file.write(scrub(page))
-    return path
+    try:
+        return write_artifact(path, page)
+    except FileExistsError as error:
+        raise ReportExists(f"{error} (the arena never overwrites a file).") from None
 

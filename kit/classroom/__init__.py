@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kit.artifacts import write_artifact
 from kit.classroom.reports import GraderReport, Leaderboard, LessonReport
 from kit.errors import KitError
-from kit.keys import scrub
 
 if TYPE_CHECKING:
     import pandas
@@ -135,14 +135,7 @@ class Classroom:
 
     def save_report(self, path: str | Path, *, overwrite: bool = False) -> Path:
         """Write `report_html()` to `path`; never over an existing file unless `overwrite=True`."""
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            with path.open("w" if overwrite else "x", encoding="utf-8") as file:
-                file.write(scrub(self.report_html()))
-        except FileExistsError:
-            raise FileExistsError(f"{path} already exists; choose another name, or pass overwrite=True.") from None
-        return path
+        return write_artifact(path, self.report_html(), overwrite=overwrite)
 
 
 def progress_files(sources: str | Path | Iterable[str | Path]) -> tuple[list[Path], list[Problem]]:
