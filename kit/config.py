@@ -55,6 +55,7 @@ class Settings:
     provider: str | None = None
     source: str = "default"
     url_source: str = "default"  # where the base URL came from (a redirect hidden in a .env shows here)
+    key_source: str = "default"  # which variable the key came from, and where ("OPENAI_API_KEY in environment")
     timeout_s: float = DEFAULT_TIMEOUT_S
     max_retries: int = DEFAULT_MAX_RETRIES
 
@@ -67,7 +68,7 @@ class Settings:
         if self.is_practice:
             return "Practice model (offline stand-in) — set KIT_MODEL to use a real one"
         key = ("no key needed" if self.api_key and self.api_key.get_secret_value() == NO_KEY_NEEDED
-               else "key set" if self.api_key else "no key")
+               else f"key set from {self.key_source}" if self.api_key else "no key")
         url = mask_url(self.base_url) if self.base_url else "the provider default"
         where = (f"from {self.source}" if self.url_source in (self.source, "default")
                  else f"model from {self.source}, URL from {self.url_source}")
@@ -148,7 +149,10 @@ def load_settings(
         url_value, url_source = preset.base_url, f"preset {provider}"
     found_url = url_value
     key_names = ["KIT_API_KEY"] + ([preset.key_env] if preset and preset.key_env else []) + ["OPENAI_API_KEY"]
-    found_key = api_key or lookup(*key_names)[0]
+    found_key, key_where = (api_key, "arguments") if api_key else lookup(*key_names)
+    key_name = next((name for name in key_names if name in env and env[name] == found_key), None) or next(
+        (name for name in key_names if dotenv.get(name) == found_key), "")
+    key_source = "arguments" if api_key else f"{key_name} in {key_where}" if found_key else "default"
     remember(found_key)  # whatever it came from, the scrubber hides it from everything the kit writes
     if not found_key and preset is not None and not preset.needs_key:
         found_key = NO_KEY_NEEDED  # local servers accept any key, the SDK insists on one
@@ -159,6 +163,7 @@ def load_settings(
         provider=provider,
         source=source,
         url_source=url_source if found_url else "default",
+        key_source=key_source,
         **limits,
     )
 

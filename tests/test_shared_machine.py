@@ -92,6 +92,7 @@ def test_doctor_says_where_the_url_came_from_and_masks_credentials(tmp_path: Pat
     text = settings.describe()
     assert "hunter2" not in text and "***@proxy.example" in text
     assert f"URL from .env ({tmp_path / '.env'})" in text and "model from preset openai" in text
+    assert "key set from OPENAI_API_KEY in environment" in text
 
 
 def test_a_dotenv_that_is_a_link_or_a_pipe_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
