@@ -83,14 +83,17 @@ def mask_url(url: str) -> str:
 COURSE = Path(__file__).resolve().parent.parent  # the course folder (this checkout)
 
 
-def _dotenv_values(start: Path) -> tuple[dict[str, str], str]:
-    """The `.env` of the current folder, else of the course folder; never one in a parent folder.
+def _dotenv_values(start: Path, chosen: str | None = None) -> tuple[dict[str, str], str]:
+    """The course folder's `.env`, or the file the learner chose with KIT_ENV_FILE (relative to `start`).
 
-    On a shared machine anyone may leave a `.env` in /tmp or /home: reading parents would let it
-    redirect a learner's key. A `.env` that is a link or not a regular file is refused.
+    On a shared machine anyone may leave a `.env` in /tmp, /home or a shared working folder: reading
+    one the learner did not choose would let it redirect their key. A `.env` that is a link or not a
+    regular file is refused.
     """
-    for folder in dict.fromkeys((start, COURSE)):
-        candidate = folder / ".env"
+    if chosen and not (start / chosen).exists() and not (start / chosen).is_symlink():
+        raise ConfigError(f"KIT_ENV_FILE={chosen}: no such file (from {start}). Give the path of your .env "
+                          "file, or unset KIT_ENV_FILE to use the course folder's .env.")
+    for candidate in [start / chosen] if chosen else [COURSE / ".env"]:
         if candidate.is_symlink() or (candidate.exists() and not candidate.is_file()):
             raise ConfigError(f"{candidate} is a link or not a regular file; the kit reads settings only from a .env "
                               "file of its own. Remove it, or write the settings into a real .env file.")
@@ -112,7 +115,7 @@ def load_settings(
 ) -> Settings:
     """Resolve the settings; explicit arguments win over the environment, which wins over `.env`."""
     env = dict(os.environ if environ is None else environ)
-    dotenv, dotenv_name = _dotenv_values(cwd or Path.cwd())
+    dotenv, dotenv_name = _dotenv_values(cwd or Path.cwd(), env.get("KIT_ENV_FILE"))
 
     def lookup(*names: str) -> tuple[str | None, str]:
         for name in names:

@@ -129,7 +129,7 @@ def test_unrecorded_call_under_replay_says_how_to_record(
 def test_settings_and_models_never_show_the_key(tmp_path: Path) -> None:
     from_env = load_settings(environ={"KIT_MODEL": "test-model", "KIT_API_KEY": KEY}, cwd=tmp_path)
     (tmp_path / ".env").write_text(f"KIT_MODEL=test-model\nOPENAI_API_KEY={KEY}\n", encoding="utf-8")
-    from_dotenv = load_settings(environ={}, cwd=tmp_path)
+    from_dotenv = load_settings(environ={"KIT_ENV_FILE": ".env"}, cwd=tmp_path)
     from_args = load_settings(model="test-model", api_key=KEY, environ={}, cwd=tmp_path)
 
     for settings in (from_env, from_dotenv, from_args):

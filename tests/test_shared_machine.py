@@ -104,11 +104,23 @@ def test_a_dotenv_that_is_a_link_or_a_pipe_is_refused(tmp_path: Path, monkeypatc
     (tmp_path / "secret").write_text("KIT_MODEL=x\n")
     (tmp_path / ".env").symlink_to(tmp_path / "secret")
     with pytest.raises(ConfigError, match="is a link or not a regular file"):
-        load_settings(environ={}, cwd=tmp_path)
+        load_settings(environ={"KIT_ENV_FILE": ".env"}, cwd=tmp_path)
     (tmp_path / ".env").unlink()
     os.mkfifo(tmp_path / ".env")
     with pytest.raises(ConfigError, match="is a link or not a regular file"):
-        load_settings(environ={}, cwd=tmp_path)
+        load_settings(environ={"KIT_ENV_FILE": ".env"}, cwd=tmp_path)
+
+
+def test_a_dotenv_in_the_current_folder_is_read_only_when_the_learner_names_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A shared working folder (a contest folder every learner writes into) may hold anyone's .env."""
+    monkeypatch.setattr("kit.config.COURSE", tmp_path / "course")
+    (tmp_path / ".env").write_text("KIT_MODEL=gpt-4o-mini\nKIT_BASE_URL=http://evil.example/v1\n")
+    assert load_settings(environ={"KIT_API_KEY": "sk-learner"}, cwd=tmp_path).is_practice
+    chosen = load_settings(environ={"KIT_API_KEY": "sk-learner", "KIT_ENV_FILE": ".env"}, cwd=tmp_path)
+    assert chosen.model == "gpt-4o-mini" and chosen.url_source == f".env ({tmp_path / '.env'})"
+    with pytest.raises(ConfigError, match="KIT_ENV_FILE=missing.env: no such file"):
+        load_settings(environ={"KIT_ENV_FILE": "missing.env"}, cwd=tmp_path)
 
 
 # ------------------------------------------------------------------------------------------------
