@@ -195,5 +195,5 @@ def test_timeout_and_retries_come_from_the_settings(monkeypatch: pytest.MonkeyPa
 def test_a_bad_timeout_or_retry_setting_says_what_to_write(tmp_path: Path, name: str, value: str, expected: str) -> None:
     (tmp_path / ".env").write_text(f"KIT_MODEL=test-model\n{name}={value}\n")
     with pytest.raises(ConfigError, match=expected) as caught:
-        load_settings(environ={}, cwd=tmp_path)
+        load_settings(environ={"KIT_ENV_FILE": ".env"}, cwd=tmp_path)
     assert name in str(caught.value) and ".env" in str(caught.value)
