@@ -69,6 +69,22 @@ def test_a_prompt_file_outside_the_folder_a_pipe_or_a_huge_file_is_refused(tmp_p
     assert agent.system_prompt.startswith("You are the customer service")
 
 
+def test_a_folder_the_config_names_may_hold_prompt_files_and_no_other(tmp_path: Path) -> None:
+    room, shared = tmp_path / "room", tmp_path / "shared-prompts"
+    room.mkdir()
+    shared.mkdir()
+    (shared / "house.txt").write_text("You are the customer service of a clothing shop.", encoding="utf-8")
+    (tmp_path / "elsewhere.txt").write_text("You are a bot.", encoding="utf-8")
+    path = config(room, "../shared-prompts/house.txt")
+    path.write_text(path.read_text(encoding="utf-8") + "prompt_folders: [../shared-prompts]\n", encoding="utf-8")
+    (agent,) = load_config(path).build_agents()
+    assert agent.system_prompt.startswith("You are the customer service")
+    path.write_text(path.read_text(encoding="utf-8").replace("shared-prompts/house.txt", "elsewhere.txt"),
+                    encoding="utf-8")
+    with pytest.raises(ArenaError, match="name their folder in `prompt_folders:`"):
+        load_config(path).build_agents()
+
+
 # ------------------------------------------------------------------------------------------------
 # 2. A .env in any parent folder was read; credentials in a URL were shown
 # ------------------------------------------------------------------------------------------------

@@ -58,6 +58,8 @@ HINTS = {
     "max_retries": "how often a failed model call is retried (with backoff), e.g. `max_retries: 2`",
     "prices": "a price table (YAML) like the kit's prices.yaml, relative to this config",
     "max_turns": "the most replies the agent gets per conversation, e.g. `max_turns: 12`",
+    "prompt_folders": "more folders prompt files may come from, relative to this config, "
+                      "e.g. `prompt_folders: [../shared-prompts]` (the config's own folder always counts)",
 }
 
 
@@ -108,6 +110,7 @@ class ArenaConfig(BaseModel):
     max_retries: int | None = Field(None, ge=0)
     prices: str | None = None
     max_turns: PositiveInt = 12
+    prompt_folders: list[str] = []
     folder: Path = Field(Path("."), exclude=True)  # the config file's folder: relative paths start here
     source: str = Field("(arguments)", exclude=True)
 
@@ -144,10 +147,11 @@ class ArenaConfig(BaseModel):
         return self.path(self.results) or self.folder / f"{stem}.results.jsonl"
 
     def _prompt_text(self, number: int, file: Path) -> str:
-        """A prompt file's text: a regular file inside the config's folder, not a link, not huge.
+        """A prompt file's text: a regular file inside the config's folder (or one it names in
+        `prompt_folders:`), not a link, not huge.
 
         On a shared machine a prompt file may be a link to someone's `.env` or a FIFO that blocks:
-        the arena reads only what the config's own folder holds.
+        the arena reads only what the folders the config chose hold.
         """
         where = f"{self.source}: agents.{number}.prompt_file"
         if file.is_symlink():
@@ -157,11 +161,10 @@ class ArenaConfig(BaseModel):
             raise ArenaError(f"{where}: no file {file}. Write {HINTS['prompt_file']}.")
         if not file.is_file():
             raise ArenaError(f"{where}: {file} is not a regular file (a folder, a pipe or a device). Point it at a text file.")
-        try:
-            file.resolve().relative_to(self.folder.resolve())
-        except ValueError:
+        allowed = [self.folder, *(self.folder / extra for extra in self.prompt_folders)]
+        if not any(file.resolve().is_relative_to(folder.resolve()) for folder in allowed):
             raise ArenaError(f"{where}: {file} is outside the config's folder {self.folder}; keep prompts next to the "
-                             "config (e.g. prompts/v2.txt).") from None
+                             "config (e.g. prompts/v2.txt), or name their folder in `prompt_folders:`.")
         if file.stat().st_size > MAX_PROMPT_BYTES:
             raise ArenaError(f"{where}: {file} is {file.stat().st_size:,} bytes; a prompt file may hold at most "
                              f"{MAX_PROMPT_BYTES:,}.")
