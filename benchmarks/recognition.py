@@ -3,7 +3,7 @@
 Run: .venv/bin/python benchmarks/recognition.py [--rev 0d1fb21] [--rounds 3]
 
 The corpus is tests/data/instructions/ (1,278 prompt lines by four writers who never saw the
-catalogue or the reader; dev/ = writers iA and iB, test/ = iC and iD). For each split it prints:
+catalogue or the reader; dev/ = writers iA, iB, iE-iH, test/ = iC and iD). For each split it prints:
   - instruction lines: the share of labelled instructions recognised, and per instruction;
   - negating lines (`not:<id>`): read as the contradiction, and wrongly credited as the instruction;
   - neutral lines (no instruction): the share matched as anything.

@@ -33,7 +33,10 @@ _CLAUSES = re.compile(r"(?<=[\u4e00-\u9fff”\"』」]),|,(?=\s*[\u4e00-\u9fff�
 # A negation that follows what it negates: "empathy 那一套不需要", "寒暄就免了".
 _AFTER = re.compile(r"^.{0,8}?(?:不需要|不用|没必要|不必|免了|就算了|不要了|无需|一律无需|都不用|统统省|省掉|省了|去掉|删掉|免掉|isn'?t needed|not needed|is not needed|not required)", re.I)
 # A short clause that only negates ("…，没必要问", "…，别的不需要"): it negates what the clauses before it named.
-_NEGATING_CLAUSE = re.compile(r"^(?:别的|其他的?|其它的?|这些|那些|就|也|都|统统|一律)?\s*(?:没必要|不需要|不必|无需|不用|都不用|省掉|免了|一律不)(?:问|说|管|了|写)?[了的吧啊呀]*$")
+_NEGATION_WORDS = r"(?:没必要|不需要|不必|无需|不用|都不用|省掉|免了|一律不|别管|不用你?管|不归你管|你别管)(?:问|说|管|了|写)?[了的吧啊呀]*$"
+_NEGATING_CLAUSE = re.compile(r"^(?:别的|其他的?|其它的?|这些|那些|就|也|都|统统|一律|你)?\s*" + _NEGATION_WORDS)
+# The same after a topic the line wants ("转人工这种事，不用你管"), but not "别的不用问" (that is about other things).
+_NEGATING_TOPIC = re.compile(r"^(?:这些|那些|就|也|都|统统|一律|你)?\s*" + _NEGATION_WORDS)
 
 
 def normalise(line: str) -> str:
@@ -41,6 +44,29 @@ def normalise(line: str) -> str:
     text = unicodedata.normalize("NFKC", line).lower()
     text = re.sub(r"^\s*(?:[-*•·>#]+|\d{1,2}\s*[.、)）]|[（(]\d{1,2}[)）]|第?[一二三四五六七八九十]+[、.．]|<\w+>)\s*", "", text)
     return re.sub(r"</?\w+>|[*_`]+", " ", text).strip()
+
+
+# Two negations that make a positive: "不可以不转", "never fail to", "don't forget to", "not OK to skip".
+_DOUBLE = [
+    (re.compile(r"(?:不可以|不能|不得|不可|不许|不准|没有理由|不会)不(?=[\u4e00-\u9fff])"), "要"),
+    (re.compile(r"(?:不能|不可以|不要|别|不可|不得)(?:无视|忽视|忽略)"), "要按"),
+    (re.compile(r"\b(?:(?:it is|it's|it isn'?t) )?not (?:ok(?:ay)?|acceptable|allowed) to (?:skip|forget|ignore|omit)\b"), "always"),
+    (re.compile(r"\b(?:never|don'?t|do not|do not ever|don'?t ever)\s+(?:ever\s+)?(?:fail to|forget to|skip|omit)\b"), "always"),
+]
+# A clause judged afterwards: "不问身高就推荐，是不可以的" (a forbidden negation: do it), "直接推荐是不行的" (forbidden).
+_JUDGED = re.compile(r"^(?P<body>.+?)[,，]?\s*(?:这|那)?(?:是|都是)?(?:绝对|肯定|万万)?(?:不可以|不行|不允许|不被允许|不对|不可取)的?[。！!]*$")
+_LEADING_NEGATION = re.compile(r"^(?:如果|要是)?(?:不|没有?|未)(?=[\u4e00-\u9fff])")
+
+
+def _resolve_double_negation(text: str) -> str:
+    """The line with double negations said positively, so the reader sees what it asks for."""
+    for pattern, positive in _DOUBLE:
+        text = pattern.sub(positive, text)
+    judged = _JUDGED.match(text)
+    if judged:
+        body = judged.group("body")
+        text = _LEADING_NEGATION.sub("要", body) if _LEADING_NEGATION.match(body) else "不要" + body
+    return text
 
 
 def clauses(text: str) -> list[str]:
@@ -75,13 +101,19 @@ _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|「[^」]*」|『[^』]*』|(?<!
 _EXAMPLE = re.compile(r"(?:说|问|写|says?|writes?|asks?|例如|比如|e\.g\.|like|such as|tricks?|叫|发)[^“\"「『']{0,10}$", re.I)
 
 
+_TOLD = re.compile(r"(?:just|simply|only|then)\s+(?:say|reply|respond|answer|write)(?:\s+with)?\s*[:：]?\s*$|"
+                   r"(?:回复|就回|就说|回答)\s*[:：]?\s*$", re.I)
+
+
 def unquoted(text: str) -> str:
     """The text with quoted examples blanked out: what a customer might say is not what the line asks for.
 
     A quote after "just say" / "就回" is what the agent is told to say, and stays.
     """
     def blank(match: re.Match[str]) -> str:
-        return " " * len(match.group(0)) if _EXAMPLE.search(text[max(0, match.start() - 14): match.start()]) else match.group(0)
+        before = text[max(0, match.start() - 14): match.start()]
+        example = _EXAMPLE.search(before) and not _TOLD.search(before)
+        return " " * len(match.group(0)) if example else match.group(0)
 
     return _QUOTED.sub(blank, text)
 
@@ -145,7 +177,7 @@ def _read(text: str) -> tuple[tuple[tuple[str, tuple[str, ...]], ...], tuple[tup
     """A line's reading, cached by its text (a long prompt repeats lines)."""
     from kit.practice.catalogue import compiled, screens
 
-    line = normalise(text)
+    line = _resolve_double_negation(normalise(text))
     parts = clauses(line)
     plain = [unquoted(clause) for clause in parts]  # the failures a line asks for are never only quoted examples
     gives: dict[str, tuple[str, ...]] = {}
@@ -153,7 +185,7 @@ def _read(text: str) -> tuple[tuple[tuple[str, tuple[str, ...]], ...], tuple[tup
     for instruction, (wants, avoids) in compiled().items():
         if not screens()[instruction].search(line):  # none of its first words: it cannot be here
             continue
-        asked = spanning(parts, line, wants)  # a group may span clauses ("顾客问洗涤，先答了再回到正题")
+        asked = spanning(parts, line, wants, topics=True, negating=_NEGATING_TOPIC)  # a group may span clauses ("顾客问洗涤，先答了再回到正题")
         stated = [hit for hit in asked if not hit.negated]
         forbidden = [hit for hit in spanning(parts, line, avoids, topics=True) if hit.negated]
         requested = [hit for hit in spanning(plain, unquoted(line), avoids, topics=True) if not hit.negated]  # "just recommend M"
@@ -166,7 +198,8 @@ def _read(text: str) -> tuple[tuple[tuple[str, tuple[str, ...]], ...], tuple[tup
     return tuple(gives.items()), tuple(contradicts.items())
 
 
-def spanning(parts: list[str], line: str, groups: Sequence[Sequence[re.Pattern[str]]], topics: bool = False) -> list[Hit]:
+def spanning(parts: list[str], line: str, groups: Sequence[Sequence[re.Pattern[str]]], topics: bool = False,
+             negating: re.Pattern[str] = _NEGATING_CLAUSE) -> list[Hit]:
     """Each group's hits clause by clause; a group found in no single clause is looked for in the whole line.
 
     With `topics` (failures named as a topic), a hit in a clause that the next short clause only negates
@@ -176,7 +209,7 @@ def spanning(parts: list[str], line: str, groups: Sequence[Sequence[re.Pattern[s
     for group in groups:
         found = []
         for index, clause in enumerate(parts):
-            negated_after = topics and any(_NEGATING_CLAUSE.match(later) for later in parts[index + 1: index + 3])
+            negated_after = topics and any(negating.match(later) for later in parts[index + 1: index + 3])
             found += [Hit(h.start, h.words, True) if negated_after else h for h in find(clause, [group])]
         if not found and len(parts) > 1:
             found = find(line, [group])
