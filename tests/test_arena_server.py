@@ -17,7 +17,7 @@ PERSONAS = kit.personas.names()
 
 def test_with_a_fifth_of_calls_failing_every_conversation_is_scored_or_listed_none_missing_none_twice(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    faults = Faults(rate=0.2, kinds=("429", "500", "timeout"), retry_after_s=0.05, hang_s=2.0, seed=0)
+    faults = Faults(rate=0.2, kinds=("429", "500", "timeout"), retry_after_s=0.05, hang_s=3.0, seed=0)
     with serve(log=tmp_path / "server.log", faults=faults) as base_url:
         monkeypatch.setenv("KIT_BASE_URL", base_url)
         monkeypatch.setenv("KIT_API_KEY", "sk-test-fault")
@@ -25,7 +25,7 @@ def test_with_a_fifth_of_calls_failing_every_conversation_is_scored_or_listed_no
                   {"name": "v3", "prompt": PROMPTS[2][1], "model": "test-model"}]
         seeds = -(-100 // (2 * len(PERSONAS)))  # at least 100 conversations
         arena = kit.arena.run(agents, seeds=seeds, concurrency=16, results=tmp_path / "results.jsonl",
-                              timeout_s=0.4, max_retries=1, progress=False)
+                              timeout_s=1.0, max_retries=1, progress=False)  # 1 s: far above a loaded answer
         served = stats(base_url)
     expected = {(a["name"], p, s) for a in agents for p in PERSONAS for s in range(seeds)}
     assert len(expected) >= 100
@@ -54,13 +54,14 @@ def test_the_api_key_is_in_no_file_the_arena_wrote(tmp_path: Path, monkeypatch: 
     (work / "arena.yaml").write_text(
         "agents:\n  - name: weak\n    prompt: You are a customer service bot.\n    model: test-model\n"
         "  - name: tools\n    prompt_file: v3.txt\n    tools: shop\n    model: test-model\n"
-        "personas: [typo_auntie, size_seeker]\nseeds: 2\ntimeout_s: 0.4\nmax_retries: 1\n"
+        "personas: [typo_auntie, size_seeker]\nseeds: 2\ntimeout_s: 10\nmax_retries: 1\n"
         "report: arena.html\n", encoding="utf-8")
     (work / "v3.txt").write_text(PROMPTS[2][1], encoding="utf-8")
     monkeypatch.setenv("KIT_CACHE", "write")
     monkeypatch.setenv("KIT_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("KIT_DATA_DIR", str(tmp_path / "data"))
-    faults = Faults(rate=0.3, kinds=("429", "500", "timeout"), hang_s=1.0, seed=1)
+    # Errors, not hangs: a short timeout made every call fail on a loaded machine, and nothing was cached.
+    faults = Faults(rate=0.3, kinds=("429", "500"), seed=1)
     with serve(log=tmp_path / "server" / "requests.log", faults=faults) as base_url:
         monkeypatch.setenv("KIT_BASE_URL", base_url)
         monkeypatch.setenv("KIT_API_KEY", key)
