@@ -10,7 +10,6 @@ from typing import Any, Literal
 
 from kit.artifacts import write_artifact
 from kit.errors import KitError, PromptError
-from kit.keys import scrub
 from kit.llm import ChatModel, Message, Reply, get_model
 from kit.personas import Persona, load
 from kit.personas.typos import Typo
@@ -243,7 +242,7 @@ class Transcript:
         """Chat bubbles (the same view as `kit.widgets.ChatViewer`, without its replay slider)."""
         from kit.widgets.viewer import chat_html
 
-        return scrub(chat_html(self))
+        return chat_html(self)  # scrubbed there
 
 
 def _task_record(task: Any, card: Any) -> dict[str, Any]:

@@ -12,7 +12,6 @@ import concurrent.futures
 import copy
 import hashlib
 import json
-import os
 import threading
 import time
 from collections.abc import Sequence
@@ -171,26 +170,6 @@ def _entrants(agents: Any, timeout_s: float | None, max_retries: int | None) -> 
     return entrants
 
 
-def _secrets(entrants: Sequence[_Entrant]) -> list[str]:
-    """The API keys in play, so the results file can mask them should one ever slip into a message."""
-    from kit.config import load_settings
-
-    keys = []
-    for entrant in entrants:
-        inner = getattr(entrant.agent.model, "inner", entrant.agent.model)
-        key = getattr(inner, "_key", None)
-        if key is not None:
-            keys.append(key.get_secret_value())
-    try:
-        settings = load_settings()
-    except KitError:
-        settings = None
-    if settings is not None and settings.api_key is not None:
-        keys.append(settings.api_key.get_secret_value())
-    keys += [os.environ[name] for name in ("KIT_API_KEY", "OPENAI_API_KEY", "DASHSCOPE_API_KEY") if os.environ.get(name)]
-    return [key for key in dict.fromkeys(keys) if len(key) >= 8]
-
-
 def default_results() -> Path:
     """Where results go when no file is named: `arena/results.jsonl` in the learner's data folder."""
     from kit.config import data_dir
@@ -242,7 +221,7 @@ def _plan(agents: Any, personas: str | Sequence[str] | None, seeds: int, concurr
     entrants = _entrants(agents, timeout_s, max_retries)
     cast = _personas(personas)
     table = prices if isinstance(prices, Prices) else load_prices(prices)
-    store = ResultStore(results if results is not None else default_results(), _secrets(entrants))
+    store = ResultStore(results if results is not None else default_results())
     store.lock()  # before reading what is done: two runs on one file would both plan the same conversations
     wanted = [(e, p, s) for e in entrants for p in cast for s in range(seeds)]
     latest = {key_of(r): r for r in store.read()}

@@ -10,11 +10,11 @@ from __future__ import annotations
 import json
 import os
 import warnings
-from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Any
 
-from kit.keys import HIDDEN, scrub
+from kit.arena.config import ArenaError
+from kit.keys import scrub
 
 FORMAT = "kit-arena/1"
 REQUIRED = {"agent": str, "fingerprint": str, "persona": str, "seed": int, "status": str}
@@ -59,11 +59,10 @@ def key_of(record: dict[str, Any]) -> tuple[str, str, int]:
 
 
 class ResultStore:
-    """Append-only JSON-lines results; `secrets` are masked in every line before it is written."""
+    """Append-only JSON-lines results; every line passes the key scrubber (`kit.keys`) before it is written."""
 
-    def __init__(self, path: str | Path, secrets: Iterable[str] = ()) -> None:
+    def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        self.secrets = tuple(s for s in secrets if s)
         self._file: IO[bytes] | None = None
 
     def __repr__(self) -> str:
@@ -99,10 +98,7 @@ class ResultStore:
         if self._file is None:
             self._open()
         assert self._file is not None
-        line = json.dumps({"format": FORMAT, **record}, ensure_ascii=False, default=str)
-        for secret in self.secrets:
-            line = line.replace(secret, HIDDEN)
-        line = scrub(line)
+        line = scrub(json.dumps({"format": FORMAT, **record}, ensure_ascii=False, default=str))
         self._file.write(line.encode("utf-8") + b"\n")
         self._file.flush()
         os.fsync(self._file.fileno())
@@ -113,8 +109,6 @@ class ResultStore:
             import fcntl
         except ImportError:  # not POSIX: no lock
             return
-        from kit.arena.config import ArenaError
-
         self.path.parent.mkdir(parents=True, exist_ok=True)
         lock_path = self.path.with_name(self.path.name + ".lock")
         if lock_path.is_symlink():
@@ -144,8 +138,6 @@ class ResultStore:
 
     def _refuse_links(self) -> None:
         """A results path that is a link (or a pipe, a folder) is someone else's file: never read or append to it."""
-        from kit.arena.config import ArenaError
-
         if self.path.is_symlink() or (self.path.exists() and not self.path.is_file()):
             raise ArenaError(f"{self.path}: the results file is a link or not a regular file; the arena reads and appends "
                              "only to a file of its own. Remove it or choose another results path.")
