@@ -11,32 +11,22 @@ developed against it) and test/ (never tuned on).
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kit.errors import KitError
+from kit.corpus import load_items
 from kit.practice.reading import read_line
 
 
 def load(folder: str | Path) -> list[dict[str, Any]]:
     """Every line of a corpus folder's .jsonl files; a bad line names its file and line."""
-    items = []
-    for path in sorted(Path(folder).glob("*.jsonl")):
-        for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if not raw.strip():
-                continue
-            try:
-                item = json.loads(raw)
-                if not isinstance(item["line"], str) or not isinstance(item["labels"], list):
-                    raise TypeError("line must be text and labels a list")
-            except (ValueError, KeyError, TypeError) as error:
-                raise KitError(f"{path}, line {number}: not a corpus line ({error}); each line is a JSON object "
-                               "with line and labels.") from None
-            items.append(item)
-    return items
+    def check(item: dict[str, Any]) -> None:
+        if not isinstance(item["line"], str) or not isinstance(item["labels"], list):
+            raise TypeError("line must be text and labels a list")
+
+    return load_items(folder, check, "not a corpus line ({error}); each line is a JSON object with line and labels.")
 
 
 @dataclass

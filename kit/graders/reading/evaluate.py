@@ -11,7 +11,6 @@ against it) and `test/` (never tuned on: the number to report).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -19,7 +18,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from kit.errors import KitError
+from kit.corpus import load_items
 from kit.graders.reading import reply as read
 
 # The two system prompts the corpus writers were given; leaks are leaks of these.
@@ -112,19 +111,11 @@ class Score:
 
 def load(folder: str | Path) -> list[dict[str, Any]]:
     """Every item of a corpus folder's .jsonl files; a bad line names its file and line."""
-    items = []
-    for path in sorted(Path(folder).glob("*.jsonl")):
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if not line.strip():
-                continue
-            try:
-                item = json.loads(line)
-                item["reply"], item["labels"]["language"]  # noqa: B018 - the fields every item needs
-            except (ValueError, KeyError, TypeError) as error:
-                raise KitError(f"{path}, line {number}: not a corpus item ({error}); each line is a JSON object "
-                               "with reply, customer, prompt and labels.") from None
-            items.append(item)
-    return items
+    def check(item: dict[str, Any]) -> object:
+        return item["reply"], item["labels"]["language"]  # the fields every item needs
+
+    return load_items(folder, check, "not a corpus item ({error}); each line is a JSON object "
+                                     "with reply, customer, prompt and labels.")
 
 
 def evaluate(folder: str | Path, readings: tuple[str, ...] = READINGS,
