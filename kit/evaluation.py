@@ -19,11 +19,12 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from kit.conversation import Agent, Transcript, converse
+from kit.conversation import Agent, Transcript
 from kit.errors import KitError, UnknownPersona
-from kit.graders import Scorecard, grade
+from kit.graders import Scorecard
 from kit.personas import Persona, names
 from kit.plots import plain_labels
+from kit.runner import Job, Spend, play_many
 
 if TYPE_CHECKING:
     import pandas
@@ -101,6 +102,8 @@ class Evaluation:
     k: int  # the pass^k shown in the table and views
     transcripts: dict[str, tuple[Transcript, ...]]
     scorecards: dict[str, tuple[Scorecard, ...]]
+    spend: Spend | None = None  # model calls, tokens and estimated cost of playing them
+    interrupted: bool = False  # stopped early: the customers and seeds that finished
 
     @cached_property
     def trials(self) -> dict[str, Trials]:
@@ -192,7 +195,16 @@ class Evaluation:
         lines.append(f"  {'overall':<20} {self.mean:6.1f} {'':>13} {'':>5} {'':>13} {self.pass_rate:7.0%} "
                      f"{self.pass_hat[k - 1]:7.0%}")
         lines.append("  pass^k overall: " + ", ".join(f"k={i} {p:.0%}" for i, p in enumerate(self.pass_hat, 1)))
+        lines += [f"  {note}" for note in self._notes()]
         return "\n".join(lines)
+
+    def _notes(self) -> list[str]:
+        """What the numbers cost, and whether the run was cut short."""
+        notes = [f"spent: {self.spend}"] if self.spend else []
+        if self.interrupted:
+            played = sum(len(ts) for ts in self.transcripts.values())
+            notes.append(f"interrupted: the table covers the {played} conversations that finished")
+        return notes
 
     def _repr_pretty_(self, printer, cycle: bool) -> None:  # type: ignore[no-untyped-def]
         """IPython's plain-text view: the readable text, not the dataclass fields."""
@@ -214,7 +226,8 @@ class Evaluation:
         return (
             f"<div><b>{html.escape(self.agent)}</b> <small>on {html.escape(self.model)} · {len(self.trials)} customers"
             f" × {len(self.seeds)} seeds · pass = total ≥ {self.pass_at:g}</small>"
-            f"<table><tr>{head}</tr>{''.join(rows)}</table><small>pass^k overall: {curve}</small></div>"
+            f"<table><tr>{head}</tr>{''.join(rows)}</table><small>pass^k overall: {curve}</small>"
+            + "".join(f"<br><small>{html.escape(note)}</small>" for note in self._notes()) + "</div>"
         )
 
 
@@ -337,8 +350,15 @@ def evaluate(
     seeds: int = 5,
     pass_at: float = 80.0,
     k: int | None = None,
+    concurrency: int | None = None,
+    progress: bool = True,
 ) -> Evaluation:
-    """Play each customer with seeds 0, 1, ..., grade every conversation, and sum up mean, noise and pass^k."""
+    """Play each customer with seeds 0, 1, ..., grade every conversation, and sum up mean, noise and pass^k.
+
+    On an endpoint the conversations play `concurrency` at a time (default: KIT_CONCURRENCY, else 8),
+    with a progress bar; the scores are the same as one after another. Interrupted (Ctrl+C, or the
+    kernel's stop button), it returns the conversations that finished, marked `interrupted`.
+    """
     if not isinstance(agent, Agent):
         raise EvaluationError(f"evaluate needs a kit.Agent, e.g. kit.evaluate(kit.Agent(prompt)); "
                               f"got {type(agent).__name__}.")
@@ -349,9 +369,17 @@ def evaluate(
         raise EvaluationError(f"pass_at is the total (0-100) a conversation needs to pass; got {pass_at!r}.")
     if k is not None and (isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= seeds):
         raise EvaluationError(f"k (for pass^k) must be a whole number from 1 to seeds={seeds}; got {k!r}.")
-    transcripts = {name: tuple(converse(agent, p, seed=s) for s in range(seeds)) for name, p in chosen.items()}
+    jobs = [Job(agent, persona, seed) for persona in chosen.values() for seed in range(seeds)]
+    batch = play_many(jobs, concurrency=concurrency, progress=progress, desc="evaluate", fail_fast=True)
+    names_of = [name for name in chosen for _ in range(seeds)]
+    played = [(name, p) for name, p in zip(names_of, batch.results) if p is not None]
+    if not played:
+        raise KeyboardInterrupt("evaluate was interrupted before any conversation finished")
+    finished = list(dict.fromkeys(name for name, _ in played))
     return Evaluation(
         agent=agent.name, model=agent.model.name, seeds=tuple(range(seeds)), pass_at=float(pass_at),
-        k=seeds if k is None else k, transcripts=transcripts,
-        scorecards={p: tuple(grade(t) for t in ts) for p, ts in transcripts.items()},
+        k=min(seeds if k is None else k, *(sum(n == name for n, _ in played) for name in finished)),
+        transcripts={name: tuple(p.transcript for n, p in played if n == name) for name in finished},
+        scorecards={name: tuple(p.card for n, p in played if n == name) for name in finished},
+        spend=Spend.of(batch, agent.model.name), interrupted=batch.interrupted,
     )

@@ -152,19 +152,36 @@ def test_a_failed_conversation_is_listed_with_its_reason_and_counts_as_zero(tmp_
     assert again.failed_count == 0 and len(lines(results)) == 6
 
 
-def test_once_stopped_the_arena_saves_what_is_under_way_and_starts_nothing_new(tmp_path: Path) -> None:
-    from kit.arena import runner
+@pytest.mark.parametrize("concurrency", [1, 4])
+def test_interrupted_the_arena_keeps_what_finished_starts_nothing_new_and_resumes(tmp_path: Path,
+                                                                                  concurrency: int) -> None:
+    import ctypes
+    import threading
+
+    test_thread = threading.get_ident()  # the thread that waits on the arena, as a notebook's kernel does
 
     class Interrupted(Counting):
+        sent = False
+
         def complete(self, messages: list[dict[str, Any]], tools: Any = None, **params: Any) -> Any:
-            plan.stop.set()  # as an interrupted kernel does, in the middle of the first conversation
+            if not self.sent and results.is_file() and results.read_text(encoding="utf-8").strip():
+                self.sent = True  # Ctrl+C (the kernel's stop button) lands in that thread once a conversation is saved
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(test_thread), ctypes.py_object(KeyboardInterrupt))
+                time.sleep(0.2)
             return super().complete(messages, tools, **params)
 
-    plan = runner._plan([kit.Agent(WEAK, model=Interrupted(), name="a")], CAST, 2, 1, tmp_path / "r.jsonl", None, None,
-                        None, 12, None, True)
-    asyncio.run(runner._play_all(plan, runner._progress_bar(plan, progress=False)))
-    (record,) = lines(tmp_path / "r.jsonl")
-    assert record["status"] == "scored" and (record["persona"], record["seed"]) == (CAST[0], 0)
+    model, results = Interrupted(), tmp_path / "r.jsonl"
+    with pytest.raises(KeyboardInterrupt):
+        kit.arena.run([kit.Agent(WEAK, model=model, name="a")], personas=CAST, seeds=4, results=results,
+                      progress=False, concurrency=concurrency)
+    kept = lines(results)
+    assert 1 <= len(kept) < 8 and all(r["status"] == "scored" for r in kept)  # no conversation cut off is recorded
+    calls = model.calls
+    time.sleep(0.5)
+    assert model.calls <= calls + concurrency  # conversations under way stopped at their next call
+    again = kit.arena.run([kit.Agent(WEAK, model=Counting(), name="a")], personas=CAST, seeds=4, results=results,
+                          progress=False, concurrency=concurrency)
+    assert len(lines(results)) == 8 and again.failed_count == 0
 
 
 def test_the_text_view_lists_ten_failures_and_counts_the_rest() -> None:

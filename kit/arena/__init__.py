@@ -12,7 +12,7 @@ JSON-lines file as each conversation ends; running again skips what it holds.
 from kit.arena.config import AgentSpec, ArenaConfig, ArenaError, load_config
 from kit.arena.leaderboard import Arena, Match, load
 from kit.arena.prices import Prices, load_prices
-from kit.arena.runner import arun, fingerprint, run, run_config
+from kit.arena.runner import RunOptions, arun, fingerprint, run, run_config
 
-__all__ = ["AgentSpec", "Arena", "ArenaConfig", "ArenaError", "Match", "Prices", "arun", "fingerprint", "load",
+__all__ = ["AgentSpec", "Arena", "ArenaConfig", "ArenaError", "Match", "Prices", "RunOptions", "arun", "fingerprint", "load",
            "load_config", "load_prices", "run", "run_config"]

@@ -23,8 +23,9 @@ MAX_REPLAYED_PROMPT = 20_000  # characters; the course's longest prompt is a few
 def replay_hint(attempt: dict[str, Any], grader_name: str) -> str | None:
     """The grader's hint on this attempt, replayed on the practice model; None unless every grader's score
     in the replay equals the file's (then it is the same conversation, and the hint the learner saw)."""
-    from kit.conversation import Agent, converse
-    from kit.graders import GRADERS, grade
+    from kit.conversation import Agent
+    from kit.graders import GRADERS
+    from kit.runner import Job, play_many
 
     prompt = attempt.get("prompt")
     if attempt.get("model") != "practice" or not attempt.get("persona") or not isinstance(prompt, str):
@@ -33,11 +34,15 @@ def replay_hint(attempt: dict[str, Any], grader_name: str) -> str | None:
         return None
     seed = attempt.get("seed")
     try:
-        transcript = converse(Agent(prompt, model="practice"), attempt["persona"],
-                              seed=0 if seed is None or seed != seed else int(seed))
-    except KitError:  # a customer this kit no longer has, or a prompt it cannot use
+        job = Job(Agent(prompt, model="practice"), attempt["persona"], 0 if seed is None or seed != seed else int(seed))
+    except KitError:  # a prompt it cannot use
         return None
-    card = grade(transcript)
+    (played,) = play_many([job], progress=False).results  # the practice model: in this thread, at once
+    if played is not None and played.error is not None and not isinstance(played.error, KitError):
+        raise played.error  # a fault of the kit itself is not a reason to skip a row quietly
+    if played is None or played.card is None:  # interrupted, or a customer this kit no longer has
+        return None
+    card = played.card
     for grader in GRADERS:
         recorded, replayed = attempt.get(grader.name), card.scores.get(grader.name)
         recorded = None if recorded is None or recorded != recorded else float(recorded)  # NaN: did not apply

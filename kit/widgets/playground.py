@@ -119,10 +119,16 @@ class Playground(Displayable):
         seeds: int | None = None,
         model: str | None = None,
         progress: Callable[[int, int], None] | None = None,
+        concurrency: int | None = None,
     ) -> PlaygroundRun:
-        """Play every chosen customer with seeds 0..seeds-1, grade, log one attempt, and return the run."""
-        from kit.conversation import Agent, converse
-        from kit.graders import grade
+        """Play every chosen customer with seeds 0..seeds-1, grade, log one attempt, and return the run.
+
+        On an endpoint the conversations play `concurrency` at a time (default: KIT_CONCURRENCY, else 8) and
+        each one's score is shown as it ends. Interrupted, the run keeps the conversations that finished and
+        is not logged (a mean of fewer conversations is not comparable with the others on the curve).
+        """
+        from kit.conversation import Agent
+        from kit.runner import Job, Played, Spend, play_many
 
         prompt = self.prompt if prompt is None else prompt
         personas = self.personas if personas is None else _as_tuple(personas)
@@ -133,23 +139,41 @@ class Playground(Displayable):
                               "to help, then press Run.")
         _check_personas(personas)
         agent = Agent(prompt, model=self._model_argument(model), tools=self.tools, knowledge=self.knowledge)
-        plan = [(persona, seed) for persona in personas for seed in range(seeds)]
-        transcripts, cards = [], []
-        for done, (persona, seed) in enumerate(plan, 1):
-            transcript = converse(agent, persona, seed=seed)
-            transcripts.append(transcript)
-            cards.append(grade(transcript))
+        jobs = [Job(agent, persona, seed) for persona in personas for seed in range(seeds)]
+        arrived: list[str] = []
+
+        def show(played: Played) -> None:
+            arrived.append(f"{played.job.customer} seed {played.job.seed}: "
+                           + (f"{played.card.total:.0f}" if played.card else "failed"))
             if progress is not None:
-                progress(done, len(plan))
+                progress(len(arrived), len(jobs))
+            self._arrived(arrived, len(jobs))
+
+        batch = play_many(jobs, concurrency=concurrency, progress=False, on_result=show, fail_fast=True)
+        finished = batch.finished
+        if not finished:
+            raise KeyboardInterrupt("the playground was interrupted before any conversation finished")
+        transcripts = tuple(p.transcript for p in finished)
+        cards = tuple(p.card for p in finished)
         card = mean_scorecard(cards)
-        entry = self.tracker.log(agent, card, note=f"playground: {len(plan)} conversations")
-        result = PlaygroundRun(entry["attempt"], agent.system_prompt, agent.model.name, personas, seeds,
-                               tuple(transcripts), tuple(cards), card)
+        spend = Spend.of(batch, agent.model.name)
         self.prompt, self.personas, self.seeds, self.model = prompt, personas, seeds, model
+        if batch.interrupted:
+            result = PlaygroundRun(0, agent.system_prompt, agent.model.name, personas, seeds, transcripts, cards, card,
+                                   spend, interrupted=True)
+        else:
+            entry = self.tracker.log(agent, card, note=f"playground: {len(jobs)} conversations")
+            result = PlaygroundRun(entry["attempt"], agent.system_prompt, agent.model.name, personas, seeds,
+                                   transcripts, cards, card, spend)
         self.runs.append(result)
-        self.message, self.error = result.summary(), False
+        self.message, self.error = result.summary(), batch.interrupted
         self._refresh()
         return result
+
+    def _arrived(self, arrived: list[str], total: int) -> None:
+        """Each conversation's score as it ends, in the widget's status line (nothing when not displayed)."""
+        if self._parts:
+            self._parts["status"].value = message_html(f"Running… {len(arrived)}/{total}: " + " · ".join(arrived))
 
     @property
     def last(self) -> PlaygroundRun | None:

@@ -12,6 +12,7 @@ from kit.widgets.viewer import chat_html
 
 if TYPE_CHECKING:
     from kit.conversation import Transcript
+    from kit.runner import Spend
     from kit.evaluation import Evaluation
     from kit.graders import Scorecard
 
@@ -43,6 +44,8 @@ class PlaygroundRun:
     transcripts: tuple[Transcript, ...]
     scorecards: tuple[Scorecard, ...]
     card: Scorecard  # each grader's mean over the conversations: what the tracker logged
+    spend: Spend | None = None  # model calls, tokens and estimated cost
+    interrupted: bool = False  # stopped early: the conversations that finished, not logged
 
     @property
     def total(self) -> float:
@@ -61,6 +64,9 @@ class PlaygroundRun:
 
     def summary(self) -> str:
         """One line: the attempt, the total, and what it is the mean of."""
+        if self.interrupted:
+            return (f"Interrupted: Total {self.total:.0f}/100, {self.what()}. Not logged to your learning curve "
+                    "(fewer conversations than the others); press Run again for a full attempt.")
         return f"Attempt {self.attempt}: Total {self.total:.0f}/100, {self.what()}"
 
     def evaluation(self) -> Evaluation:
@@ -68,14 +74,18 @@ class PlaygroundRun:
         from kit.evaluation import Evaluation
 
         pairs = list(zip(self.transcripts, self.scorecards))
+        played = [p for p in self.personas if any(t.persona_id == p for t, _ in pairs)]  # all, unless interrupted
         return Evaluation(
             agent=self.prompt.splitlines()[0][:40], model=self.model, seeds=tuple(range(self.seeds)), pass_at=PASS_AT,
-            k=self.seeds, transcripts={p: tuple(t for t, _ in pairs if t.persona_id == p) for p in self.personas},
-            scorecards={p: tuple(c for t, c in pairs if t.persona_id == p) for p in self.personas},
+            k=min(self.seeds, *(sum(t.persona_id == p for t, _ in pairs) for p in played)),
+            transcripts={p: tuple(t for t, _ in pairs if t.persona_id == p) for p in played},
+            scorecards={p: tuple(c for t, c in pairs if t.persona_id == p) for p in played},
+            spend=self.spend, interrupted=self.interrupted,
         )
 
     def __str__(self) -> str:
-        return "\n".join([self.summary(), str(self.scorecards[self.weakest])])
+        spent = [f"Spent: {self.spend}"] if self.spend else []
+        return "\n".join([self.summary(), *spent, str(self.scorecards[self.weakest])])
 
     def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
         printer.text(str(self))
@@ -84,8 +94,10 @@ class PlaygroundRun:
         """The headline total, the per-grader means, and the weakest conversation with its evidence."""
         weak = self.weakest
         t, card = self.transcripts[weak], self.scorecards[weak]
+        attempt = "interrupted, not logged" if self.interrupted else f"attempt {self.attempt}"
+        spent = f"<br><small>spent: {html.escape(str(self.spend))}</small>" if self.spend else ""
         parts = [f"<div><span style='font-size:140%'><b>Total {self.total:.0f}</b>/100</span> "
-                 f"<small>· attempt {self.attempt} · {html.escape(self.what())}</small></div>"]
+                 f"<small>· {attempt} · {html.escape(self.what())}</small>{spent}</div>"]
         if len(self.scorecards) > 1:
             each = ", ".join(f"{c.persona_id} seed {tr.seed}: {c.total:.0f}" for c, tr in zip(self.scorecards, self.transcripts))
             parts += [f"<p><small>Each conversation: {html.escape(each)}</small></p>",

@@ -34,15 +34,21 @@ class Side:
     card: Scorecard
 
 
-def play(label: str, prompt: str, persona: str, seed: int, model: Any, tools: Any, knowledge: Any) -> Side:
-    """One side: the agent with this prompt, the conversation, the scorecard."""
-    from kit.conversation import Agent, converse
-    from kit.graders import grade
+def play(labels: Sequence[str], prompts: Sequence[str], persona: str, seed: int, model: Any, tools: Any,
+         knowledge: Any) -> tuple[Side, ...]:
+    """Both sides at once (on an endpoint; one after the other offline): each prompt's conversation and scorecard."""
+    from kit.conversation import Agent
+    from kit.runner import Job, play_many
 
-    if not isinstance(prompt, str) or not prompt.strip():
-        raise PromptError(f"Prompt {label!r} is empty: write at least one sentence for the agent.")
-    transcript = converse(Agent(prompt, model=model, tools=tools, knowledge=knowledge), persona, seed=seed)
-    return Side(label, prompt.strip(), transcript, grade(transcript))
+    for label, prompt in zip(labels, prompts):
+        if not isinstance(prompt, str) or not prompt.strip():
+            raise PromptError(f"Prompt {label!r} is empty: write at least one sentence for the agent.")
+    jobs = [Job(Agent(prompt, model=model, tools=tools, knowledge=knowledge), persona, seed) for prompt in prompts]
+    batch = play_many(jobs, progress=False, fail_fast=True)
+    if batch.interrupted:
+        raise KeyboardInterrupt("side by side was interrupted")
+    return tuple(Side(label, prompt.strip(), p.transcript, p.card)
+                 for label, prompt, p in zip(labels, prompts, batch.finished))
 
 
 def compact_scorecard(card: Scorecard) -> str:
@@ -99,10 +105,8 @@ class SideBySide(Displayable):
         self.a, self.b = self._play(prompt_a, prompt_b)
 
     def _play(self, prompt_a: str, prompt_b: str) -> tuple[Side, Side]:
-        return tuple(  # type: ignore[return-value]
-            play(label, prompt, self.persona, self.seed, self.model, self.tools, self.knowledge)
-            for label, prompt in zip(self.labels, (prompt_a, prompt_b))
-        )
+        return play(self.labels, (prompt_a, prompt_b), self.persona, self.seed, self.model,  # type: ignore[return-value]
+                    self.tools, self.knowledge)
 
     def rerun(self, prompt_a: str | None = None, prompt_b: str | None = None) -> Comparison:
         """Play again with new prompts (either may stay as it is) and return the comparison."""
