@@ -46,7 +46,7 @@ def _doctor(args: argparse.Namespace) -> int:
 
     findings = diagnose(timeout_s=args.timeout)
     for finding in findings:
-        print(f"{'ok  ' if finding.ok else 'FAIL'}  {finding.what:<12} {finding.detail}")
+        print(f"{'FAIL' if not finding.ok else 'WARN' if finding.warning else 'ok  '}  {finding.what:<12} {finding.detail}")
     return 0 if all(f.ok for f in findings) else 1
 
 
@@ -123,6 +123,10 @@ def _arena(args: argparse.Namespace) -> int:
     print(arena)
     if report is not None:
         print(f"Report: {arena.report(report)}")
+    if arena.records and arena.failed_count == len(arena.records):
+        print(f"Every conversation failed ({arena.failed_count}): no agent was scored. The reasons are listed above; "
+              "`kit doctor` checks the model settings.", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -21,6 +21,9 @@ PRACTICE = "practice"
 NO_KEY_NEEDED = "not-needed"
 DEFAULT_TIMEOUT_S = 60.0  # seconds one model call may take (KIT_TIMEOUT)
 DEFAULT_MAX_RETRIES = 2  # retries after a 429, 5xx, timeout or dropped connection (KIT_MAX_RETRIES)
+# The longest reply, in tokens, each role may ask for unless KIT_MAX_TOKENS sets one for all: a customer-service
+# reply fits in a few hundred; without a limit a rambling model fills its whole context on every call.
+REPLY_LIMITS = {"agent": 512, "customer": 256, "judge": 400}
 
 
 @dataclass(frozen=True)
@@ -58,10 +61,17 @@ class Settings:
     key_source: str = "default"  # which variable the key came from, and where ("OPENAI_API_KEY in environment")
     timeout_s: float = DEFAULT_TIMEOUT_S
     max_retries: int = DEFAULT_MAX_RETRIES
+    max_tokens: int | None = None  # KIT_MAX_TOKENS: one reply limit for every role (None: each role's own)
+    temperature: float | None = None  # KIT_TEMPERATURE (None: the endpoint's default)
+    rpm: float | None = None  # KIT_RPM: model calls started per minute by this process (None: no limit)
 
     @property
     def is_practice(self) -> bool:
         return self.model == PRACTICE
+
+    def reply_limit(self, role: str) -> int:
+        """The max_tokens sent for this role ("agent", "customer", "judge"): KIT_MAX_TOKENS, else the role's own."""
+        return self.max_tokens or REPLY_LIMITS[role]
 
     def describe(self) -> str:
         """One line for humans; never includes the key itself."""
@@ -73,6 +83,13 @@ class Settings:
         where = (f"from {self.source}" if self.url_source in (self.source, "default")
                  else f"model from {self.source}, URL from {self.url_source}")
         return f"{self.model} at {url} ({key}, {where})"
+
+
+def is_local(url: str | None) -> bool:
+    """True for a server on this machine (localhost, 127.x, ::1): Ollama, vLLM and llama.cpp need no key there."""
+    host = re.sub(r"^[a-z]+://(?:[^@/]*@)?", "", url or "", flags=re.IGNORECASE).split("/")[0]
+    host = host.rsplit(":", 1)[0] if host.count(":") == 1 or host.startswith("[") else host
+    return host.strip("[]").lower() in {"localhost", "::1", "0.0.0.0"} or host.startswith("127.")
 
 
 def mask_url(url: str) -> str:
@@ -140,6 +157,9 @@ def load_settings(
         "timeout_s": _number("KIT_TIMEOUT", *lookup("KIT_TIMEOUT"), DEFAULT_TIMEOUT_S, "seconds per model call", "60"),
         "max_retries": int(_number("KIT_MAX_RETRIES", *lookup("KIT_MAX_RETRIES"), DEFAULT_MAX_RETRIES,
                                    "retries per model call", "2", whole=True)),
+        "max_tokens": _optional("KIT_MAX_TOKENS", *lookup("KIT_MAX_TOKENS"), "tokens per reply", "400", 1, None, True),
+        "temperature": _optional("KIT_TEMPERATURE", *lookup("KIT_TEMPERATURE"), "sampling temperature", "0.7", 0, 2),
+        "rpm": _optional("KIT_RPM", *lookup("KIT_RPM"), "model calls per minute", "30", 0.1, None),
     }
     found_model, source = (model, "arguments") if model else lookup("KIT_MODEL")
     if not found_model and preset:
@@ -157,7 +177,7 @@ def load_settings(
         (name for name in key_names if dotenv.get(name) == found_key), "")
     key_source = "arguments" if api_key else f"{key_name} in {key_where}" if found_key else "default"
     remember(found_key)  # whatever it came from, the scrubber hides it from everything the kit writes
-    if not found_key and preset is not None and not preset.needs_key:
+    if not found_key and (preset is not None and not preset.needs_key or is_local(found_url)):
         found_key = NO_KEY_NEEDED  # local servers accept any key, the SDK insists on one
     return Settings(
         model=found_model,
@@ -188,6 +208,26 @@ def _number(name: str, text: str | None, where: str, default: float, what: str, 
             f"({default:g})."
         )
     return value
+
+
+def _optional(name: str, text: str | None, where: str, what: str, example: str, low: float, high: float | None,
+              whole: bool = False) -> float | None:
+    """A setting that is off unless given; given, a number from `low` (to `high`), whole for counts."""
+    if text is None or not text.strip():
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value >= low and (high is None or value <= high)
+            and (not whole or value.is_integer())):
+        bounds = f"from {low:g} to {high:g}" if high is not None else f"{low:g} or more"
+        raise ConfigError(
+            f"{name}={text!r} (in the {'.env file' if where.startswith('.env') else where}) is not "
+            f"{'a whole number of' if whole else 'a number of'} {what} ({bounds}): write e.g. {name}={example}, "
+            "or remove it for the default."
+        )
+    return int(value) if whole else value
 
 
 def data_dir() -> Path:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from kit.artifacts import write_artifact
-from kit.errors import KitError, PromptError
+from kit.errors import ContextOverflow, KitError, PromptError
 from kit.llm import ChatModel, Message, Reply, get_model
 from kit.personas import Persona, load
 from kit.personas.typos import Typo
@@ -75,18 +75,20 @@ class Agent:
             {"role": "system", "content": brief(sku, language)},
         ]
 
-    def respond(self, messages: list[Message]) -> tuple[Reply, list[dict[str, Any]]]:
+    def respond(self, messages: list[Message], window: int | None = None) -> tuple[Reply, list[dict[str, Any]]]:
         """Answer the conversation, running any tools the model calls; appends to `messages`.
 
         With a knowledge base, the passages retrieved for the customer's last message are put in
         context first (replacing the previous turn's), and `last_sources` says which they were.
+        `window` (default: the agent's own) is how many recent messages the model sees.
         """
+        window = window or self.window
         if self.knowledge is not None:
             self._retrieve(messages)
         schemas = [tool.schema() for tool in self.tools.values()] or None
         calls: list[dict[str, Any]] = []
         for _ in range(MAX_TOOL_ROUNDS + 1):
-            reply = self.model.complete(visible(messages, self.window), schemas)
+            reply = self.model.complete(visible(messages, window), schemas)
             messages.append(reply.to_message())
             if not reply.tool_calls:
                 return reply, calls
@@ -176,9 +178,10 @@ class Transcript:
     model: str
     system_prompt: str
     turns: tuple[Turn, ...] = field(default_factory=tuple)
-    outcome: str = "max_turns"  # satisfied, handoff, left, max_turns
+    outcome: str = "max_turns"  # satisfied, handoff, left, max_turns, context_full
     customer_model: str = "scripted"  # or the name of the real model that played the customer
     page: str = ""  # the product page the chat was opened from (the agent saw it as context)
+    notes: tuple[str, ...] = ()  # how it was played, where that matters for reading it (history trimmed, tools unused, ...)
 
     def task(self, kind: str) -> dict[str, Any] | None:
         """The first task of this kind, or None."""
@@ -212,7 +215,7 @@ class Transcript:
                     "tool_calls": tuple(turn.get("tool_calls", ())), "sources": tuple(turn.get("sources", ()))})
             for turn in data["turns"]
         )
-        return cls(**{**data, "turns": turns, "tasks": tuple(data["tasks"])})
+        return cls(**{**data, "turns": turns, "tasks": tuple(data["tasks"]), "notes": tuple(data.get("notes", ()))})
 
     def save(self, path: str | Path) -> Path:
         """Write the transcript as JSON; refuses to overwrite an existing file."""
@@ -232,6 +235,7 @@ class Transcript:
                 if turn.sources:
                     lines.append("   sources: " + ", ".join(src["chunk"] for src in turn.sources))
                 lines.append(f"{turn.number:>2} agent: {turn.text}")
+        lines += [f"Note: {note}" for note in self.notes]
         return "\n".join(lines)
 
     def _repr_pretty_(self, printer, cycle: bool) -> None:  # type: ignore[no-untyped-def]
@@ -282,9 +286,16 @@ def converse(
             events=message.events, revealed=message.revealed,
         ))
 
+    notes: list[str] = []
+    window = agent.window
+    ended = None
     add_customer(session.opening())
     for _ in range(max_turns):
-        reply, calls = agent.respond(messages)
+        answer = _respond_within_context(agent, messages, window, notes, len(turns) + 1)
+        if answer is None:
+            ended = "context_full"
+            break
+        reply, calls, window = answer
         turns.append(Turn(
             number=len(turns) + 1, role="agent", text=reply.text, gloss=reply.gloss, tool_calls=tuple(calls),
             sources=agent.last_sources,
@@ -294,6 +305,11 @@ def converse(
         add_customer(message)
         if message.outcome:
             break
+    if agent.tools and not any(turn.tool_calls for turn in turns):
+        unused = f"The agent was offered tools ({', '.join(agent.tools)}) and never called one"
+        notes.append(unused + ("." if agent.model.name == "practice" else
+                               ": the model may not make tool calls at all (`kit doctor` checks)."))
+    notes += getattr(session, "notes", [])
     return Transcript(
         persona_id=card.id,
         persona_name=f"{card.name.zh} ({card.name.en})",
@@ -304,7 +320,33 @@ def converse(
         model=agent.model.name,
         system_prompt=agent.system_prompt,
         turns=tuple(turns),
-        outcome=session.ended or "max_turns",
+        outcome=ended or session.ended or "max_turns",
         customer_model=getattr(getattr(session, "model", None), "name", "scripted"),
         page=card.page,
+        notes=tuple(notes),
     )
+
+
+def _respond_within_context(agent: Agent, messages: list[Message], window: int | None, notes: list[str],
+                            turn: int) -> tuple[Reply, list[dict[str, Any]], int | None] | None:
+    """The agent's reply; when the conversation outgrows the model's context, the model sees fewer recent
+    messages (halving the window) and a note says from which turn. None when not even the last two fit."""
+    while True:
+        before = len(messages)
+        try:
+            reply, calls = agent.respond(messages, window)
+            return reply, calls, window
+        except ContextOverflow as overflow:
+            del messages[before:]  # a tool exchange cut off by the overflow is not kept
+            spoken = sum(m.get("role") == "user" or (m.get("role") == "assistant" and not m.get("tool_calls"))
+                         for m in messages)
+            smaller = min(window or spoken, spoken) // 2
+            if smaller < 2:
+                notes.append(f"Turn {turn}: {overflow}. Even the system prompt and the last messages do not fit, "
+                             "so the conversation ends here (outcome context_full); shorten the prompt or the "
+                             "knowledge passages, or use a model with a longer context.")
+                return None
+            if window is None or not any("no longer fits" in note for note in notes):
+                notes.append(f"Turn {turn}: the conversation no longer fits {agent.model.name}'s context; from here "
+                             f"the agent sees its prompt and only the last {smaller} messages (as Agent(window=...)).")
+            window = smaller

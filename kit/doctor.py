@@ -5,6 +5,7 @@ from __future__ import annotations
 import platform
 import sys
 from dataclasses import dataclass
+from typing import Any
 
 import kit
 from kit.config import cache_dir, data_dir, load_settings
@@ -21,16 +22,25 @@ class Finding:
     ok: bool
     what: str
     detail: str
+    warning: bool = False  # works, but something a learner will notice later (tools never called, ...)
+
+
+SIZE_TOOL_CHECK = [{"role": "user", "content": "Use the size_lookup tool: which size of J-101 fits 165 cm and 60 kg?"}]
 
 
 def diagnose(timeout_s: float = 15.0) -> list[Finding]:
-    """Check the configuration and make one real call; the key itself is never shown."""
+    """Check the configuration, the model list and one real call, and whether the endpoint makes tool calls.
+
+    The key itself is never shown."""
     findings = [Finding(True, "kit", f"{kit.__version__} on Python {platform.python_version()} ({sys.executable})")]
     try:
         settings = load_settings()
     except KitError as error:
         return [*findings, Finding(False, "configuration", str(error))]
     findings.append(Finding(True, "model", settings.describe()))
+    if settings.provider == "llamacpp" and settings.url_source.startswith("preset"):
+        findings.append(Finding(True, "port", f"the llamacpp preset expects the server on {settings.base_url}; for "
+                                "another port set KIT_BASE_URL=http://localhost:PORT/v1"))
     findings.append(Finding(True, "data folder", str(data_dir())))
     from kit.llm import OpenAIChat, PracticeModel
     from kit.llm.cache import cache_mode
@@ -41,7 +51,42 @@ def diagnose(timeout_s: float = 15.0) -> list[Finding]:
         return [*findings, Finding(True, "connection", f"answers offline: {reply.text[:40]!r}")]
     try:
         model = OpenAIChat(settings=settings, max_retries=1, timeout_s=timeout_s)
-        reply = model.complete([{"role": "user", "content": "Reply with one word: ready"}])
+        listed = _listed_models(model)
+        reply = model.complete([{"role": "user", "content": "Reply with one word: ready"}], max_tokens=16)
     except KitError as error:
         return [*findings, Finding(False, "connection", str(error))]
-    return [*findings, Finding(True, "connection", f"answered in {reply.latency_s:.2f} s: {reply.text[:40]!r}")]
+    if listed is not None and settings.model not in listed:
+        shown = ", ".join(listed[:8]) + (" …" if len(listed) > 8 else "")
+        findings.append(Finding(False, "model name", f"the server lists {shown or 'no models'}; {settings.model!r} "
+                                "is not among them. Set KIT_MODEL to one of those."))
+    elif listed is not None:
+        findings.append(Finding(True, "model name", f"{settings.model!r} is one of the {len(listed)} models the "
+                                "server lists"))
+    findings.append(Finding(True, "connection", f"answered in {reply.latency_s:.2f} s: {reply.text[:40]!r}"))
+    return [*findings, _tool_calls(model)]
+
+
+def _listed_models(model: Any) -> list[str] | None:
+    """The model ids the server lists at /models, or None when it does not list them (not every server does)."""
+    import openai
+
+    client = openai.OpenAI(**model._client_args())
+    try:
+        return [entry.id for entry in client.models.list()]
+    except openai.APIError:
+        return None
+
+
+def _tool_calls(model: Any) -> Finding:
+    """Does the endpoint call an offered tool? A model that never does leaves the tools lessons silent."""
+    from kit.tools import size_lookup
+
+    try:
+        reply = model.complete(SIZE_TOOL_CHECK, [size_lookup.schema()], max_tokens=200)
+    except KitError as error:
+        return Finding(True, "tool calls", f"could not check ({error}); the lessons with tools may not work", True)
+    if reply.tool_calls:
+        return Finding(True, "tool calls", f"yes: asked to, it called {reply.tool_calls[0].name}")
+    return Finding(True, "tool calls", "no: asked to use an offered tool, it answered in words. Agents with tools "
+                   "(lessons 05-07) will say in their transcripts that the tools were never called; a model "
+                   "or server with tool support (llama.cpp: start it with --jinja) fixes that.", True)

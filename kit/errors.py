@@ -15,6 +15,10 @@ class ModelError(KitError):
     """A model endpoint could not be reached or answered with an error."""
 
 
+class ContextOverflow(ModelError):
+    """The endpoint refused the call because the conversation no longer fits the model's context (HTTP 400)."""
+
+
 class ReplayMiss(KitError):
     """KIT_CACHE=replay and this exact call was never recorded."""
 

@@ -75,15 +75,37 @@ def test_slow_endpoint_is_cut_off_by_timeout(tmp_path: Path) -> None:
 def test_scripted_server_answers(tmp_path: Path) -> None:
     log = tmp_path / "requests.jsonl"
     env = clean_env(tmp_path, KIT_MODEL="test-model", KIT_API_KEY="sk-test")
-    with serve([{"text": "ready"}], log) as url:
+    with serve([{"text": "ready"}], log, models=["test-model", "other"]) as url:
         result = doctor(tmp_path, {**env, "KIT_BASE_URL": url}, "--timeout", "3")
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"test-model at {url}" in result.stdout
     (connection,) = [line for line in result.stdout.splitlines() if "connection" in line]
     assert connection.startswith("ok") and "answered in" in connection and "ready" in connection
-    (request,) = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
-    assert request["model"] == "test-model" and request["messages"]
+    requests = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    assert requests[0]["model"] == "test-model" and requests[0]["messages"]
+    assert "'test-model' is one of the 2 models the server lists" in result.stdout
+    (tools,) = [line for line in result.stdout.splitlines() if "tool calls" in line]
+    assert tools.startswith("WARN") and "answered in words" in tools  # "ready" is no tool call
+    assert requests[1]["tools"][0]["function"]["name"] == "size_lookup"
+
+
+def test_a_model_the_server_does_not_list_fails_with_the_names_it_does(tmp_path: Path) -> None:
+    env = clean_env(tmp_path, KIT_MODEL="qwen2.5-7b")  # no key: a server on localhost needs none
+    script = [{"text": "ready"}, {"tool_call": {"name": "size_lookup", "arguments": {"sku": "J-101"}}}]
+    with serve(script, models=["local-model"]) as url:
+        result = doctor(tmp_path, {**env, "KIT_BASE_URL": url}, "--timeout", "3")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "No API key" not in result.stdout and "no key needed" in result.stdout
+    (name,) = [line for line in result.stdout.splitlines() if "model name" in line]
+    assert name.startswith("FAIL") and "lists local-model" in name and "'qwen2.5-7b' is not among them" in name
+    (tools,) = [line for line in result.stdout.splitlines() if "tool calls" in line]
+    assert tools.startswith("ok") and "called size_lookup" in tools
+
+
+def test_the_llamacpp_preset_says_how_to_use_another_port(tmp_path: Path) -> None:
+    result = doctor(tmp_path, clean_env(tmp_path, KIT_PROVIDER="llamacpp"), "--timeout", "1")
+    assert "KIT_BASE_URL=http://localhost:PORT/v1" in result.stdout
 
 
 def test_unknown_provider_is_a_failed_check_not_a_crash(tmp_path: Path) -> None:

@@ -129,7 +129,9 @@ def test_only_an_unsupported_response_format_falls_back_to_plain_requests(tmp_pa
     model = NoJsonMode()
     judge = Judge(model)
     assert judge(transcript).score == 60 and judge(transcript).score == 60
-    assert model.params == [{"response_format": {"type": "json_object"}}, {}, {}], "asked in JSON mode once only"
+    limit = {"max_tokens": 400}  # the judge's own reply limit
+    assert model.params == [{"response_format": {"type": "json_object"}, **limit}, limit, limit], \
+        "asked in JSON mode once only"
 
     log = tmp_path / "requests.jsonl"
     with serve([{"status": 400}], log) as url:  # any other 400 is an error, not a reason to drop JSON mode

@@ -237,11 +237,18 @@ def test_parse_control(raw: str, text: str, emotion: int | None, asks: tuple[str
     assert (control.text, control.emotion, control.asks, control.end) == (text, emotion, asks, end)
 
 
-def test_a_missing_tag_keeps_the_level_and_says_so() -> None:
-    session = ModelCustomerSession(SEEKER, 0, FakeModel(["在吗？这件棉服我爸穿多大码？\n[emotion=6]", "我爸说他五尺三。"]))
+def test_a_missing_tag_twice_takes_the_scripted_customers_level_and_says_so() -> None:
+    from kit.personas.engine import CustomerSession
+
+    model = FakeModel(["在吗？这件棉服我爸穿多大码？\n[emotion=6]", "我爸说他五尺三。"])
+    session = ModelCustomerSession(SEEKER, 0, model)
     assert session.opening().emotion == 6
     message = session.respond("请问您父亲的身高是多少？")
-    assert message.emotion == 6 and "no_emotion_tag" in message.events and session.ended is None
+    scripted = CustomerSession(SEEKER, 0)
+    scripted.opening()
+    assert message.emotion == scripted.respond("请问您父亲的身高是多少？").emotion and message.text == "我爸说他五尺三。"
+    assert {"no_emotion_tag", "customer_fallback"} <= set(message.events) and session.ended is None
+    assert len(model.calls) == 3 and "gave no [emotion=N] tag" in session.notes[0]
 
 
 def test_ask_tags_move_through_the_tasks_in_order_and_unknown_ones_are_ignored() -> None:
@@ -306,18 +313,48 @@ def test_the_same_seed_gives_the_same_messages_and_reaches_the_model() -> None:
 
     (first, model), (again, _) = play(5), play(5)
     assert first == again and first != play(6)[0]
-    assert [params for _, params in model.calls] == [{"seed": 5}, {"seed": 5}]
+    assert model.calls and all(params == {"seed": 5, "max_tokens": 256} for _, params in model.calls)
 
 
 @pytest.mark.parametrize("bad", ["", "   ", "[emotion=5]", "\n【emotion=5】 [ask=how_to_order]\n"])
-def test_a_bad_reply_twice_ends_the_conversation_as_left(bad: str) -> None:
+def test_a_bad_reply_twice_is_replaced_by_the_scripted_customers_and_the_notes_say_so(bad: str) -> None:
+    from kit.personas.engine import CustomerSession
+
     model = FakeModel(["你好，我穿什么码？\n[emotion=4]", bad])
     session = ModelCustomerSession(AUNTIE, 0, model)
     session.opening()
     message = session.respond("您好，请问您的身高体重？")
-    assert message.outcome == session.ended == "left"
-    assert message.events == ("customer_model_failed",) and message.intended in {l.zh for l in AUNTIE.lines.leave}
-    assert message.emotion == 4 and len(model.calls) == 3
+    scripted = CustomerSession(AUNTIE, 0)
+    scripted.opening()
+    expected = scripted.respond("您好，请问您的身高体重？")
+    assert message.intended == expected.intended and message.emotion == expected.emotion
+    assert "customer_fallback" in message.events and len(model.calls) == 3
+    assert session.notes == ["Customer turn 2: fake-customer wrote no usable message twice; the scripted "
+                             "customer's message stands in."]
+
+
+def test_scaffolding_and_instruction_lines_are_cut_and_the_cards_own_lines_kept() -> None:
+    model = FakeModel(["你的第一条消息：在吗，我穿什么码？\n[emotion=4]",
+                       "- 你在一家网店的客服聊天窗口里扮演一位顾客。你就是这位顾客，不是助手。\n好嘞，我明白了，谢谢你啊小姑娘！"
+                       "\n[emotion=1] [end=satisfied]"])
+    session = ModelCustomerSession(AUNTIE, 0, model)
+    assert session.opening().intended == "在吗，我穿什么码？"
+    assert session.respond("M码。").intended == "好嘞，我明白了，谢谢你啊小姑娘！" and session.ended == "satisfied"
+
+
+def test_a_model_that_never_ends_ends_one_turn_after_the_scripted_customer_would_have() -> None:
+    from kit.personas.engine import CustomerSession
+
+    replies = ["亲，请问还有什么可以帮您？"] * 12  # no help at all: the scripted auntie gives up and leaves
+    scripted = CustomerSession(AUNTIE, 0)
+    scripted.opening()
+    ended_at = next(i for i, reply in enumerate(replies, 1) if scripted.respond(reply).outcome)
+    session = ModelCustomerSession(AUNTIE, 0, FakeModel(["嗯嗯。\n[emotion=3]"]))
+    session.opening()
+    said = [session.respond(reply) for reply in replies[:ended_at + 1]]
+    assert said[-1].outcome == scripted.ended and "customer_fallback" in said[-1].events
+    assert all(m.outcome is None for m in said[:-1])
+    assert "did not end the conversation" in session.notes[-1]
 
 
 def test_one_bad_reply_is_retried_with_a_reminder_that_is_not_kept() -> None:
@@ -330,19 +367,15 @@ def test_one_bad_reply_is_retried_with_a_reminder_that_is_not_kept() -> None:
     assert reminder not in model.calls[2][0], "the reminder is not part of the conversation"
 
 
-def test_a_model_that_fails_at_once_over_http_leaves_without_crashing(tmp_path: Path) -> None:
+def test_a_model_that_fails_at_once_over_http_opens_as_the_scripted_customer(tmp_path: Path) -> None:
+    from kit.personas.engine import CustomerSession
+
     log = tmp_path / "requests.jsonl"
     with serve([{"text": ""}, {"text": "[emotion=5]"}], log) as url:
-        transcript_turn = ModelCustomerSession(AUNTIE, 0, chat(url)).opening()
-    assert transcript_turn.outcome == "left" and "customer_model_failed" in transcript_turn.events
-    assert len(requests(log)) == 2
-
-
-def test_the_failure_line_is_the_cards_and_seeded() -> None:
-    lines = {ModelCustomerSession(AUNTIE, seed, FakeModel([""])).opening().intended for seed in range(5)}
-    assert lines <= {line.zh for line in AUNTIE.lines.leave}
-    again = {ModelCustomerSession(AUNTIE, seed, FakeModel([""])).opening().intended for seed in range(5)}
-    assert again == lines
+        opening = ModelCustomerSession(AUNTIE, 0, chat(url)).opening()
+    assert opening.intended == CustomerSession(AUNTIE, 0).opening().intended and opening.outcome is None
+    assert "customer_fallback" in opening.events and len(requests(log)) == 2
+    assert all(body["max_tokens"] == 256 for body in requests(log))  # the customer's own reply limit
 
 
 def test_the_practice_model_cannot_play_a_customer() -> None:

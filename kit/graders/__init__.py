@@ -75,5 +75,6 @@ def grade(transcript: Transcript, weights: Mapping[str, float] | None = None, le
             f"Graders are: {', '.join(g.name for g in GRADERS)}."
         )
     return Scorecard(
-        tuple(grader(transcript) for grader in GRADERS), chosen, transcript.persona_id, transcript.seed
+        tuple(grader(transcript) for grader in GRADERS), chosen, transcript.persona_id, transcript.seed,
+        transcript.notes,
     )

@@ -142,13 +142,18 @@ class Judge:
         """Ask in JSON mode when the endpoint supports it, and plainly when it says it does not."""
         if model.name not in self._no_json_mode:
             try:
-                return model.complete(messages, response_format={"type": "json_object"})
+                return model.complete(messages, response_format={"type": "json_object"}, max_tokens=self._limit())
             except ModelError as error:
                 text = str(error).lower()
                 if not any(word in text for word in ("response_format", "json_object", "not supported", "unsupported")):
                     raise
                 self._no_json_mode.add(model.name)
-        return model.complete(messages)
+        return model.complete(messages, max_tokens=self._limit())
+
+    @staticmethod
+    def _limit() -> int:
+        """The judge's reply limit: room for a verdict and its evidence (KIT_MAX_TOKENS sets one for every role)."""
+        return load_settings().reply_limit("judge")
 
     def _result(self, verdict: Verdict, transcript: Transcript, model_name: str) -> JudgeResult:
         passed = verdict.score >= self.threshold  # the model's own "passed" is not trusted

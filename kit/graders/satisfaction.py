@@ -5,7 +5,7 @@ from __future__ import annotations
 from kit.conversation import Transcript
 from kit.graders.base import Evidence, GraderResult
 
-BASE = {"satisfied": 100.0, "handoff": 40.0, "max_turns": 40.0, "left": 0.0}
+BASE = {"satisfied": 100.0, "handoff": 40.0, "max_turns": 40.0, "context_full": 40.0, "left": 0.0}
 PER_LEVEL = 5.0  # points lost per level of upset left at the end
 
 
@@ -19,7 +19,8 @@ class Satisfaction:
         base = 100.0 if wanted_person(transcript) else BASE[transcript.outcome]
         score = max(0.0, base - PER_LEVEL * upset)
         note = {"satisfied": "left satisfied", "handoff": "was handed to a human", "left": "gave up and left",
-                "max_turns": "was still waiting when the conversation hit its turn limit"}[transcript.outcome]
+                "max_turns": "was still waiting when the conversation hit its turn limit",
+                "context_full": "was still waiting when the conversation outgrew the model's context"}[transcript.outcome]
         happy = transcript.outcome == "satisfied" or wanted_person(transcript)
         hint = "" if happy else (
             "Read the turn where the customer got upset, and fix what the other graders point at first."

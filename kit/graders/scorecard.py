@@ -20,6 +20,7 @@ class Scorecard:
     weights: dict[str, float]
     persona_id: str = ""
     seed: int = 0
+    notes: tuple[str, ...] = ()  # what the conversation's transcript says about how it was played (see Transcript.notes)
 
     @property
     def total(self) -> float:
@@ -59,6 +60,7 @@ class Scorecard:
             lines += [f"      {e}" for e in r.evidence if r.score is not None and r.score < 100]
         if self.hints:
             lines.append(f"Next step: {self.hints[0]}")
+        lines += [f"Note: {note}" for note in self.notes]
         return "\n".join(lines)
 
     def _repr_pretty_(self, printer, cycle: bool) -> None:  # type: ignore[no-untyped-def]
@@ -82,6 +84,7 @@ class Scorecard:
             f"<small>({html.escape(self.persona_id)}, seed {self.seed})</small>"
             f"<table>{''.join(rows)}</table>"
             + (f"<b>What to try next</b><ol>{hints}</ol>" if hints else "")
+            + "".join(f"<p style='color:#92400e'><small><b>Note:</b> {html.escape(n)}</small></p>" for n in self.notes)
             + "</div>"
         )
 

@@ -53,7 +53,7 @@ class CachedModel:
         return self.folder / key[:2] / f"{key}.json"
 
     def _lookup(self, messages: list[Message], tools: list[ToolSchema] | None, params: dict) -> tuple[str, Reply | None]:
-        key = cache_key(self.name, messages, tools, params)
+        key = cache_key(self.name, messages, tools, {**getattr(self.inner, "defaults", {}), **params})
         path = self._path(key)
         if self.mode in ("read", "replay") and path.exists():
             try:

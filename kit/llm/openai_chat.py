@@ -20,8 +20,9 @@ import time
 from typing import Any
 
 from kit.config import Settings, load_settings
-from kit.errors import ConfigError, ModelError
+from kit.errors import ConfigError, ContextOverflow, ModelError
 from kit.keys import HIDDEN, remember, scrub
+from kit.llm import rate
 from kit.llm.base import Message, Reply, ToolCall, ToolSchema, Usage
 
 CHAT_PATH = "/chat/completions"
@@ -58,6 +59,11 @@ class OpenAIChat:
             raise ConfigError(f"max_retries={self._max_retries!r}: a whole number of retries, 0 or more (e.g. 2).")
         if not self._timeout_s > 0:
             raise ConfigError(f"timeout_s={self._timeout_s!r}: the seconds one call may take, more than 0 (e.g. 60).")
+        # Sent with every call unless the caller passes its own (the customer and the judge have their own limits).
+        self.defaults: dict[str, Any] = {"max_tokens": settings.reply_limit("agent")}
+        if settings.temperature is not None:
+            self.defaults["temperature"] = settings.temperature
+        self._rate = rate.limit(settings.rpm)
         self._sync: Any = None
         self._async: Any = None
         self._lock = threading.Lock()  # threads of an arena share one client per model
@@ -109,6 +115,8 @@ class OpenAIChat:
         for attempt in range(self._max_retries + 1):
             if attempt:
                 time.sleep(_backoff(attempt))
+            if self._rate:
+                self._rate.wait()
             started = time.perf_counter()
             try:
                 response = self._sync.post(CHAT_PATH, body=self._request(messages, tools, params),
@@ -132,6 +140,8 @@ class OpenAIChat:
         for attempt in range(self._max_retries + 1):
             if attempt:
                 await asyncio.sleep(_backoff(attempt))
+            if self._rate:
+                await self._rate.await_slot()
             started = time.perf_counter()
             try:
                 response = await self._async.post(CHAT_PATH, body=self._request(messages, tools, params),
@@ -148,7 +158,7 @@ class OpenAIChat:
         client will be respected (such as retries)"), so timeouts, retries and errors are those of
         `chat.completions.create`, without its type-walk of every message: ~13 ms of CPU a call, more than
         the rest of the call, when an arena runs many conversations at once."""
-        request: dict[str, Any] = {"model": self.name, "messages": messages, **params}
+        request: dict[str, Any] = {"model": self.name, "messages": messages, **self.defaults, **params}
         if tools:
             request["tools"] = tools
         return request
@@ -173,6 +183,9 @@ class OpenAIChat:
             return ModelError(f"{where} does not know the model {self.name!r} (HTTP 404). Check KIT_MODEL.")
         if isinstance(error, openai.APIStatusError):
             message = self._scrub(" ".join(re.sub(r"^Error code: \d+ - ", "", str(error.message)).split()))
+            if error.status_code in (400, 413) and _CONTEXT.search(message):
+                return ContextOverflow(f"{where} answered HTTP {error.status_code}: the conversation no longer fits "
+                                       f"{self.name}'s context ({message[:200]})")
             return ModelError(f"{where} answered HTTP {error.status_code} after {tries}: {message}")
         return ModelError(f"The call to {where} failed: {self._scrub(str(error))}")
 
@@ -189,6 +202,12 @@ class OpenAIChat:
         """Remove the key from a server's or library's message, in case one echoes it."""
         key = self._key.get_secret_value() if self._key else ""
         return scrub(text.replace(key, HIDDEN) if len(key) >= 4 else text)
+
+
+# How servers word a context overflow: OpenAI, vLLM, llama.cpp, Ollama, DashScope.
+_CONTEXT = re.compile(r"context.{0,20}(length|window|size|limit)|maximum context|n_ctx|too many tokens|"
+                      r"exceeds? the (available )?context|prompt is too long|input.{0,20}too long|"
+                      r"reduce the length", re.IGNORECASE)
 
 
 def _completion_type() -> type:

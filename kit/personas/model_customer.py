@@ -15,11 +15,12 @@ import re
 from dataclasses import dataclass, field
 
 from kit import signals
+from kit.errors import ContextOverflow
 from kit.llm.base import ChatModel, Message
 from kit.personas.card import (
     FACTS, HandoffTask, Line, OrderHelpTask, PersonaCard, PriceTask, ProductTask, ReturnTask, SizeTask, Task,
 )
-from kit.personas.engine import CustomerMessage
+from kit.personas.engine import CustomerMessage, CustomerSession
 from kit.personas.typos import add_typos
 from kit.units import parse_body
 
@@ -27,6 +28,12 @@ ENDINGS = ("satisfied", "handoff", "left")
 JARGON_EXAMPLES = 5  # how many of the shop's jargon words a novice's prompt names
 
 # A control tag anywhere in the reply: [emotion=5], [ask=price_quote], [aside=injection], [end=left]; 【】 and ： also pass.
+GRACE_TURNS = 1  # how long a model that never ends may talk on after the scripted customer would have ended
+KEPT_MESSAGES = 8  # after a context overflow: the customer model sees its prompt and the last this many messages
+# A weak model sometimes writes its prompt's scaffolding into the message: "你的第一条消息：…", "Customer: …".
+_SCAFFOLD = re.compile(r"^\s*(你的)?(第一条|下一条)?消息\s*[:：]|^\s*(顾客|客户|用户|customer|user|your (first |next )?message)"
+                       r"\s*[:：]", re.IGNORECASE)
+_QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
 _TAG = re.compile(r"[\[【]\s*(emotion|ask|aside|end)\s*[=:：]\s*([^\]】]*?)\s*[\]】]", re.IGNORECASE)
 
 # What each emotion event of a card means, in words the customer model can watch for.
@@ -307,6 +314,22 @@ def parse_control(raw: str) -> Control:
     return Control("\n".join(line for line in lines if line).strip(), emotion, tuple(asks), end, tuple(asides))
 
 
+def clean(control: Control, prompt: str) -> Control:
+    """The message without lines that copy the customer's own instructions or their scaffolding ("你的第一条消息：…").
+
+    The examples the prompt quotes (the card's own lines) are what the customer may well say, so they stay."""
+    rules = [_QUOTED.sub(" ", line) for line in prompt.splitlines() if line.lstrip().startswith(("-", "#")) or
+             not line.startswith(" ")]
+    kept = []
+    for line in control.text.splitlines():
+        said = line.strip().lstrip("-").strip()
+        if len(said) >= 8 and any(said in rule for rule in rules):
+            continue  # a line of its instructions, not something the customer says
+        kept.append(_SCAFFOLD.sub("", line).strip().strip("“”\"") or "")
+    text = "\n".join(line for line in kept if line)
+    return Control(text, control.emotion, control.asks, control.end, control.asides)
+
+
 @dataclass
 class ModelCustomerSession:
     """One conversation with a customer played by `model`; same interface as `CustomerSession`."""
@@ -321,44 +344,85 @@ class ModelCustomerSession:
     asked_human: bool = False
     revealed: set[str] = field(default_factory=set)
     history: list[Message] = field(default_factory=list, repr=False)
+    notes: list[str] = field(default_factory=list)  # where the scripted reaction stood in for the model
+    shadow: CustomerSession | None = field(default=None, repr=False)  # the scripted customer, fed the same replies
 
     def __post_init__(self) -> None:
+        from kit.config import load_settings
+
         self.emotion = self.card.emotion.start
         self.history = [
             {"role": "system", "content": customer_prompt(self.card)},
             {"role": "user", "content": _WORDS[self.card.language]["start"]},
         ]
+        self.shadow = CustomerSession(self.card, self.seed)
+        self._limit = load_settings().reply_limit("customer")
+        self._overdue = 0  # turns the model talked on after the scripted customer would have ended
 
     def opening(self) -> CustomerMessage:
         """The first message: the model asks the card's first task."""
-        return self._turn(opening=True)
+        return self._turn(self.shadow.opening(), opening=True)
 
     def respond(self, reply: str) -> CustomerMessage:
         """Show the model the agent's reply and return the customer's next message."""
         if self.ended:
             raise RuntimeError(f"the conversation already ended ({self.ended})")
         self.history.append({"role": "user", "content": reply})
-        return self._turn(opening=False)
+        scripted = self.shadow.respond(reply) if not self.shadow.ended else None
+        return self._turn(scripted, opening=False)
 
-    def _ask_model(self) -> tuple[str, Control] | None:
-        """The model's reply and its reading; one retry with a reminder; None if both are unusable."""
+    def _complete(self, messages: list[Message]) -> str:
+        """One call; past the model's context, again with only the prompt and the last messages."""
+        try:
+            return self.model.complete(messages, seed=self.seed, max_tokens=self._limit).text or ""
+        except ContextOverflow:
+            kept = [messages[0], *messages[-KEPT_MESSAGES:]]
+            self._note(f"the customer's history outgrew {self.model.name}'s context; it sees its prompt and the "
+                       f"last {KEPT_MESSAGES} messages from here")
+            return self.model.complete(kept, seed=self.seed, max_tokens=self._limit).text or ""
+
+    def _ask_model(self) -> tuple[str, Control, bool] | None:
+        """The model's reply, its reading, and whether it was usable as asked (a message and an emotion tag).
+
+        One retry with a reminder when the first is unusable; the better of the two, or None if neither
+        has a message at all."""
         retry = {"role": "user", "content": _WORDS[self.card.language]["retry"]}
+        best = None
         for messages in (self.history, [*self.history, retry]):
-            raw = self.model.complete(messages, seed=self.seed).text or ""
-            control = parse_control(raw)
-            if control.text:
-                return raw, control
-        return None
+            try:
+                raw = self._complete(messages)
+            except ContextOverflow:
+                return best
+            control = clean(parse_control(raw), self.history[0]["content"])
+            if control.text and control.emotion is not None:
+                return raw, control, True
+            if control.text and best is None:
+                best = (raw, control, False)
+        return best
 
-    def _turn(self, opening: bool) -> CustomerMessage:
-        """Ask the model, read its control tags, update the state and build the message."""
+    def _note(self, what: str) -> None:
+        note = f"Customer turn {self.turns}: {what}."
+        if note not in self.notes:
+            self.notes.append(note)
+
+    def _turn(self, scripted: CustomerMessage | None, opening: bool) -> CustomerMessage:
+        """Ask the model, read its control tags, update the state and build the message.
+
+        Where a weak model's answer is unusable, the scripted customer's reaction to the same replies
+        stands in (its message, its upset level, its ending), and the transcript's notes say so."""
         self.turns += 1
         answer = self._ask_model()
         if answer is None:
-            self.ended = "left"
-            leave = random.Random(f"{self.card.id}:{self.seed}:{self.turns}:leave").choice(self.card.lines.leave)
-            return self._message(_say(leave, self.card.language), ("customer_model_failed",))
-        raw, control = answer
+            if scripted is None:
+                self.ended = "left"
+                leave = random.Random(f"{self.card.id}:{self.seed}:{self.turns}:leave").choice(self.card.lines.leave)
+                self._note(f"{self.model.name} wrote no message twice; the customer leaves")
+                return self._message(_say(leave, self.card.language), ("customer_model_failed",))
+            self._note(f"{self.model.name} wrote no usable message twice; the scripted customer's message stands in")
+            self.emotion, self.ended = scripted.emotion, scripted.outcome
+            self.history.append({"role": "assistant", "content": scripted.intended})
+            return self._message(scripted.intended, (*scripted.events, "customer_fallback"))
+        raw, control, usable = answer
         self.history.append({"role": "assistant", "content": raw})
         events: list[str] = []
         if opening:
@@ -367,6 +431,10 @@ class ModelCustomerSession:
                 events.append("worried")
         if control.emotion is None:
             events.append("no_emotion_tag")
+            if scripted is not None and scripted.emotion is not None:
+                self.emotion = scripted.emotion
+                events.append("customer_fallback")
+                self._note(f"{self.model.name} gave no [emotion=N] tag; the upset level is the scripted customer's")
         else:
             self.emotion = control.emotion
         for kind in control.asks:
@@ -382,6 +450,13 @@ class ModelCustomerSession:
             self.asked_human = True
             events.append("asks_for_human")
         self.ended = control.end
+        if self.ended is None and self.shadow.ended:  # a model that never ends on its own
+            self._overdue += 1
+            if self._overdue > GRACE_TURNS:
+                self.ended = self.shadow.ended
+                events.append("customer_fallback")
+                self._note(f"{self.model.name} did not end the conversation; it ends as the scripted customer's "
+                           f"did ({self.ended})")
         return self._message(control.text, tuple(events))
 
     def _message(self, intended: str, events: tuple[str, ...]) -> CustomerMessage:

@@ -204,6 +204,7 @@ class Handler(BaseHTTPRequestHandler):
     """Answers POST /v1/chat/completions, GET /v1/models and GET /stats."""
 
     plan: Plan  # set on the subclass made in `main`
+    models: tuple[str, ...] = ("scripted-model",)  # what GET /v1/models lists (--models)
     protocol_version = "HTTP/1.1"  # keep-alive, as real endpoints do
     disable_nagle_algorithm = True  # headers and body go out at once, not 40 ms apart
 
@@ -213,8 +214,8 @@ class Handler(BaseHTTPRequestHandler):
             return self._send(200, self.plan.stats())
         if path != "/v1/models":
             return self._send(404, _error(404, f"no route GET {self.path}"))
-        model = {"id": "scripted-model", "object": "model", "created": 0, "owned_by": "kit"}
-        self._send(200, {"object": "list", "data": [model]})
+        listed = [{"id": name, "object": "model", "created": 0, "owned_by": "kit"} for name in self.models]
+        self._send(200, {"object": "list", "data": listed})
 
     def do_POST(self) -> None:
         started = time.monotonic()
@@ -302,6 +303,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--schedule", type=_csv, help="outcomes cycled per request, e.g. ok,429,ok,500")
     parser.add_argument("--echo-auth", action="store_true", help="repeat the Authorization header in every answer")
+    parser.add_argument("--models", type=_csv, default=Handler.models, help="the model ids GET /v1/models lists")
     args = parser.parse_args(argv)
     steps = json.loads(args.script.read_text(encoding="utf-8")) if args.script else None
     try:
@@ -309,7 +311,7 @@ def main(argv: list[str] | None = None) -> None:
         plan = Plan(steps, args.log, args.latency, faults, args.schedule, args.echo_auth)
     except ValueError as problem:
         parser.error(str(problem))
-    server = Server(("127.0.0.1", args.port), type("PlannedHandler", (Handler,), {"plan": plan}))
+    server = Server(("127.0.0.1", args.port), type("PlannedHandler", (Handler,), {"plan": plan, "models": args.models}))
     print(f"http://127.0.0.1:{server.server_address[1]}/v1", flush=True)
     if steps is None:  # load the practice model's parsers while the client starts, not on its first call
         threading.Thread(target=_warm_up, daemon=True).start()
@@ -326,6 +328,7 @@ def serve(
     schedule: Sequence[str] | None = None,
     start_timeout_s: float = 15.0,
     echo_auth: bool = False,
+    models: Sequence[str] = Handler.models,
 ) -> Iterator[str]:
     """Run the server in a subprocess for the `with` block; yields its base URL (…/v1). Always stops it."""
     Plan(script, None, latency_s, faults, schedule)  # bad settings fail here, with a plain message
@@ -343,6 +346,7 @@ def serve(
             command += ["--schedule", ",".join(schedule)]
         if echo_auth:
             command.append("--echo-auth")
+        command += ["--models", ",".join(models)]
         if script is not None:
             script_file = log.with_name(log.name + ".script.json")
             script_file.write_text(json.dumps(script, ensure_ascii=False), encoding="utf-8")
