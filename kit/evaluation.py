@@ -30,6 +30,9 @@ if TYPE_CHECKING:
     import pandas
     from matplotlib.figure import Figure
 
+# A difference is real beyond 2 standard errors (a 4.55% chance of a false alarm). With several customers compared
+# at once, each one's verdict needs more (Bonferroni: the same 4.55% chance for the whole family of comparisons).
+FAMILY_ALPHA = 0.0455
 BOOTSTRAP_FROM = 5  # fewer seeds than this give no bootstrap interval: too few to resample
 BOOTSTRAP_DRAWS = 2000
 LEVEL = 0.90  # the bootstrap interval holds the mean 90% of the time
@@ -259,12 +262,18 @@ class Improvement:
         return _verdict(self.difference, self.noise, min(len(self.before.seeds), len(self.after.seeds)))
 
     @property
+    def z(self) -> float:
+        """How many standard errors a customer's difference must exceed: 2 for one customer, more for several."""
+        return critical_z(len(self.before.trials))
+
+    @property
     def personas(self) -> dict[str, tuple[float, float, str]]:
-        """Customer -> (difference of means, noise, verdict)."""
+        """Customer -> (difference of means, noise, verdict); the noise allows for comparing every customer at once."""
         result = {}
         for name, b in self.before.trials.items():
             a = self.after.trials[name]
-            noise = round(2 * math.hypot(b.stdev / math.sqrt(len(b.totals)), a.stdev / math.sqrt(len(a.totals))), 1)
+            se = math.hypot(b.stdev / math.sqrt(len(b.totals)), a.stdev / math.sqrt(len(a.totals)))
+            noise = round(self.z * se, 1)
             diff = round(a.mean - b.mean, 1)
             result[name] = (diff, noise, _verdict(diff, noise, min(len(b.totals), len(a.totals))))
         return result
@@ -276,7 +285,15 @@ class Improvement:
         for name, (diff, noise, verdict) in self.personas.items():
             lines.append(f"  {name:<20} {b.trials[name].mean:6.1f} → {a.trials[name].mean:6.1f}  "
                          f"{diff:+6.1f} ±{noise:<5.1f} {verdict}")
+        if (several := self._several()):
+            lines.append(f"  {several}")
         return "\n".join(lines)
+
+    def _several(self) -> str:
+        """The line that says the per-customer noise allows for the number of comparisons ("" for one customer)."""
+        count = len(self.before.trials)
+        return (f"{count} customers compared at once: each one's noise is ±{self.z:.2f} standard errors, not ±2, "
+                "so that a difference called real by chance stays as rare as for one comparison") if count > 1 else ""
 
     def _repr_pretty_(self, printer, cycle: bool) -> None:  # type: ignore[no-untyped-def]
         """IPython's plain-text view: the readable text, not the dataclass fields."""
@@ -293,8 +310,16 @@ class Improvement:
             f"<div><span style='font-size:130%'>{_verdict_html(self.verdict)}</span>: mean {b.mean:.1f} → {a.mean:.1f} "
             f"({self.difference:+.1f}, noise ± {self.noise:.1f})<br><small>{html.escape(b.agent)} → "
             f"{html.escape(a.agent)}</small><table><tr><th>customer</th><th>before</th><th>after</th>"
-            f"<th>change ± noise</th><th></th></tr>{rows}</table></div>"
+            f"<th>change ± noise</th><th></th></tr>{rows}</table>"
+            + (f"<small>{html.escape(self._several())}</small>" if self._several() else "") + "</div>"
         )
+
+
+def critical_z(comparisons: int) -> float:
+    """The standard errors a difference must exceed when `comparisons` are made at once (2.0 for one)."""
+    from statistics import NormalDist
+
+    return NormalDist().inv_cdf(1 - FAMILY_ALPHA / (2 * max(1, comparisons)))
 
 
 def _verdict(difference: float, noise: float, seeds: int) -> str:

@@ -54,3 +54,22 @@ def test_kit_class_reads_the_sample_class_and_refuses_to_overwrite_a_report(tmp_
     again = kit_command("class", str(sample), "--html", str(page))
     assert again.returncode == 2 and "already exists" in again.stderr and "Traceback" not in again.stderr
     assert page.read_bytes() == written
+
+
+def test_kit_arena_exits_1_when_every_conversation_failed(tmp_path: Path) -> None:
+    import os
+    import socket
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = tmp_path / "arena.yaml"
+    config.write_text("agents:\n  - name: unreachable\n    prompt: You are a bot.\n    model: nowhere\n"
+                      "personas: [typo_auntie]\nseeds: 1\nresults: results.jsonl\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("KIT_", "OPENAI_"))}
+    env |= {"KIT_BASE_URL": f"http://127.0.0.1:{port}/v1", "KIT_MAX_RETRIES": "0", "KIT_DATA_DIR": str(tmp_path)}
+    run = subprocess.run([sys.executable, "-m", "kit", "arena", str(config), "--no-progress"], capture_output=True,
+                         text=True, env=env, cwd=tmp_path, timeout=120)
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "Every conversation failed (1)" in run.stderr and "Could not reach" in run.stdout
+    assert "Traceback" not in run.stderr

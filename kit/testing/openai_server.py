@@ -52,6 +52,7 @@ ERRORS = {
     500: ("The server had an error while processing your request.", "server_error", None),
 }
 CUT_OFF = '{"sku": "J-101", "height_cm": 165,'  # tool-call arguments cut off, as a model may emit them
+CONTEXT_FULL = "the request exceeds the available context size, try increasing it"  # llama.cpp's server's words
 PROXY_PAGE = "<html><body><h1>502 Bad Gateway</h1><p>The upstream server is not responding.</p></body></html>"
 
 
@@ -205,6 +206,7 @@ class Handler(BaseHTTPRequestHandler):
 
     plan: Plan  # set on the subclass made in `main`
     models: tuple[str, ...] = ("scripted-model",)  # what GET /v1/models lists (--models)
+    context_chars: int | None = None  # a request with more characters of messages is refused as llama.cpp does (--context)
     protocol_version = "HTTP/1.1"  # keep-alive, as real endpoints do
     disable_nagle_algorithm = True  # headers and body go out at once, not 40 ms apart
 
@@ -237,6 +239,9 @@ class Handler(BaseHTTPRequestHandler):
         if outcome == "429":
             retry_after = (step or {}).get("retry_after", self.plan.faults.retry_after_s if step is None else None)
             return 429, _error(429), {"Retry-After": f"{retry_after:g}"} if retry_after is not None else {}
+        size = sum(len(str(m.get("content") or "")) for m in body.get("messages", []))
+        if self.context_chars is not None and size > self.context_chars:
+            return 400, _error(400, CONTEXT_FULL), {}
         if step is not None and "status" in step:
             headers = {"Retry-After": f"{step['retry_after']:g}"} if "retry_after" in step else {}
             return int(step["status"]), _error(int(step["status"])), headers
@@ -304,6 +309,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--schedule", type=_csv, help="outcomes cycled per request, e.g. ok,429,ok,500")
     parser.add_argument("--echo-auth", action="store_true", help="repeat the Authorization header in every answer")
     parser.add_argument("--models", type=_csv, default=Handler.models, help="the model ids GET /v1/models lists")
+    parser.add_argument("--context", type=int, help="refuse (HTTP 400) a request whose messages hold more characters")
     args = parser.parse_args(argv)
     steps = json.loads(args.script.read_text(encoding="utf-8")) if args.script else None
     try:
@@ -311,7 +317,8 @@ def main(argv: list[str] | None = None) -> None:
         plan = Plan(steps, args.log, args.latency, faults, args.schedule, args.echo_auth)
     except ValueError as problem:
         parser.error(str(problem))
-    server = Server(("127.0.0.1", args.port), type("PlannedHandler", (Handler,), {"plan": plan, "models": args.models}))
+    server = Server(("127.0.0.1", args.port), type("PlannedHandler", (Handler,), {"plan": plan, "models": args.models,
+                                                                          "context_chars": args.context}))
     print(f"http://127.0.0.1:{server.server_address[1]}/v1", flush=True)
     if steps is None:  # load the practice model's parsers while the client starts, not on its first call
         threading.Thread(target=_warm_up, daemon=True).start()
@@ -329,6 +336,7 @@ def serve(
     start_timeout_s: float = 15.0,
     echo_auth: bool = False,
     models: Sequence[str] = Handler.models,
+    context_chars: int | None = None,
 ) -> Iterator[str]:
     """Run the server in a subprocess for the `with` block; yields its base URL (…/v1). Always stops it."""
     Plan(script, None, latency_s, faults, schedule)  # bad settings fail here, with a plain message
@@ -347,6 +355,8 @@ def serve(
         if echo_auth:
             command.append("--echo-auth")
         command += ["--models", ",".join(models)]
+        if context_chars is not None:
+            command += ["--context", str(context_chars)]
         if script is not None:
             script_file = log.with_name(log.name + ".script.json")
             script_file.write_text(json.dumps(script, ensure_ascii=False), encoding="utf-8")
