@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import copy
+import functools
 import os
 import threading
 import time
@@ -154,9 +155,7 @@ class Spend:
 
     @classmethod
     def of(cls, batch: Batch, model: str) -> Spend:
-        from kit.arena.prices import load_prices
-
-        prices = load_prices()
+        prices = _kit_prices()
         usage = batch.usage
         return cls(model, usage, prices.cost(model, usage.prompt_tokens, usage.completion_tokens), prices.currency,
                    batch.mode, batch.seconds, batch.concurrency == 1 and batch.mode == SEQUENTIAL)
@@ -169,6 +168,14 @@ class Spend:
                 else f"≈ {self.cost:.4f} {self.currency}")
         return (f"{calls} · {self.usage.tokens:,} tokens ({self.usage.prompt_tokens:,} in, "
                 f"{self.usage.completion_tokens:,} out) · {cost} · {self.seconds:.1f} s, {self.mode.split(' (')[0]}")
+
+
+@functools.cache
+def _kit_prices() -> Any:
+    """The kit's own price table, read once per process."""
+    from kit.arena.prices import load_prices
+
+    return load_prices()
 
 
 class Meter:
