@@ -242,12 +242,6 @@ class Transcript:
         """IPython's plain-text view: the readable text, not the dataclass fields."""
         printer.text(str(self))
 
-    def _repr_html_(self) -> str:
-        """Chat bubbles (the same view as `kit.widgets.ChatViewer`, without its replay slider)."""
-        from kit.widgets.viewer import chat_html
-
-        return chat_html(self)  # scrubbed there
-
 
 def _task_record(task: Any, card: Any) -> dict[str, Any]:
     """A task as plain data, with the customer's facts where the ground truth needs them."""

@@ -1,4 +1,5 @@
-"""Notebook niceties: a kit error shows as one clear message instead of a wall of traceback."""
+"""Notebook niceties: a kit error shows as one clear message instead of a wall of traceback, and a transcript
+shows as chat bubbles (`kit.views.chat_html`: the view is registered here, so the conversation never imports it)."""
 
 from __future__ import annotations
 
@@ -21,3 +22,11 @@ def install_error_display() -> None:
         print(f"{kind.__name__}: {error}", file=sys.stderr)
 
     shell.set_custom_exc((KitError,), show)
+    html = shell.display_formatter.formatters["text/html"]
+    html.for_type_by_name("kit.conversation", "Transcript", _transcript_html)
+
+
+def _transcript_html(transcript: object) -> str:
+    from kit.views.chat import chat_html
+
+    return chat_html(transcript)  # type: ignore[arg-type]

@@ -76,12 +76,12 @@ def test_the_agent_retrieves_each_turn_and_records_its_sources() -> None:
     t = kit.converse(agent, "typo_auntie", max_turns=1)
     assert t.agent_turns[0].sources == ({"chunk": "faq-returns-zh#1", "doc": "faq-returns-zh", "title": "退货政策",
                                          "outdated": False, "text": "签收后7天内可以无理由退货。"},)
-    assert "sources: faq-returns-zh#1" in str(t) and "<code>faq-returns-zh#1</code>" in t._repr_html_()
+    assert "sources: faq-returns-zh#1" in str(t) and "<code>faq-returns-zh#1</code>" in kit.views.chat_html(t)
 
 
 def test_html_shows_bubbles_typos_with_their_meaning_and_the_gloss() -> None:
     t = kit.converse(kit.Agent(WEAK), "typo_auntie", seed=0)
-    page = t._repr_html_()
+    page = kit.views.chat_html(t)
     typo = t.turns[0].typos[0]
     assert f'title="meant: {typo.right}">{typo.wrong}</span>' in page
     assert "English" in page and "upset" in page and "ended: <b>left upset" in page

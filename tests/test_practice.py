@@ -375,6 +375,6 @@ def test_replies_to_chinese_customers_carry_the_same_decisions_in_english_for_le
 
 def test_the_chat_view_offers_the_agents_english_on_demand() -> None:
     t = kit.converse(kit.Agent("You are a customer service bot."), "typo_auntie", seed=0)
-    page = t._repr_html_()
+    page = kit.views.chat_html(t)
     agent_bubbles = page.split("kit-agent")[1:]
     assert agent_bubbles and all("kit-gloss" in bubble.split("kit-turn")[0] for bubble in agent_bubbles)

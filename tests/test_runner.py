@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ctypes
 import json
 import threading
 import time
@@ -95,30 +94,19 @@ def test_each_result_arrives_as_it_ends_in_the_callers_thread() -> None:
     assert sorted(arrived) == [(0, True), (1, True), (2, True)] and len(batch.finished) == 3
 
 
-def interrupt_when(test_thread: int, condition: Any) -> None:
-    """Ctrl+C (as the kernel's stop button delivers it) in the thread that waits, once `condition()` holds."""
-    if condition():
-        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(test_thread), ctypes.py_object(KeyboardInterrupt))
-
-
 @pytest.mark.parametrize("concurrency", [1, 3])
-def test_interrupted_evaluate_keeps_the_conversations_that_finished(concurrency: int) -> None:
-    test_thread, finished = threading.get_ident(), []
+def test_interrupted_the_run_keeps_the_conversations_that_finished(concurrency: int) -> None:
+    finished: list[Any] = []
 
-    class Stopping(InFlight):
-        sent = False
+    def ctrl_c_after_two(played: Any) -> None:
+        finished.append(played)
+        if len(finished) == 2:
+            raise KeyboardInterrupt  # Ctrl+C (the kernel's stop button) lands in the thread that waits
 
-        def complete(self, messages: list[dict[str, Any]], tools: Any = None, **params: Any) -> Any:
-            if not self.sent and len(finished) >= 2:
-                self.sent = True
-                interrupt_when(test_thread, lambda: True)
-                time.sleep(0.2)
-            return super().complete(messages, tools, **params)
-
-    model = Stopping(delay_s=0.01)
+    model = InFlight(delay_s=0.01)
     jobs = [Job(kit.Agent(PROMPT, model=model), persona, seed) for persona in CAST for seed in range(3)]
-    batch = play_many(jobs, concurrency=concurrency, progress=False, on_result=finished.append)
-    assert batch.interrupted and 2 <= len(batch.finished) < len(jobs)
+    batch = play_many(jobs, concurrency=concurrency, progress=False, on_result=ctrl_c_after_two)
+    assert batch.interrupted and batch.finished == finished and len(jobs) > 2
     calls = model.calls
     time.sleep(0.3)
     assert model.calls <= calls + concurrency, "conversations under way stop at their next call"

@@ -281,7 +281,7 @@ def test_an_echoing_server_never_gets_the_key_into_any_file_or_record(tmp_path: 
         tracker = Tracker("01_first_prompt", learner="amy")
         tracker.log(agent, card)
         transcript.save(work / "transcript.json")
-        (work / "transcript.html").write_text(transcript._repr_html_(), encoding="utf-8")
+        (work / "transcript.html").write_text(kit.views.chat_html(transcript), encoding="utf-8")
         tracker.export(work / "handin.jsonl")
 
     assert "(you sent: Bearer" in transcript.agent_turns[0].text, "the server echoed the header"

@@ -88,7 +88,9 @@ class Match:
         head = f"<h4>{html.escape(self.title)}</h4>"
         if self.scorecard is None or self.transcript is None:
             return head
-        return head + self.scorecard._repr_html_() + self.transcript._repr_html_()
+        from kit.views.chat import chat_html
+
+        return head + self.scorecard._repr_html_() + chat_html(self.transcript)
 
 
 class Arena:

@@ -6,16 +6,34 @@ import base64
 import html
 import io
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from kit.artifacts import write_artifact
 from kit.errors import KitError
 from kit.plots import plain_labels
 
 if TYPE_CHECKING:
+    import pandas
     from matplotlib.figure import Figure
 
-    from kit.arena.leaderboard import Arena
+
+class Arena(Protocol):
+    """What a report reads of an arena (`kit.arena.Arena` has it): the report never imports the leaderboard,
+    which calls the report, so the two modules do not import each other."""
+
+    records: list[dict[str, Any]]
+    agents: list[str]
+    personas: list[str]
+    seeds: int
+    pass_at: float
+    prices: Any
+    failed_count: int
+
+    def leaderboard(self) -> pandas.DataFrame: ...
+    def by_grader(self) -> pandas.DataFrame: ...
+    def by_persona(self) -> pandas.DataFrame: ...
+    def matches(self) -> Any: ...
+    def worst(self, agent: str) -> Any: ...
 
 
 class ReportExists(KitError, FileExistsError):

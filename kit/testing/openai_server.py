@@ -205,7 +205,7 @@ class Handler(BaseHTTPRequestHandler):
     """Answers POST /v1/chat/completions, GET /v1/models and GET /stats."""
 
     plan: Plan  # set on the subclass made in `main`
-    models: tuple[str, ...] = ("scripted-model",)  # what GET /v1/models lists (--models)
+    models: tuple[str, ...] = ()  # what GET /v1/models lists (--models); none: 404, as some servers answer
     context_chars: int | None = None  # a request with more characters of messages is refused as llama.cpp does (--context)
     protocol_version = "HTTP/1.1"  # keep-alive, as real endpoints do
     disable_nagle_algorithm = True  # headers and body go out at once, not 40 ms apart
@@ -214,7 +214,7 @@ class Handler(BaseHTTPRequestHandler):
         path = self.path.rstrip("/")
         if path == "/stats":
             return self._send(200, self.plan.stats())
-        if path != "/v1/models":
+        if path != "/v1/models" or not self.models:
             return self._send(404, _error(404, f"no route GET {self.path}"))
         listed = [{"id": name, "object": "model", "created": 0, "owned_by": "kit"} for name in self.models]
         self._send(200, {"object": "list", "data": listed})
@@ -308,7 +308,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--schedule", type=_csv, help="outcomes cycled per request, e.g. ok,429,ok,500")
     parser.add_argument("--echo-auth", action="store_true", help="repeat the Authorization header in every answer")
-    parser.add_argument("--models", type=_csv, default=Handler.models, help="the model ids GET /v1/models lists")
+    parser.add_argument("--models", type=_csv, default=Handler.models,
+                        help="the model ids GET /v1/models lists (default: none, it answers 404)")
     parser.add_argument("--context", type=int, help="refuse (HTTP 400) a request whose messages hold more characters")
     args = parser.parse_args(argv)
     steps = json.loads(args.script.read_text(encoding="utf-8")) if args.script else None
@@ -354,7 +355,8 @@ def serve(
             command += ["--schedule", ",".join(schedule)]
         if echo_auth:
             command.append("--echo-auth")
-        command += ["--models", ",".join(models)]
+        if models:
+            command += ["--models", ",".join(models)]
         if context_chars is not None:
             command += ["--context", str(context_chars)]
         if script is not None:

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from kit.widgets.viewer import chat_html
+from kit.views.chat import chat_html
 
 if TYPE_CHECKING:
     from kit.conversation import Transcript

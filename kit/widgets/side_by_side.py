@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from kit.errors import KitError, PromptError
 from kit.widgets.frontend import Displayable, require, unavailable_note
-from kit.widgets.viewer import chat_html
+from kit.views.chat import chat_html
 from kit.widgets.views import message_html, tight
 
 if TYPE_CHECKING:
