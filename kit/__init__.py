@@ -33,6 +33,7 @@ _LAZY = {
 }
 _SUBMODULES = {
     "arena", "classroom", "config", "graders", "llm", "personas", "plots", "practice", "rag", "shop", "signals", "tools", "units",
+    "lessons",
     "views",
     "widgets",
 }

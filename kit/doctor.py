@@ -12,9 +12,21 @@ from kit.config import cache_dir, data_dir, load_settings
 from kit.errors import KitError
 
 
-def check() -> None:
-    """Print the kit version and the model in use (the first cell of every lesson)."""
-    print(f"kit {kit.__version__} · {load_settings().describe()}")
+def check(lesson: str | None = None) -> None:
+    """Print the kit version and the model in use (the first cell of every lesson), and what the lesson costs.
+
+    On a real model it also says that the lesson's text describes the practice model's conversations."""
+    settings = load_settings()
+    print(f"kit {kit.__version__} · {settings.describe()}")
+    if lesson:
+        from kit.lessons import cost_line
+
+        if line := cost_line(lesson):
+            print(line)
+    if not settings.is_practice:
+        print(f"You are on {settings.model}: the text between the cells describes what the practice model did when "
+              "the lesson was written. Your model answers in its own words: read your own transcripts and "
+              "scorecards, and treat `explain` as how the practice model would read your prompt.")
 
 
 @dataclass(frozen=True)

@@ -301,7 +301,7 @@ def play_many(
     jobs: Sequence[Job],
     *,
     concurrency: int | None = None,
-    progress: bool = True,
+    progress: bool = True,  # a bar on an endpoint (a widget in Jupyter); offline there is nothing to wait for
     desc: str = "conversations",
     on_result: Callable[[Played], None] | None = None,
     conversation_timeout_s: float | None = None,
@@ -318,7 +318,7 @@ def play_many(
     batch = Batch(jobs, [None] * len(jobs), SEQUENTIAL if local else f"{min(width, len(jobs)) or 1} at a time "
                   "(threads: each conversation waits on the endpoint)", 1 if local else width)
     stop = threading.Event()
-    bar = _progress_bar(len(jobs), progress, desc)
+    bar = _progress_bar(len(jobs), progress and not local, desc)  # offline it is over before a bar means anything
     started = time.monotonic()
 
     def finish(played: Played) -> None:
