@@ -26,7 +26,7 @@ from kit.errors import CardError
 T = TypeVar("T", int, float)
 DATA_DIR = Path(__file__).with_name("data")
 CATALOGUE_FILES = ("catalogue.yaml", "clothing.yaml", "cosmetics.yaml", "shoes.yaml")
-# The clothing file: J-101, V-205, S-310 and their size chart. tests/test_shop.py breaks a copy of it.
+# The clothing file: J-101, V-205, S-310 and their size chart. tests/shop/test_shop.py breaks a copy of it.
 DATA_FILE = DATA_DIR / "clothing.yaml"
 
 

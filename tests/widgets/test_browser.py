@@ -27,7 +27,7 @@ from kit.testing.lab import Lab, running_lab
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 LESSON = ROOT / "notebooks" / "01_first_prompt.ipynb"
 SHOTS = ROOT / "test-output" / "browser"
 FONTS = {"fonts-wqy-zenhei": ":lang=zh", "fonts-noto-color-emoji": ":charset=2705"}  # 17 MB: 错别字 and ✅ in pictures

@@ -15,7 +15,7 @@ from kit.classroom import ClassroomError, collect, main
 from kit.errors import KitError
 from kit.tracker import FORMAT
 
-SAMPLE = Path(__file__).resolve().parent.parent / "notebooks" / "data"
+SAMPLE = Path(__file__).resolve().parents[2] / "notebooks" / "data"
 
 
 def export(path: Path, learner: str, lesson: str, totals: list[float], scores: dict | None = None) -> Path:

@@ -11,7 +11,7 @@ from kit.errors import KitError
 from kit.graders.reading import reply as read
 from kit.graders.reading.evaluate import READINGS, evaluate, load
 
-CORPUS = Path(__file__).resolve().parent / "data" / "replies"
+CORPUS = Path(__file__).resolve().parents[1] / "data" / "replies"
 
 
 @pytest.fixture(scope="module")

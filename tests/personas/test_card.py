@@ -18,7 +18,7 @@ import pytest
 from kit.errors import CardError
 from kit.personas import load_card
 
-CARDS = Path(__file__).with_name("cards")
+CARDS = Path(__file__).resolve().parents[1] / "cards"
 
 @dataclass(frozen=True)
 class Case:

@@ -289,7 +289,7 @@ def test_a_missing_prompt_file_is_named(tmp_path: Path) -> None:
 
 
 def test_the_example_config_is_valid_and_builds_its_agents() -> None:
-    example = Path(__file__).parent.parent / "examples" / "arena.yaml"
+    example = Path(__file__).resolve().parents[2] / "examples" / "arena.yaml"
     config = load_config(example)
     built = config.build_agents()
     assert [a.name for a in built] == ["one-liner", "lesson-01-v3", "cast-with-tools"]

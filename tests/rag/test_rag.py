@@ -19,7 +19,7 @@ from kit.rag.evaluation import (QUESTIONS, Question, QuestionError, evaluate, lo
                                 reciprocal_rank, sweep)
 from kit.rag.index import PAGE_SUPPORT, Index, asks_about_past, fuse, pinyin_terms, query_lang, terms
 
-FIXTURES = Path(__file__).parent / "data" / "rag"
+FIXTURES = Path(__file__).resolve().parents[1] / "data" / "rag"
 FRONT = "---\nid: {id}\ntitle: T\nlang: {lang}\nkind: faq\n---\n"
 
 

@@ -13,7 +13,7 @@ from kit.practice.evaluate import evaluate, load
 from kit.practice.model import PracticeModel
 from kit.shop import brief
 
-CORPUS = Path(__file__).resolve().parent / "data" / "instructions"
+CORPUS = Path(__file__).resolve().parents[1] / "data" / "instructions"
 
 
 def test_the_corpus_is_split_by_writer_and_covers_every_instruction() -> None:

@@ -13,7 +13,15 @@ import pytest
 
 import kit
 from kit.conversation import Transcript, Turn
-from kit.graders import DEFAULT_WEIGHTS, AskedBeforeGuessing, Clarity, Empathy, Policy, Satisfaction, TaskSolved
+from kit.graders import (
+    DEFAULT_WEIGHTS,
+    AskedBeforeGuessing,
+    Clarity,
+    Empathy,
+    Policy,
+    Satisfaction,
+    TaskSolved,
+)
 from kit.graders.base import Evidence
 
 C, A = "customer", "agent"
