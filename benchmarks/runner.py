@@ -13,6 +13,8 @@ Run: .venv/bin/python benchmarks/runner.py [--latencies 0.5 2] [--concurrency 8]
 (b) Offline (practice model), the same evaluation in fresh processes of today's kit and of an earlier
     commit (`--rev`, checked out into a temporary git worktree), round by round (A B A B ...):
     conversations per second, and today / baseline.
+(c) Offline, the whole cast x 3 seeds played one after another in one process, against two worker
+    processes: why the runner plays offline conversations in turn.
 Raw numbers are printed next to the ratios, with the load average; nothing asserts a time (the
 machine is shared and noisy).
 """
@@ -121,6 +123,49 @@ def offline(rev: str, rounds: int) -> float:
     return round(today / before, 3)
 
 
+PROCESSES = r"""
+import json, sys, time
+from concurrent.futures import ProcessPoolExecutor
+start = time.perf_counter()
+import kit
+from kit.demo import PROMPTS
+
+def one(job):
+    persona, seed = job
+    return kit.grade(kit.converse(kit.Agent(PROMPTS[2][1]), persona, seed=seed)).total
+
+jobs = [(p, s) for p in kit.personas.names() for s in range(3)]
+if sys.argv[1] == "processes":
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        totals = list(pool.map(one, jobs))
+else:
+    totals = [one(job) for job in jobs]
+print(json.dumps({"seconds": time.perf_counter() - start, "totals": totals}))
+"""
+
+
+def offline_processes(rounds: int) -> float:
+    """The whole cast x 3 seeds offline: one after another in one process, against 2 worker processes.
+
+    Both start a fresh interpreter (what a lesson cell pays is the same either way); the processes also
+    start their workers, each importing the kit and reading the cards."""
+    times: dict[str, list[float]] = {"in-process": [], "processes": []}
+    totals = {}
+    for _ in range(rounds):
+        for how in times:
+            env = {**os.environ, "KIT_MODEL": "practice", "KIT_CACHE": "off"}
+            done = subprocess.run([sys.executable, "-c", PROCESSES, how], cwd=ROOT, env=env, capture_output=True,
+                                  text=True, check=True)
+            result = json.loads(done.stdout.strip().splitlines()[-1])
+            times[how].append(result["seconds"])
+            totals[how] = result["totals"]
+    one, two = (statistics.median(times[how]) for how in ("in-process", "processes"))
+    same = "the same totals" if totals["in-process"] == totals["processes"] else "DIFFERENT totals"
+    print(f"  the whole cast x 3 seeds offline: in one process {one:.2f} s, 2 worker processes {two:.2f} s "
+          f"(processes/in-process time {two / one:.2f}; {same}; {rounds} rounds, medians)")
+    return round(two / one, 3)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--latencies", type=float, nargs="+", default=[0.5, 2.0])
@@ -133,6 +178,8 @@ def main() -> None:
     results: dict[str, object] = endpoint(args.latencies, args.concurrency)
     print("(b) offline, against the baseline")
     results["offline_today_over_baseline"] = offline(args.rev, args.rounds)
+    print("(c) offline, why conversations play one after another there")
+    results["offline_processes_over_in_process_time"] = offline_processes(args.rounds)
     print(json.dumps(results))
 
 

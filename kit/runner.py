@@ -6,9 +6,10 @@ view, lesson cells that play a cast, the classroom's hint replays and the arena.
 On an endpoint a conversation spends nearly all its time waiting for the model, so up to
 `concurrency` of them (an argument, else KIT_CONCURRENCY, default 8) play in worker threads, the
 longest first. On the practice model there is nothing to wait for: a conversation is a few
-milliseconds of Python on one core, threads would only take turns, and starting worker processes
-costs more than a lesson's conversations take (`benchmarks/runner.py` measures both), so they play
-one after another in the caller's thread. `Batch.mode` says which was used.
+milliseconds of Python on one core, threads would only take turns, and worker processes each import
+the kit and read the cards first: the whole cast over three seeds took 1.96 s on two worker processes
+against 1.91 s in one (`benchmarks/runner.py`, part c). So they play one after another in the
+caller's thread. `Batch.mode` says which was used.
 
 Results come back in the order of the jobs, whatever order they finished in; `on_result` sees each
 one as it ends, in the caller's thread (so a notebook shows it under the right cell). Ctrl+C, or
