@@ -106,7 +106,8 @@ def test_interrupted_the_run_keeps_the_conversations_that_finished(concurrency: 
     model = InFlight(delay_s=0.01)
     jobs = [Job(kit.Agent(PROMPT, model=model), persona, seed) for persona in CAST for seed in range(3)]
     batch = play_many(jobs, concurrency=concurrency, progress=False, on_result=ctrl_c_after_two)
-    assert batch.interrupted and batch.finished == finished and len(jobs) > 2
+    assert batch.interrupted and len(jobs) > 2
+    assert [p.index for p in batch.finished] == sorted(p.index for p in finished)  # the jobs' order, not arrival's
     calls = model.calls
     time.sleep(0.3)
     assert model.calls <= calls + concurrency, "conversations under way stop at their next call"
