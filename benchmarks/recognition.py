@@ -2,9 +2,8 @@
 
 Run: .venv/bin/python benchmarks/recognition.py [--rev 0d1fb21] [--rounds 3]
 
-The corpus is tests/data/instructions/ (1,278 prompt lines by four writers who never saw the
-catalogue or the reader; dev/ = writers iA, iB, iE-iH, test/ = iC and iD, unseen/ = iI and iJ, written for dev and measured before
-any tuning on them). For each split it prints:
+The corpus is tests/data/instructions/ (3,205 prompt lines by ten writers who never saw the
+catalogue or the reader; dev/ = writers iA, iB, iE-iJ, test/ = iC and iD). For each split it prints:
   - instruction lines: the share of labelled instructions recognised, and per instruction;
   - negating lines (`not:<id>`): read as the contradiction, and wrongly credited as the instruction;
   - neutral lines (no instruction): the share matched as anything.
@@ -51,7 +50,7 @@ else:  # before kit/practice existed
     def clear():
         pass
 out = {}
-for split in ("dev", "test", "unseen"):
+for split in ("dev", "test"):
     items = [json.loads(l) for f in sorted((corpus / split).glob("*.jsonl")) for l in f.read_text(encoding="utf-8").splitlines() if l.strip()]
     per, ok, neg, contra, credited, neutral, matched = {}, {}, 0, 0, 0, 0, 0
     for item in items:
@@ -93,7 +92,7 @@ def measure(checkout: Path) -> dict:
 
 
 def show(name: str, result: dict) -> None:
-    for split in ("dev", "test", "unseen"):
+    for split in ("dev", "test"):
         r = result[split]
         total, ok = sum(r["per"].values()), sum(r["ok"].values())
         print(f"{name:<9} {split:<4}  instructions {ok / total:6.1%} ({ok}/{total})   negations read as contradiction "

@@ -35,6 +35,16 @@ _AFTER = re.compile(r"^.{0,8}?(?:不需要|不用|没必要|不必|免了|就算
 # A short clause that only negates ("…，没必要问", "…，别的不需要"): it negates what the clauses before it named.
 _NEGATION_WORDS = r"(?:没必要|不需要|不必|无需|不用|都不用|省掉|免了|一律不|别管|不用你?管|不归你管|你别管)(?:问|说|管|了|写)?[了的吧啊呀]*$"
 _NEGATING_CLAUSE = re.compile(r"^(?:别的|其他的?|其它的?|这些|那些|就|也|都|统统|一律|你)?\s*" + _NEGATION_WORDS)
+# A clause that ends by judging what it named: "Restating known facts is unnecessary", "…这些在我们店都是不需要的",
+# "…is something we have decided we will not do". Everything the clause names before the verdict is negated.
+_VERDICT = re.compile(
+    r"(?:\b(?:is|are)\s+(?:entirely\s+|completely\s+|usually\s+|totally\s+)?(?:optional|unnecessary|not (?:needed|required|"
+    r"necessary|important|our job|something (?:you|we) (?:should )?(?:do|want))|no longer (?:needed|required|necessary))|"
+    r"\bis something we (?:have decided we )?(?:do not|don'?t|will not|won'?t) (?:want|do)\b|\bwe (?:do not|don'?t) want\b|"
+    r"(?:是|都是|也是)?(?:完全|根本|都)?(?:不需要|没有?必要|多余|废话)的?|我们不要|可以省掉|可以省略|可以不用)"
+    r"(?:[^\w\u4e00-\u9fff]*(?:here|now|any ?more|了|啦|哦)?)?[\s.。!！~～]*$", re.I)
+# "这些在我们店都是不需要的": a short clause that only passes that verdict on the clauses before it.
+_JUDGING_CLAUSE = re.compile(r"^(?:这些|那些|这个|那个|这种|那种|这一步|这类)[^，,]{0,10}?" + _VERDICT.pattern, re.I)
 # The same after a topic the line wants ("转人工这种事，不用你管"), but not "别的不用问" (that is about other things).
 _NEGATING_TOPIC = re.compile(r"^(?:这些|那些|就|也|都|统统|一律|你)?\s*" + _NEGATION_WORDS)
 
@@ -118,6 +128,12 @@ def unquoted(text: str) -> str:
     return _QUOTED.sub(blank, text)
 
 
+@lru_cache(maxsize=4096)
+def _verdict(clause: str) -> re.Match[str] | None:
+    """Where the clause passes a negative verdict on what it named ("… is unnecessary"), once per clause."""
+    return _VERDICT.search(clause)
+
+
 def find(clause: str, groups: Sequence[Sequence[re.Pattern[str]]]) -> list[Hit]:
     """Each group of patterns found together in the clause (all of its patterns), with its negation."""
     hits: list[Hit] = []
@@ -126,11 +142,13 @@ def find(clause: str, groups: Sequence[Sequence[re.Pattern[str]]]) -> list[Hit]:
         if not all(rest):
             continue
         seen: dict[bool, Hit] = {}  # a group counts at most once said and once negated ("won't let them reach a human, so honour every request")
+        verdict = _verdict(clause)
         for first in group[0].finditer(clause):
             found = [first, *rest]
             start = min(m.start() for m in found if m)
             end = max(m.end() for m in found if m)
-            negated = _negated(clause, first.start(), first.end()) or _negated(clause, start, end)
+            negated = (_negated(clause, first.start(), first.end()) or _negated(clause, start, end)
+                       or bool(verdict and end <= verdict.start()))
             seen.setdefault(negated, Hit(start, tuple(m.group(0) for m in found if m), negated))
         hits += seen.values()
     return hits
@@ -191,11 +209,20 @@ def _read(text: str) -> tuple[tuple[tuple[str, tuple[str, ...]], ...], tuple[tup
         requested = [hit for hit in spanning(plain, unquoted(line), avoids, topics=True) if not hit.negated]  # "just recommend M"
         refused = [hit for hit in asked if hit.negated]  # forbids what it wants: "不用转人工"
         for_it, against_it = len(stated) + len(forbidden), len(requested) + len(refused)
-        if for_it and for_it >= against_it:
+        # A tie goes to the instruction, unless the line asks outright for its failure ("以第一次说的为准") and
+        # that failure is named by what the agent does, not by a topic a good line also names (jargon, greetings).
+        failure_wins = bool(requested) and instruction in _FAILURE_WINS_TIES
+        if for_it and (for_it > against_it or (for_it == against_it and not failure_wins)):
             gives[instruction] = (stated or forbidden)[0].words
         elif against_it:
             contradicts[instruction] = (requested or refused)[0].words
     return tuple(gives.items()), tuple(contradicts.items())
+
+
+# Instructions whose failures are actions ("以第一次说的为准", "try three times before transferring", "ignore dialect"),
+# so a line that asks for one is against the instruction even when it also names the instruction's words.
+_FAILURE_WINS_TIES = frozenset({"ask_only_needed", "dialect", "handoff", "latest_wins", "match_terms", "numbered_steps",
+                                "patient_repeat", "stack_in_order", "use_tools"})
 
 
 def spanning(parts: list[str], line: str, groups: Sequence[Sequence[re.Pattern[str]]], topics: bool = False,
@@ -209,12 +236,18 @@ def spanning(parts: list[str], line: str, groups: Sequence[Sequence[re.Pattern[s
     for group in groups:
         found = []
         for index, clause in enumerate(parts):
-            negated_after = topics and any(negating.match(later) for later in parts[index + 1: index + 3])
+            negated_after = topics and any(_only_negates(later, negating) for later in parts[index + 1: index + 3])
             found += [Hit(h.start, h.words, True) if negated_after else h for h in find(clause, [group])]
         if not found and len(parts) > 1:
             found = find(line, [group])
         hits += found
     return hits
+
+
+@lru_cache(maxsize=4096)
+def _only_negates(clause: str, negating: re.Pattern[str]) -> bool:
+    """A short clause that only negates, or passes a negative verdict on, what the clauses before it named."""
+    return bool(negating.match(clause) or _JUDGING_CLAUSE.match(clause))
 
 
 def _any_negated(text: str, group: Sequence[re.Pattern[str]]) -> bool:
