@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-KIT_VARIABLES = ("KIT_MODEL", "KIT_BASE_URL", "KIT_API_KEY", "OPENAI_API_KEY", "KIT_PROVIDER", "KIT_CACHE", "DASHSCOPE_API_KEY")
+KIT_VARIABLES = ("KIT_MODEL", "KIT_BASE_URL", "KIT_API_KEY", "OPENAI_API_KEY", "KIT_PROVIDER", "KIT_CACHE", "DASHSCOPE_API_KEY",
+                 "KIT_CONCURRENCY", "KIT_RPM", "KIT_MAX_TOKENS", "KIT_TEMPERATURE", "KIT_LESSON_SEEDS", "KIT_TIMEOUT",
+                 "KIT_MAX_RETRIES", "KIT_ENV_FILE")
 
 
 @pytest.fixture(autouse=True)

@@ -145,9 +145,9 @@ class Playground(Displayable):
         def show(played: Played) -> None:
             arrived.append(f"{played.job.customer} seed {played.job.seed}: "
                            + (f"{played.card.total:.0f}" if played.card else "failed"))
+            self._arrived(arrived, len(jobs))
             if progress is not None:
                 progress(len(arrived), len(jobs))
-            self._arrived(arrived, len(jobs))
 
         batch = play_many(jobs, concurrency=concurrency, progress=False, on_result=show, fail_fast=True)
         finished = batch.finished

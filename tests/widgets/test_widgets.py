@@ -142,6 +142,34 @@ def test_playground_mean_over_seeds_and_customers(tracker: kit.Tracker) -> None:
     assert "pass^2" in run._repr_html_()
 
 
+def test_playground_shows_each_score_as_it_arrives_then_the_mean(tracker: kit.Tracker) -> None:
+    class Status:
+        value = ""
+
+    pg = Playground(prompt=STRONG, personas=("typo_auntie", "size_seeker"), seeds=2, tracker=tracker)
+    seen: list[str] = []
+    pg._parts = {"status": Status()}
+    pg._refresh = lambda: None  # only the status line is under test here
+    run = pg.run(progress=lambda done, total: seen.append(pg._parts["status"].value))
+    assert len(seen) == 4 and all(f"{n}/4" in text for n, text in enumerate(seen, 1))
+    assert "typo_auntie seed 0: " in seen[0] and seen[-1].count("seed") == 4
+    assert run.spend is not None and "4 model calls" not in str(run.spend)  # conversations make several calls
+    assert "to the practice model (offline, free)" in str(run) and run.attempt == 1
+
+
+def test_an_interrupted_playground_run_keeps_what_finished_and_is_not_logged(tracker: kit.Tracker) -> None:
+    def ctrl_c_after_two(done: int, total: int) -> None:
+        if done == 2:
+            raise KeyboardInterrupt  # the kernel's stop button, while the third conversation would start
+
+    pg = Playground(prompt=STRONG, personas=("typo_auntie", "size_seeker"), seeds=2, tracker=tracker)
+    run = pg.run(progress=ctrl_c_after_two)
+    assert run.interrupted and len(run.transcripts) == 2 and tracker.history() == []
+    assert run.summary().startswith("Interrupted") and "Not logged" in run.summary()
+    assert pg.last is run and run.evaluation().interrupted
+    assert pg.run().attempt == 1  # a full run afterwards is the first attempt on the curve
+
+
 def test_playground_curve_gains_a_point_per_run(tracker: kit.Tracker) -> None:
     pg = Playground(prompt=WEAK, seeds=1, tracker=tracker)
     curve = pg.widget and pg._parts["curve"]
