@@ -22,6 +22,7 @@ _LAZY = {
     "Agent": ("kit.conversation", "Agent"),
     "Transcript": ("kit.conversation", "Transcript"),
     "converse": ("kit.conversation", "converse"),
+    "converse_many": ("kit.runner", "converse_many"),
     "grade": ("kit.graders", "grade"),
     "chat_log": ("kit.graders.chat_log", "chat_log"),
     "Scorecard": ("kit.graders", "Scorecard"),
@@ -43,6 +44,7 @@ __all__ = ["__version__", *_LAZY, *sorted(_SUBMODULES)]
 if TYPE_CHECKING:
     from kit import arena, classroom, config, graders, llm, personas, plots, practice, rag, shop, signals, tools, units, widgets
     from kit.conversation import Agent, Transcript, converse
+    from kit.runner import converse_many
     from kit.doctor import check
     from kit.evaluation import Evaluation, evaluate
     from kit.graders.compare import compare

@@ -76,7 +76,9 @@ class Settings:
     def describe(self) -> str:
         """One line for humans; never includes the key itself."""
         if self.is_practice:
-            return "Practice model (offline stand-in) — set KIT_MODEL to use a real one"
+            from kit.i18n import _
+
+            return _("Practice model (offline stand-in) — set KIT_MODEL to use a real one")
         key = ("no key needed" if self.api_key and self.api_key.get_secret_value() == NO_KEY_NEEDED
                else f"key set from {self.key_source}" if self.api_key else "no key")
         url = mask_url(self.base_url) if self.base_url else "the provider default"

@@ -24,9 +24,11 @@ def check(lesson: str | None = None) -> None:
         if line := cost_line(lesson):
             print(line)
     if not settings.is_practice:
-        print(f"You are on {settings.model}: the text between the cells describes what the practice model did when "
-              "the lesson was written. Your model answers in its own words: read your own transcripts and "
-              "scorecards, and treat `explain` as how the practice model would read your prompt.")
+        from kit.i18n import _
+
+        print(_("You are on {model}: the text between the cells describes what the practice model did when the lesson "
+                "was written. Your model answers in its own words: read your own transcripts and scorecards, and treat "
+                "`explain` as how the practice model would read your prompt.").format(model=settings.model))
 
 
 @dataclass(frozen=True)

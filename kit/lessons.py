@@ -37,8 +37,12 @@ def sample(seeds: int) -> int:
                           f"KIT_LESSON_SEEDS=3, or unset it for {REAL_SEEDS}.")
     chosen = min(seeds, int(text) if text else REAL_SEEDS)
     if chosen < seeds:
-        print(f"Real model: playing {chosen} seed{'s' if chosen > 1 else ''} per customer instead of {seeds} "
-              f"(set KIT_LESSON_SEEDS={seeds} to play them all).")
+        from kit.i18n import ngettext
+
+        print(ngettext("Real model: playing {chosen} seed per customer instead of {seeds} (set KIT_LESSON_SEEDS={seeds} "
+                       "to play them all).",
+                       "Real model: playing {chosen} seeds per customer instead of {seeds} (set KIT_LESSON_SEEDS={seeds} "
+                       "to play them all).", chosen).format(chosen=chosen, seeds=seeds))
     return chosen
 
 
@@ -55,8 +59,11 @@ def cost_line(lesson: str, concurrency: int = 8) -> str:
     cost = costs().get(lesson)
     if not cost:
         return ""
+    from kit.i18n import _
+
     calls, conversations = cost["calls"], cost["conversations"]
     wait = calls * LATENCY_S / concurrency / 60
-    return (f"On a real model this lesson makes about {calls} model calls ({conversations} conversations): "
-            f"about {max(1, round(wait))} min at {LATENCY_S:g} s a call, {concurrency} at a time "
-            f"(fewer: cells that play several seeds play {REAL_SEEDS} there).")
+    return _("On a real model this lesson makes about {calls} model calls ({conversations} conversations): about "
+             "{minutes} min at {latency} s a call, {concurrency} at a time (fewer: cells that play several seeds play "
+             "{real_seeds} there).").format(calls=calls, conversations=conversations, minutes=max(1, round(wait)),
+                                            latency=f"{LATENCY_S:g}", concurrency=concurrency, real_seeds=REAL_SEEDS)

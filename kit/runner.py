@@ -153,22 +153,33 @@ class Spend:
     mode: str
     seconds: float
     offline: bool
+    at_once: int = 1  # conversations played at once
 
     @classmethod
     def of(cls, batch: Batch, model: str) -> Spend:
         prices = _kit_prices()
         usage = batch.usage
         return cls(model, usage, prices.cost(model, usage.prompt_tokens, usage.completion_tokens), prices.currency,
-                   batch.mode, batch.seconds, batch.concurrency == 1 and batch.mode == SEQUENTIAL)
+                   batch.mode, batch.seconds, batch.concurrency == 1 and batch.mode == SEQUENTIAL,
+                   min(batch.concurrency, len(batch.jobs)) or 1)
 
     def __str__(self) -> str:
-        calls = f"{self.usage.calls} model call{'s' if self.usage.calls != 1 else ''}"
+        from kit.i18n import _, ngettext
+
+        calls = self.usage.calls
         if self.offline:  # no wall time: it differs run to run, and a lesson's saved output must not
-            return f"{calls} to the practice model (offline, free), played {self.mode.split(' (')[0]}"
-        cost = ("cost unknown (model not in the price table)" if self.cost is None
+            return ngettext("{calls} model call to the practice model (offline, free), played {mode}",
+                            "{calls} model calls to the practice model (offline, free), played {mode}",
+                            calls).format(calls=calls, mode=_("one after another in this process"))
+        cost = (_("cost unknown (model not in the price table)") if self.cost is None
                 else f"≈ {self.cost:.4f} {self.currency}")
-        return (f"{calls} · {self.usage.tokens:,} tokens ({self.usage.prompt_tokens:,} in, "
-                f"{self.usage.completion_tokens:,} out) · {cost} · {self.seconds:.1f} s, {self.mode.split(' (')[0]}")
+        return ngettext("{calls} model call · {tokens} tokens ({prompt} in, {completion} out) · {cost} · {seconds} s, "
+                        "{mode}",
+                        "{calls} model calls · {tokens} tokens ({prompt} in, {completion} out) · {cost} · {seconds} s, "
+                        "{mode}", calls).format(
+            calls=calls, tokens=f"{self.usage.tokens:,}", prompt=f"{self.usage.prompt_tokens:,}",
+            completion=f"{self.usage.completion_tokens:,}", cost=cost, seconds=f"{self.seconds:.1f}",
+            mode=_("{at_once} at a time").format(at_once=self.at_once))
 
 
 @functools.cache
@@ -378,3 +389,28 @@ def _play_threads(jobs: list[Job], width: int, stop: threading.Event, limit_s: f
     finally:
         stop.set()
         pool.shutdown(wait=False, cancel_futures=True)
+
+
+def converse_many(
+    agent: Agent,
+    customers: Persona | str | Sequence[Persona | str],
+    seeds: int = 1,
+    *,
+    concurrency: int | None = None,
+    progress: bool = True,
+) -> list[Transcript]:
+    """Each customer with seeds 0..seeds-1, as `kit.converse` would play them, all at once on an endpoint.
+
+    The transcripts come in the order customer by customer, seed by seed; the first failure is raised.
+        for t in kit.converse_many(agent, ["typo_auntie", "retired_grandma"], seeds=2): ...
+    """
+    from kit.personas import Persona
+
+    if isinstance(seeds, bool) or not isinstance(seeds, int) or seeds < 1:
+        raise KitError(f"seeds is how many conversations per customer: a whole number of at least 1; got {seeds!r}.")
+    cast = [customers] if isinstance(customers, (str, Persona)) else list(customers)
+    jobs = [Job(agent, customer, seed) for customer in cast for seed in range(seeds)]
+    batch = play_many(jobs, concurrency=concurrency, progress=progress, desc="conversations", fail_fast=True)
+    if batch.interrupted:
+        raise KeyboardInterrupt(f"interrupted after {len(batch.finished)} of {len(jobs)} conversations")
+    return [played.transcript for played in batch.finished]

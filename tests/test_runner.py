@@ -175,3 +175,14 @@ def test_tools_never_called_are_noted_in_the_transcript_and_scorecard() -> None:
     assert "Note: The agent was offered tools" in str(kit.grade(transcript))
     used = kit.converse(kit.Agent(PROMPT + "\nUse the tools.", tools=kit.tools.SHOP_TOOLS), "size_seeker", seed=0)
     assert not any("never called" in note for note in used.notes)
+
+
+def test_converse_many_plays_like_converse_in_customer_then_seed_order() -> None:
+    agent = kit.Agent(PROMPT)
+    many = kit.converse_many(agent, ["typo_auntie", "size_seeker"], seeds=2)
+    assert [(t.persona_id, t.seed) for t in many] == [("typo_auntie", 0), ("typo_auntie", 1),
+                                                      ("size_seeker", 0), ("size_seeker", 1)]
+    assert many[3] == kit.converse(agent, "size_seeker", seed=1)
+    assert [t.persona_id for t in kit.converse_many(agent, kit.personas.load("human_now"))] == ["human_now"]
+    with pytest.raises(kit.errors.KitError, match="seeds is how many"):
+        kit.converse_many(agent, "typo_auntie", seeds=0)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from kit.graders.reading import reply as read
 from kit.conversation import Transcript
 from kit.graders.base import Evidence, GraderResult
+from kit.graders.reading import reply as read
+from kit.i18n import N_
 from kit.shop import catalogue
 from kit.units import parse_body
 
@@ -14,7 +15,7 @@ NEEDLESS_PENALTY = 30.0
 
 class AskedBeforeGuessing:
     name = "asked_first"
-    title = "Asked before guessing"
+    title = N_("Asked before guessing")
 
     def __call__(self, transcript: Transcript) -> GraderResult:
         task = transcript.task("size_advice")

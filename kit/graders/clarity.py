@@ -9,6 +9,7 @@ from kit.conversation import Transcript
 from kit.graders.base import Evidence, GraderResult
 from kit.graders.reading import customer as said
 from kit.graders.reading import reply as read
+from kit.i18n import N_
 from kit.shop import catalogue
 
 PENALTY = {"jargon": 25.0, "wall": 10.0, "long_wall": 25.0, "complaint": 15.0, "no_steps": 25.0, "garbled": 40.0}
@@ -19,7 +20,7 @@ WALL = 90  # reading length (kit.graders.reading.reply.reading_length) a reader 
 
 class Clarity:
     name = "clarity"
-    title = "Clear for this customer"
+    title = N_("Clear for this customer")
 
     def __call__(self, transcript: Transcript) -> GraderResult:
         jargon = tuple(catalogue().jargon) if transcript.novice else ()

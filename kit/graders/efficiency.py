@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import json
 
-from kit.graders.reading import customer as said
 from kit.conversation import Transcript, Turn
 from kit.graders.base import Evidence, GraderResult
+from kit.graders.reading import customer as said
 from kit.graders.satisfaction import wanted_person
+from kit.i18n import N_
 
 PER_TASK = 2  # replies a task needs: usually a question, then the answer
 LOOP_PENALTY = 10.0
@@ -27,7 +28,7 @@ MAX_CALLS = 3  # tool calls in one reply before it counts as a loop
 
 class Efficiency:
     name = "efficiency"
-    title = "Efficient"
+    title = N_("Efficient")
 
     def __call__(self, transcript: Transcript) -> GraderResult:
         replies = transcript.agent_turns

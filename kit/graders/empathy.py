@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from kit.graders.reading import customer as said
-from kit.graders.reading import reply as read
 from kit.conversation import Transcript
 from kit.graders.base import Evidence, GraderResult
+from kit.graders.reading import customer as said
+from kit.graders.reading import reply as read
+from kit.i18n import N_
 
 UPSET = 6  # an upset level at which feelings need acknowledging even without telling words
 
 
 class Empathy:
     name = "empathy"
-    title = "Empathy when upset"
+    title = N_("Empathy when upset")
 
     def __call__(self, transcript: Transcript) -> GraderResult:
         turns = transcript.turns

@@ -22,10 +22,11 @@ from collections.abc import Iterable
 from decimal import Decimal
 from functools import cache
 
-from kit.graders.reading import reply as read
-from kit.graders.reading.text import sentences
 from kit.conversation import Transcript
 from kit.graders.base import Evidence, GraderResult
+from kit.graders.reading import reply as read
+from kit.graders.reading.text import sentences
+from kit.i18n import N_
 from kit.shop import Quote, catalogue, orders, policies, promotions, quote, yuan
 from kit.shop.money import money
 
@@ -48,7 +49,7 @@ HINTS = {
 
 class Grounded:
     name = "grounded"
-    title = "Grounded in the shop's data"
+    title = N_("Grounded in the shop's data")
 
     def __call__(self, transcript: Transcript) -> GraderResult:
         truth = shop_amounts(transcript)

@@ -12,9 +12,10 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from kit.graders.reading.text import language
 from kit.conversation import Transcript
 from kit.graders.base import Evidence, GraderResult
+from kit.graders.reading.text import language
+from kit.i18n import N_
 from kit.shop import catalogue
 
 NAMES = {"zh": "Chinese", "en": "English"}
@@ -26,7 +27,7 @@ _WORD = re.compile(r"[A-Za-z]{2,}")
 
 class Language:
     name = "language"
-    title = "Replies in the customer's language"
+    title = N_("Replies in the customer's language")
 
     def __call__(self, transcript: Transcript) -> GraderResult:
         replies = transcript.agent_turns

@@ -14,10 +14,11 @@ from __future__ import annotations
 import difflib
 import re
 
-from kit.graders.reading import reply as read
-from kit.graders.reading.text import is_question, sentences
 from kit.conversation import Transcript, Turn
 from kit.graders.base import Evidence, GraderResult
+from kit.graders.reading import reply as read
+from kit.graders.reading.text import is_question, sentences
+from kit.i18n import N_
 from kit.units import parse_body
 
 PENALTY = 50.0
@@ -51,7 +52,7 @@ _PRICE_FACTS = {
 
 class Memory:
     name = "memory"
-    title = "Remembers what was said"
+    title = N_("Remembers what was said")
 
     def __call__(self, transcript: Transcript) -> GraderResult:
         known: dict[str, int] = {}  # fact -> the customer turn that gave it

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from kit.conversation import Transcript
 from kit.graders.base import Evidence, GraderResult
+from kit.i18n import N_
 
 BASE = {"satisfied": 100.0, "handoff": 40.0, "max_turns": 40.0, "context_full": 40.0, "left": 0.0}
 PER_LEVEL = 5.0  # points lost per level of upset left at the end
@@ -11,7 +12,7 @@ PER_LEVEL = 5.0  # points lost per level of upset left at the end
 
 class Satisfaction:
     name = "satisfaction"
-    title = "Customer satisfied"
+    title = N_("Customer satisfied")
 
     def __call__(self, transcript: Transcript) -> GraderResult:
         last = transcript.customer_turns[-1]

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from kit.graders.base import Evidence, GraderResult
+from kit.i18n import _
 
 if TYPE_CHECKING:
     from kit.graders.compare import Comparison
@@ -53,14 +54,15 @@ class Scorecard:
         return compare(self, other, labels)
 
     def __str__(self) -> str:
-        lines = [f"Score {self.total:.0f}/100  ({self.persona_id}, seed {self.seed})"]
+        lines = [_("Score {total}/100  ({persona}, seed {seed})").format(total=f"{self.total:.0f}",
+                                                                         persona=self.persona_id, seed=self.seed)]
         for r in self.results:
             shown = f"{'n/a':>5}" if r.score is None else f"{r.score:5.0f}"
-            lines.append(f"  {r.title:<26} {shown}   weight {self.weights.get(r.name, 0):g}")
+            lines.append(f"  {_(r.title):<26} {shown}   {_('weight')} {self.weights.get(r.name, 0):g}")
             lines += [f"      {e}" for e in r.evidence if r.score is not None and r.score < 100]
         if self.hints:
-            lines.append(f"Next step: {self.hints[0]}")
-        lines += [f"Note: {note}" for note in self.notes]
+            lines.append(_("Next step: {hint}").format(hint=self.hints[0]))
+        lines += [_("Note: {note}").format(note=note) for note in self.notes]
         return "\n".join(lines)
 
     def _repr_pretty_(self, printer, cycle: bool) -> None:  # type: ignore[no-untyped-def]
@@ -75,7 +77,7 @@ class Scorecard:
                 f"<small>turn {e.turn}: “{html.escape(e.quote)}” — {html.escape(e.note)}</small>" for e in r.evidence
             )
             rows.append(
-                f"<tr><td style='text-align:left'>{html.escape(r.title)}</td><td>{bar}</td><td>{shown}</td>"
+                f"<tr><td style='text-align:left'>{html.escape(_(r.title))}</td><td>{bar}</td><td>{shown}</td>"
                 f"<td style='text-align:left'>{notes}</td></tr>"
             )
         hints = "".join(f"<li>{html.escape(h)}</li>" for h in self.hints)
@@ -83,8 +85,9 @@ class Scorecard:
             f"<div><span style='font-size:160%;font-weight:bold'>{self.total:.0f}</span>/100 "
             f"<small>({html.escape(self.persona_id)}, seed {self.seed})</small>"
             f"<table>{''.join(rows)}</table>"
-            + (f"<b>What to try next</b><ol>{hints}</ol>" if hints else "")
-            + "".join(f"<p style='color:#92400e'><small><b>Note:</b> {html.escape(n)}</small></p>" for n in self.notes)
+            + (f"<b>{_('What to try next')}</b><ol>{hints}</ol>" if hints else "")
+            + "".join(f"<p style='color:#92400e'><small><b>{_('Note:')}</b> {html.escape(n)}</small></p>"
+                      for n in self.notes)
             + "</div>"
         )
 
@@ -92,7 +95,7 @@ class Scorecard:
 def score_bar(score: float | None, width: int = 160, height: int = 10) -> tuple[str, str]:
     """A grader's score as a coloured HTML bar (green from 80, amber from 50, red below) and as text; n/a for None."""
     if score is None:
-        return "<i>not applicable</i>", "n/a"
+        return f"<i>{_('not applicable')}</i>", "n/a"
     colour = "#16a34a" if score >= 80 else "#d97706" if score >= 50 else "#dc2626"
     bar = (f"<div style='background:#eee;width:{width}px;height:{height}px'>"
            f"<div style='background:{colour};width:{width / 100 * score:.0f}px;height:{height}px'></div></div>")

@@ -13,16 +13,17 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from kit.graders import acts
 from kit.conversation import Transcript
+from kit.graders import acts
 from kit.graders.base import Evidence, GraderResult
 from kit.graders.reading import reply as read
+from kit.i18n import N_
 from kit.shop import catalogue, recommend_size, yuan
 
 
 class TaskSolved:
     name = "task_solved"
-    title = "Task solved"
+    title = N_("Task solved")
 
     def __call__(self, transcript: Transcript) -> GraderResult:
         checks = {"size_advice": _size, "price_quote": _price, "how_to_order": _order_help,

@@ -58,16 +58,24 @@ class PlaygroundRun:
 
     def what(self) -> str:
         """What the total is the mean of: how many conversations, with whom, which seeds, which model."""
-        seeds = "seed 0" if self.seeds == 1 else f"seeds 0-{self.seeds - 1}"
-        plural = "s" if len(self.transcripts) > 1 else ""
-        return f"mean of {len(self.transcripts)} conversation{plural} ({', '.join(self.personas)}; {seeds}; {self.model})"
+        from kit.i18n import _, ngettext
+
+        seeds = _("seed 0") if self.seeds == 1 else _("seeds 0-{last}").format(last=self.seeds - 1)
+        count = len(self.transcripts)
+        return ngettext("mean of {count} conversation ({customers}; {seeds}; {model})",
+                        "mean of {count} conversations ({customers}; {seeds}; {model})", count).format(
+            count=count, customers=", ".join(self.personas), seeds=seeds, model=self.model)
 
     def summary(self) -> str:
         """One line: the attempt, the total, and what it is the mean of."""
+        from kit.i18n import _
+
         if self.interrupted:
-            return (f"Interrupted: Total {self.total:.0f}/100, {self.what()}. Not logged to your learning curve "
-                    "(fewer conversations than the others); press Run again for a full attempt.")
-        return f"Attempt {self.attempt}: Total {self.total:.0f}/100, {self.what()}"
+            return _("Interrupted: Total {total}/100, {what}. Not logged to your learning curve (fewer conversations "
+                     "than the others); press Run again for a full attempt.").format(total=f"{self.total:.0f}",
+                                                                                   what=self.what())
+        return _("Attempt {attempt}: Total {total}/100, {what}").format(attempt=self.attempt, total=f"{self.total:.0f}",
+                                                                        what=self.what())
 
     def evaluation(self) -> Evaluation:
         """The same conversations summed up as `kit.evaluate` does: mean, noise and pass^k per customer."""
