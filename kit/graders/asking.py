@@ -5,7 +5,7 @@ from __future__ import annotations
 from kit.conversation import Transcript
 from kit.graders.base import Evidence, GraderResult
 from kit.graders.reading import reply as read
-from kit.i18n import N_
+from kit.i18n import N_, _
 from kit.shop import catalogue
 from kit.units import parse_body
 
@@ -20,7 +20,7 @@ class AskedBeforeGuessing:
     def __call__(self, transcript: Transcript) -> GraderResult:
         task = transcript.task("size_advice")
         if task is None:
-            return GraderResult(self.name, self.title, None, hint="The customer did not ask for a size.")
+            return GraderResult(self.name, self.title, None, hint=_("The customer did not ask for a size."))
         codes = {row.code: row.size for row in catalogue().chart_for(task["sku"]).rows}
         known: set[str] = set()
         asked_needed = False
@@ -36,11 +36,11 @@ class AskedBeforeGuessing:
                 if transcript.novice and score == 100.0:
                     score -= NEEDLESS_PENALTY
                     evidence.append(Evidence.at(turn, f"asked for {', '.join(sorted(extra))}, which this customer cannot know"))
-                    hints.append("Tell the agent to ask only for what it needs (height and weight), one short question.")
+                    hints.append(_("Tell the agent to ask only for what it needs (height and weight), one short question."))
             if _recommends(turn, codes) and not NEEDED <= known:
                 missing = " and ".join(sorted(NEEDED - known))
                 evidence.insert(0, Evidence.at(turn, f"recommended a size before knowing {missing}"))
-                hints.insert(0, "Tell the agent to ask for height and weight first, before it recommends a size.")
+                hints.insert(0, _("Tell the agent to ask for height and weight first, before it recommends a size."))
                 return GraderResult(self.name, self.title, 0.0, tuple(evidence), " ".join(hints))
         if not asked_needed and not NEEDED <= known:
             return GraderResult(self.name, self.title, 0.0, tuple(evidence),

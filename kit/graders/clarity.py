@@ -9,7 +9,7 @@ from kit.conversation import Transcript
 from kit.graders.base import Evidence, GraderResult
 from kit.graders.reading import customer as said
 from kit.graders.reading import reply as read
-from kit.i18n import N_
+from kit.i18n import N_, _
 from kit.shop import catalogue
 
 PENALTY = {"jargon": 25.0, "wall": 10.0, "long_wall": 25.0, "complaint": 15.0, "no_steps": 25.0, "garbled": 40.0}
@@ -32,19 +32,19 @@ class Clarity:
             if not read.coherent(turn.text):
                 score -= PENALTY["garbled"]
                 evidence.append(Evidence.at(turn, "hard to follow: garbled, broken off or contradicting itself"))
-                hints["garbled"] = ("The reply cannot be followed. With a real model, check the reply limit (KIT_MAX_TOKENS) "
-                                    "and the model's size; tell it to answer in short, complete sentences.")
+                hints["garbled"] = (_("The reply cannot be followed. With a real model, check the reply limit (KIT_MAX_TOKENS) "
+                                    "and the model's size; tell it to answer in short, complete sentences."))
             if terms := read.unexplained_jargon(turn.text, jargon):
                 score -= PENALTY["jargon"]
                 evidence.append(Evidence.at(turn, f"shop jargon without a gloss: {', '.join(terms)}"))
-                hints["jargon"] = "Tell the agent to use plain words and explain any shop term (号型, 加购, 下单)."
+                hints["jargon"] = _("Tell the agent to use plain words and explain any shop term (号型, 加购, 下单).")
             teaching = said.asks_task(previous.text, "how_to_order")
             steps = read.has_listed_steps(turn.text) if transcript.novice else read.has_steps(turn.text)
             if teaching and not steps:
                 score -= PENALTY["no_steps"]
                 evidence.append(Evidence.at(turn, "explained how to order without steps on lines of their own"
                                             if transcript.novice else "explained how to order without steps"))
-                hints["steps"] = "Tell the agent to explain how to order step by step, in short numbered steps."
+                hints["steps"] = _("Tell the agent to explain how to order step by step, in short numbered steps.")
             elif not teaching and not read.has_steps(turn.text) and not _listed(turn.text) and (
                 length := read.reading_length(turn.text)) > WALL:
                 score -= PENALTY["long_wall" if length >= LONG_WALL else "wall"]
@@ -55,7 +55,7 @@ class Clarity:
                     score -= PENALTY["complaint"]
                 evidence.append(Evidence.at(turn, f"{size} {unit}: a wall of text for this customer"
                                             + (" (they said it was too long)" if complained else "")))
-                hints["wall"] = "Tell the agent to keep replies short, without greetings and sign-offs around them."
+                hints["wall"] = _("Tell the agent to keep replies short, without greetings and sign-offs around them.")
         return GraderResult(self.name, self.title, max(0.0, score), tuple(evidence), " ".join(hints.values()))
 
 

@@ -19,7 +19,7 @@ from kit.conversation import Transcript, Turn
 from kit.graders.base import Evidence, GraderResult
 from kit.graders.reading import customer as said
 from kit.graders.satisfaction import wanted_person
-from kit.i18n import N_
+from kit.i18n import N_, _
 
 PER_TASK = 2  # replies a task needs: usually a question, then the answer
 LOOP_PENALTY = 10.0
@@ -44,17 +44,17 @@ class Efficiency:
             over = len(replies) > budget
             evidence = [Evidence.at(last, f"{used}, budget {budget}", good=not over)]
             if over:
-                hints.append("Tell the agent to answer what was asked at once, and to ask for everything it needs "
-                             "in one question, so the customer is done in fewer turns.")
+                hints.append(_("Tell the agent to answer what was asked at once, and to ask for everything it needs "
+                             "in one question, so the customer is done in fewer turns."))
         else:
             done = _tasks_done(transcript, tasks)
             score = 50.0 * done / tasks
             evidence = [Evidence.at(last, f"ended ({transcript.outcome}) after {used}, {done} done")]
-            hints.append("The customer did not get everything they came for: fix what the task grader points at first.")
+            hints.append(_("The customer did not get everything they came for: fix what the task grader points at first."))
         loops = _loops(transcript)
         if loops:
-            hints.append("Tell the agent not to repeat itself: if its answer did not help, answer differently, "
-                         "ask what is unclear, or hand off; and to call each tool once, then answer.")
+            hints.append(_("Tell the agent not to repeat itself: if its answer did not help, answer differently, "
+                         "ask what is unclear, or hand off; and to call each tool once, then answer."))
         evidence = sorted(loops + evidence, key=lambda e: e.turn)
         score = max(0.0, score - LOOP_PENALTY * len(loops))
         return GraderResult(self.name, self.title, round(score, 1), tuple(evidence), " ".join(hints))

@@ -6,7 +6,7 @@ from kit.conversation import Transcript
 from kit.graders.base import Evidence, GraderResult
 from kit.graders.reading import customer as said
 from kit.graders.reading import reply as read
-from kit.i18n import N_
+from kit.i18n import N_, _
 
 UPSET = 6  # an upset level at which feelings need acknowledging even without telling words
 
@@ -31,9 +31,9 @@ class Empathy:
                 misses += 1
                 evidence.append(Evidence.at(reply, f"turn {customer.number} sounded upset; this reply ignored it"))
         if moments == 0:
-            return GraderResult(self.name, self.title, None, hint="The customer never sounded upset: nothing to judge.")
+            return GraderResult(self.name, self.title, None, hint=_("The customer never sounded upset: nothing to judge."))
         hint = (
-            "Tell the agent to acknowledge the customer's feelings first when they sound worried or upset "
-            "(别着急，我来帮您 / Don't worry, I'll help)." if misses else ""
+            _("Tell the agent to acknowledge the customer's feelings first when they sound worried or upset "
+            "(别着急，我来帮您 / Don't worry, I'll help).") if misses else ""
         )
         return GraderResult(self.name, self.title, 100.0 * (moments - misses) / moments, tuple(evidence), hint)

@@ -26,7 +26,7 @@ from kit.conversation import Transcript
 from kit.graders.base import Evidence, GraderResult
 from kit.graders.reading import reply as read
 from kit.graders.reading.text import sentences
-from kit.i18n import N_
+from kit.i18n import N_, _
 from kit.shop import Quote, catalogue, orders, policies, promotions, quote, yuan
 from kit.shop.money import money
 
@@ -39,11 +39,11 @@ _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _CN_NUMBER = re.compile(r"[零一二两三四五六七八九十百千万]+")
 _DECLINES = re.compile(r"不|没|无法|别家|其他店|can'?t|cannot|\bnot\b|unable|sorry|afraid", re.I)
 HINTS = {
-    "price": "Tell the agent to use only the shop's information (the product page and its promotions) and never "
-             "to invent a price or discount; give it the quote_price tool to work out totals.",
-    "code": "Tell the agent to name only products from the catalogue; give it the product_search tool to find them.",
-    "citation": "Tell the agent to answer only from the passages it is given, cite the one it uses, and ignore pages "
-                "marked (last season) / 往期; retrieve more passages (a larger k) if the right one is missing.",
+    "price": N_("Tell the agent to use only the shop's information (the product page and its promotions) and never "
+             "to invent a price or discount; give it the quote_price tool to work out totals."),
+    "code": N_("Tell the agent to name only products from the catalogue; give it the product_search tool to find them."),
+    "citation": N_("Tell the agent to answer only from the passages it is given, cite the one it uses, and ignore pages "
+                "marked (last season) / 往期; retrieve more passages (a larger k) if the right one is missing."),
 }
 
 
@@ -76,10 +76,10 @@ class Grounded:
             if agreed:
                 notes.append(f"agreed to the customer's {', '.join(agreed)}, which no shop rule gives")
             if notes:
-                hints["price"] = HINTS["price"]
+                hints["price"] = _(HINTS["price"])
             if unknown := [code for code in dict.fromkeys(codes) if code not in skus]:
                 notes.append(f"product code {', '.join(unknown)} is not in the catalogue")
-                hints["code"] = HINTS["code"]
+                hints["code"] = _(HINTS["code"])
             given = {source["chunk"]: source for source in turn.sources}
             for citation in dict.fromkeys(cited):
                 if citation not in given:
@@ -90,7 +90,7 @@ class Grounded:
                     notes.append(f"cites [{citation}] for {', '.join(missing)}, which that passage does not say")
                 else:
                     continue
-                hints["citation"] = HINTS["citation"]
+                hints["citation"] = _(HINTS["citation"])
             if notes:
                 evidence.append(Evidence.at(turn, "; ".join(notes)))
         if stated == 0:

@@ -15,7 +15,7 @@ from functools import cache
 from kit.conversation import Transcript
 from kit.graders.base import Evidence, GraderResult
 from kit.graders.reading.text import language
-from kit.i18n import N_
+from kit.i18n import N_, _
 from kit.shop import catalogue
 
 NAMES = {"zh": "Chinese", "en": "English"}
@@ -45,8 +45,8 @@ class Language:
                 where = f" (turn {written_at})" if written_at else ""
                 evidence.append(Evidence.at(turn, f"the customer writes {NAMES[customer]}{where}; "
                                                   f"this reply is in {NAMES[reply]}"))
-        hint = ("Tell the agent to reply in the language the customer writes in (中文 → 中文, English → English); "
-                "product names may stay as the page writes them." if evidence else "")
+        hint = (_("Tell the agent to reply in the language the customer writes in (中文 → 中文, English → English); "
+                "product names may stay as the page writes them.") if evidence else "")
         score = 100.0 * (len(replies) - len(evidence)) / len(replies)
         return GraderResult(self.name, self.title, round(score, 1), tuple(evidence), hint)
 

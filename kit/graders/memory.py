@@ -18,7 +18,7 @@ from kit.conversation import Transcript, Turn
 from kit.graders.base import Evidence, GraderResult
 from kit.graders.reading import reply as read
 from kit.graders.reading.text import is_question, sentences
-from kit.i18n import N_
+from kit.i18n import N_, _
 from kit.units import parse_body
 
 PENALTY = 50.0
@@ -79,9 +79,9 @@ class Memory:
             elif echoed is not None:
                 evidence.append(Evidence.at(turn, f"asked the customer's own question (turn {echoed}) back"))
         if chances == 0 and not evidence:
-            return GraderResult(self.name, self.title, None, hint="The customer gave no fact the agent could forget.")
-        hint = ("Tell the agent to use what the customer already said (height, weight, order number, coupons…) "
-                "instead of asking again; if it is unsure, it can confirm (\"您是说一米六五对吗？\")." if evidence else "")
+            return GraderResult(self.name, self.title, None, hint=_("The customer gave no fact the agent could forget."))
+        hint = (_("Tell the agent to use what the customer already said (height, weight, order number, coupons…) "
+                "instead of asking again; if it is unsure, it can confirm (\"您是说一米六五对吗？\").") if evidence else "")
         return GraderResult(self.name, self.title, max(0.0, 100.0 - PENALTY * len(evidence)), tuple(evidence), hint)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kit.conversation import Transcript
 from kit.graders.base import Evidence, GraderResult
-from kit.i18n import N_
+from kit.i18n import N_, _
 
 BASE = {"satisfied": 100.0, "handoff": 40.0, "max_turns": 40.0, "context_full": 40.0, "left": 0.0}
 PER_LEVEL = 5.0  # points lost per level of upset left at the end
@@ -24,7 +24,7 @@ class Satisfaction:
                 "context_full": "was still waiting when the conversation outgrew the model's context"}[transcript.outcome]
         happy = transcript.outcome == "satisfied" or wanted_person(transcript)
         hint = "" if happy else (
-            "Read the turn where the customer got upset, and fix what the other graders point at first."
+            _("Read the turn where the customer got upset, and fix what the other graders point at first.")
         )
         evidence = Evidence.at(last, f"{note}, upset {upset}/10", good=happy)
         return GraderResult(self.name, self.title, score, (evidence,), hint)

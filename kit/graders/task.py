@@ -17,7 +17,7 @@ from kit.conversation import Transcript
 from kit.graders import acts
 from kit.graders.base import Evidence, GraderResult
 from kit.graders.reading import reply as read
-from kit.i18n import N_
+from kit.i18n import N_, _
 from kit.shop import catalogue, recommend_size, yuan
 
 
@@ -105,7 +105,7 @@ def _order_help(transcript: Transcript, task: dict[str, Any]) -> Check:
     for turn in answers:
         if read.has_steps(turn.text):
             return 100.0, [Evidence.at(turn, "explained ordering step by step", good=True)], ""
-    return 0.0, [], "The customer asked how to order: tell the agent to explain it step by step (short numbered steps read best)."
+    return 0.0, [], _("The customer asked how to order: tell the agent to explain it step by step (short numbered steps read best).")
 
 
 def _after_ask(transcript: Transcript, kind: str) -> list[Any] | None:
@@ -165,7 +165,7 @@ def _handoff(transcript: Transcript, task: dict[str, Any]) -> Check:
     for turn in transcript.agent_turns:
         if acts.handed_off(turn):
             return 100.0, [Evidence.at(turn, "handed the customer to a person", good=True)], ""
-    return 0.0, [], "The customer wanted a person: tell the agent to hand off as soon as a customer asks for one."
+    return 0.0, [], _("The customer wanted a person: tell the agent to hand off as soon as a customer asks for one.")
 
 
 def _shipping(transcript: Transcript, task: dict[str, Any]) -> Check:

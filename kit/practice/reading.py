@@ -23,7 +23,8 @@ from functools import lru_cache
 _NEGATION = re.compile(
     r"(?:不要|不用|不需要|无需|无须|不必|没必要|别(?!人|的|家|处|样)|甭|不能|不可以|不可|不得|禁止|严禁|千万别|切勿|勿|不准|不许|不再|不会|从不|绝不|决不|不要再|没有必要|用不着|少|避免|避开|杜绝|不方便|拒绝|一律不|禁用语?|banned|forbidden|不(?![知开耐满同错少够好舒合清懂明然过但仅如确一会较管])|leave out|drop the|cut the|"
     r"\bdon'?t\b|\bdo not\b|\bnever\b|\bno need (?:to|for)\b|\bnot\b|\bwithout\b|\bstop\b|\bavoid\b|\bno\b|\bnor\b|\bnothing\b|\bskip\b|\bdoesn'?t\b|\bisn'?t\b|"
-    r"\bwon'?t\b|\bcan'?t\b|\bcannot\b|\bshouldn'?t\b|\bmustn'?t\b|\bneedn'?t\b|\bnone\b|\brather than\b|\binstead of\b|\bnot to\b)",
+    r"\bwon'?t\b|\bcan'?t\b|\bcannot\b|\bshouldn'?t\b|\bmustn'?t\b|\bneedn'?t\b|\bnone\b|\brather than\b|\binstead of\b|\bnot to\b|"
+    r"\bneed not\b|\bdecline[sd]?\b|\bdeflect(?:ed)?\b|别在|不再|不予|不得|不要纠结|别拿|别画饼)",
     re.I)
 # Words that open a new condition: a negation before them does not reach past them.
 _BREAK = re.compile(r"(?:\buntil\b|\bbefore\b|\bunless\b|\bexcept\b|\bbut\b|\bthen\b|\bfirst\b|\bafter\b|\bonly\b|\bwhen(?:ever)?\b|\bif\b|\bonce\b|\bas soon as\b|\band\b|\bso\b|\bjust\b|\binstead\b|\bsimply\b|\brather\b|前|之前|以前|再|才|先|但|而是|除非|只要|之后|以后|然后|时|的时候)", re.I)
@@ -41,7 +42,10 @@ _VERDICT = re.compile(
     r"(?:\b(?:is|are)\s+(?:entirely\s+|completely\s+|usually\s+|totally\s+)?(?:optional|unnecessary|not (?:needed|required|"
     r"necessary|important|our job|something (?:you|we) (?:should )?(?:do|want))|no longer (?:needed|required|necessary))|"
     r"\bis something we (?:have decided we )?(?:do not|don'?t|will not|won'?t) (?:want|do)\b|\bwe (?:do not|don'?t) want\b|"
-    r"(?:是|都是|也是)?(?:完全|根本|都)?(?:不需要|没有?必要|多余|废话)的?|我们不要|可以省掉|可以省略|可以不用)"
+    r"\bis (?:entirely |left )?at the (?:assistant'?s|agent'?s|bot'?s) discretion\b|\b(?:is|are) hereby (?:suspended|repealed|withdrawn)\b|"
+    r"(?:是|都是|也是)?(?:完全|根本|都)?(?:不需要|没有?必要|多余|废话)的?|我们不要|可以省掉|可以省略|可以不用|无所谓|差不多就行|"
+    r"(?:都|就|也)?不需要藏着|没啥秘密|(?:也)?可以(?:先)?不(?:调|用|问|加|写|管)|(?:自本季起|即日起|从今天起)?(?:废止|作废|取消)|"
+    r"(?:均|都|一律)?不适用|一律删掉|不属于[^，,]{0,12}(?:范围|职责))"
     r"(?:[^\w\u4e00-\u9fff]*(?:here|now|any ?more|了|啦|哦)?)?[\s.。!！~～]*$", re.I)
 # "这些在我们店都是不需要的": a short clause that only passes that verdict on the clauses before it.
 _JUDGING_CLAUSE = re.compile(r"^(?:这些|那些|这个|那个|这种|那种|这一步|这类)[^，,]{0,10}?" + _VERDICT.pattern, re.I)
