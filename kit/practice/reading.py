@@ -24,7 +24,8 @@ _NEGATION = re.compile(
     r"(?:不要|不用|不需要|无需|无须|不必|没必要|别(?!人|的|家|处|样)|甭|不能|不可以|不可|不得|禁止|严禁|千万别|切勿|勿|不准|不许|不再|不会|从不|绝不|决不|不要再|没有必要|用不着|少|避免|避开|杜绝|不方便|拒绝|一律不|禁用语?|banned|forbidden|不(?![知开耐满同错少够好舒合清懂明然过但仅如确一会较管])|leave out|drop the|cut the|"
     r"\bdon'?t\b|\bdo not\b|\bnever\b|\bno need (?:to|for)\b|\bnot\b|\bwithout\b|\bstop\b|\bavoid\b|\bno\b|\bnor\b|\bnothing\b|\bskip\b|\bdoesn'?t\b|\bisn'?t\b|"
     r"\bwon'?t\b|\bcan'?t\b|\bcannot\b|\bshouldn'?t\b|\bmustn'?t\b|\bneedn'?t\b|\bnone\b|\brather than\b|\binstead of\b|\bnot to\b|"
-    r"\bneed not\b|\bdecline[sd]?\b|\bdeflect(?:ed)?\b|别在|不再|不予|不得|不要纠结|别拿|别画饼)",
+    r"\bneed not\b|\bdecline[sd]?\b|\bdeflect(?:ed)?\b|别在|不再|不予|不得|不要纠结|别拿|别画饼|"
+    r"唔好|唔使|唔駛|唔可以|唔准|唔得|冇|\bwhy (?:would you |should you |bother |be so |waste \w+(?:'s)? time )?)",
     re.I)
 # Words that open a new condition: a negation before them does not reach past them.
 _BREAK = re.compile(r"(?:\buntil\b|\bbefore\b|\bunless\b|\bexcept\b|\bbut\b|\bthen\b|\bfirst\b|\bafter\b|\bonly\b|\bwhen(?:ever)?\b|\bif\b|\bonce\b|\bas soon as\b|\band\b|\bso\b|\bjust\b|\binstead\b|\bsimply\b|\brather\b|前|之前|以前|再|才|先|但|而是|除非|只要|之后|以后|然后|时|的时候)", re.I)
@@ -43,10 +44,13 @@ _VERDICT = re.compile(
     r"necessary|important|our job|something (?:you|we) (?:should )?(?:do|want))|no longer (?:needed|required|necessary))|"
     r"\bis something we (?:have decided we )?(?:do not|don'?t|will not|won'?t) (?:want|do)\b|\bwe (?:do not|don'?t) want\b|"
     r"\bis (?:entirely |left )?at the (?:assistant'?s|agent'?s|bot'?s) discretion\b|\b(?:is|are) hereby (?:suspended|repealed|withdrawn)\b|"
+    r"\bsomething (?:the agent|you|we|this bot) (?:can (?:happily |safely )?skip|should not be doing|do(?:es)? not do)\b|"
+    r"\bnot something (?:we want|this bot does|you should do)\b|\b(?:is )?never required\b|\breally worth the trouble\b|"
+    r"一般是不做的|是不做的|"
     r"(?:是|都是|也是)?(?:完全|根本|都)?(?:不需要|没有?必要|多余|废话)的?|我们不要|可以省掉|可以省略|可以不用|无所谓|差不多就行|"
     r"(?:都|就|也)?不需要藏着|没啥秘密|(?:也)?可以(?:先)?不(?:调|用|问|加|写|管)|(?:自本季起|即日起|从今天起)?(?:废止|作废|取消)|"
     r"(?:均|都|一律)?不适用|一律删掉|不属于[^，,]{0,12}(?:范围|职责))"
-    r"(?:[^\w\u4e00-\u9fff]*(?:here|now|any ?more|了|啦|哦)?)?[\s.。!！~～]*$", re.I)
+    r"(?:[^\w\u4e00-\u9fff]*(?:here|now|any ?more|了|啦|哦)?)?[\s.。!！?？~～]*$", re.I)
 # "这些在我们店都是不需要的": a short clause that only passes that verdict on the clauses before it.
 _JUDGING_CLAUSE = re.compile(r"^(?:这些|那些|这个|那个|这种|那种|这一步|这类)[^，,]{0,10}?" + _VERDICT.pattern, re.I)
 # The same after a topic the line wants ("转人工这种事，不用你管"), but not "别的不用问" (that is about other things).
@@ -142,6 +146,8 @@ def find(clause: str, groups: Sequence[Sequence[re.Pattern[str]]]) -> list[Hit]:
     """Each group of patterns found together in the clause (all of its patterns), with its negation."""
     hits: list[Hit] = []
     for group in groups:
+        if not group[0].search(clause):  # the first words first: most clauses stop here
+            continue
         rest = [pattern.search(clause) for pattern in group[1:]]
         if not all(rest):
             continue
@@ -207,10 +213,12 @@ def _read(text: str) -> tuple[tuple[tuple[str, tuple[str, ...]], ...], tuple[tup
     for instruction, (wants, avoids) in compiled().items():
         if not screens()[instruction].search(line):  # none of its first words: it cannot be here
             continue
-        asked = spanning(parts, line, wants, topics=True, negating=_NEGATING_TOPIC)  # a group may span clauses ("顾客问洗涤，先答了再回到正题")
+        screen = screens()[instruction]
+        asked = spanning(parts, line, wants, topics=True, negating=_NEGATING_TOPIC, screen=screen)  # a group may span clauses ("顾客问洗涤，先答了再回到正题")
         stated = [hit for hit in asked if not hit.negated]
-        forbidden = [hit for hit in spanning(parts, line, avoids, topics=True) if hit.negated]
-        requested = [hit for hit in spanning(plain, unquoted(line), avoids, topics=True) if not hit.negated]  # "just recommend M"
+        forbidden = [hit for hit in spanning(parts, line, avoids, topics=True, screen=screen) if hit.negated]
+        requested = [hit for hit in spanning(plain, unquoted(line), avoids, topics=True, screen=screen)
+                     if not hit.negated]  # "just recommend M"
         refused = [hit for hit in asked if hit.negated]  # forbids what it wants: "不用转人工"
         for_it, against_it = len(stated) + len(forbidden), len(requested) + len(refused)
         # A tie goes to the instruction, unless the line asks outright for its failure ("以第一次说的为准") and
@@ -230,16 +238,21 @@ _FAILURE_WINS_TIES = frozenset({"ask_only_needed", "dialect", "handoff", "latest
 
 
 def spanning(parts: list[str], line: str, groups: Sequence[Sequence[re.Pattern[str]]], topics: bool = False,
-             negating: re.Pattern[str] = _NEGATING_CLAUSE) -> list[Hit]:
+             negating: re.Pattern[str] = _NEGATING_CLAUSE, screen: re.Pattern[str] | None = None) -> list[Hit]:
     """Each group's hits clause by clause; a group found in no single clause is looked for in the whole line.
 
     With `topics` (failures named as a topic), a hit in a clause that the next short clause only negates
     ("肩宽、胸围这些，新手量不出来，没必要问") is negated.
     """
     hits = []
+    # The clauses where any group's first words appear (one search each): the others cannot match a group.
+    active = [index for index, clause in enumerate(parts) if screen is None or screen.search(clause)]
     for group in groups:
         found = []
-        for index, clause in enumerate(parts):
+        for index in active:
+            clause = parts[index]
+            if not group[0].search(clause):
+                continue
             negated_after = topics and any(_only_negates(later, negating) for later in parts[index + 1: index + 3])
             found += [Hit(h.start, h.words, True) if negated_after else h for h in find(clause, [group])]
         if not found and len(parts) > 1:
