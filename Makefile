@@ -13,7 +13,7 @@ LAB_ARGS ?=
 PARALLEL ?= -n auto
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: lab test demo doctor notebooks notebook clean-venv
+.PHONY: lab lab-zh test demo doctor notebooks notebook clean-venv
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,10 @@ $(STAMP): pyproject.toml
 lab: $(STAMP) $(LAB_SETTINGS)  ## open the lessons in JupyterLab, at lesson 00
 	PATH="$(CURDIR)/$(BIN):$$PATH" VIRTUAL_ENV="$(CURDIR)/$(VENV)" $(BIN)/jupyter lab $(ROOT_OK) \
 	  --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/notebooks/00_setup.ipynb $(LAB_ARGS)
+
+lab-zh: $(STAMP) $(LAB_SETTINGS)  ## 打开中文版课程（第 00 课）: the Chinese edition, with the kit speaking Chinese
+	KIT_LANG=zh PATH="$(CURDIR)/$(BIN):$$PATH" VIRTUAL_ENV="$(CURDIR)/$(VENV)" $(BIN)/jupyter lab $(ROOT_OK) \
+	  --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/notebooks/zh/00_setup.ipynb $(LAB_ARGS)
 
 # JupyterLab's news pop-up asks a question over the lesson on first start: answer it once, for this venv.
 $(LAB_SETTINGS): $(STAMP)
@@ -43,10 +47,11 @@ doctor: $(STAMP)  ## which model is configured, and does it answer
 clean-venv:
 	rm -rf $(VENV)
 
-notebooks: $(STAMP)  ## re-execute lessons and solutions on the practice model, then rebuild the exercises
-	for nb in notebooks/*.ipynb solutions/*.ipynb; do \
+notebooks: $(STAMP)  ## rebuild the Chinese editions, re-execute lessons and solutions on the practice model, rebuild the exercises
+	$(BIN)/kit editions build
+	for nb in notebooks/*.ipynb notebooks/zh/*.ipynb solutions/*.ipynb; do \
 	  (cd $$(dirname $$nb) && KIT_MODEL=practice KIT_CACHE=off KIT_DATA_DIR=$$(mktemp -d) \
-	   ../$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.record_timing=False --ExecutePreprocessor.store_widget_state=False \
+	   $(CURDIR)/$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.record_timing=False --ExecutePreprocessor.store_widget_state=False \
 	   $$(basename $$nb)) || exit 1; done
 	$(BIN)/kit exercises build
 

@@ -34,6 +34,7 @@ _LAZY = {
 }
 _SUBMODULES = {
     "arena", "classroom", "config", "graders", "llm", "personas", "plots", "practice", "rag", "shop", "signals", "tools", "units",
+    "i18n",
     "lessons",
     "views",
     "widgets",

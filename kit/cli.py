@@ -89,6 +89,24 @@ def _exercises_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _editions(args: argparse.Namespace) -> int:
+    from kit.editions import editions, stale, write
+
+    problems = 0
+    for edition in editions(args.language):
+        if args.action == "check":
+            if reason := stale(edition):
+                print(reason, file=sys.stderr)
+                problems += 1
+            else:
+                print(f"{edition.target}: up to date")
+        else:
+            print(f"{write(edition)}: built")
+    if problems:
+        print("Run `kit editions build`, then `make notebooks` to execute what changed.", file=sys.stderr)
+    return 1 if problems else 0
+
+
 def _graders_calibrate(args: argparse.Namespace) -> int:
     from kit.calibration import calibrate
 
@@ -158,6 +176,13 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--check", action="store_true", help="only check that exercises/ is up to date")
     build.add_argument("--root", default=".", help="the course's top folder (default: here)")
     build.set_defaults(run=_exercises_build)
+    editions = commands.add_parser("editions", help="the Chinese edition of the lessons, built from the English ones")
+    edition_commands = editions.add_subparsers(dest="action", required=True)
+    for action, what in (("build", "write notebooks/zh/ from notebooks/ and lessons/zh/"),
+                         ("check", "fail when an edition is out of date")):
+        command = edition_commands.add_parser(action, help=what)
+        command.add_argument("--language", default="zh", choices=["zh"])
+        command.set_defaults(run=_editions)
     graders = commands.add_parser("graders", help="the automatic graders")
     grader_commands = graders.add_subparsers(dest="action", required=True)
     calibrate = grader_commands.add_parser("calibrate", help="compare the graders with hand-labelled transcripts")

@@ -1,0 +1,139 @@
+"""The Chinese edition of a lesson, built from the English one so that their code cannot drift apart.
+
+    kit editions build      # notebooks/zh/<lesson>.ipynb from notebooks/<lesson>.ipynb + lessons/zh/<lesson>.yaml
+    kit editions check      # fails when an edition is out of date, or a translation is missing or stale
+
+The English notebook is the one source of the code. `lessons/zh/<lesson>.yaml` holds, by cell id, the
+Chinese text of every markdown cell and, for a code cell, the replacements that may differ between the
+editions (the prompts learners write, the examples they build on, the first cell's language switch):
+
+    cells:
+      c00: |
+        # 第 00 课 · 准备工作
+      c12:
+        replace:
+          - ['"You are a customer service bot."', '"你是一个网店客服机器人。"']
+
+A built edition has no outputs: `make notebooks` executes it on the practice model like every lesson.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kit.errors import KitError
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES = ROOT / "lessons"
+EDITIONS = {"zh": ROOT / "notebooks" / "zh"}
+
+
+class EditionError(KitError):
+    """A translation file that does not fit its lesson: the message names the file, the cell and what to fix."""
+
+
+@dataclass(frozen=True)
+class Edition:
+    """One lesson in one language: where its translation lives and where the built notebook goes."""
+
+    language: str
+    lesson: str
+
+    @property
+    def source(self) -> Path:
+        return SOURCES / self.language / f"{self.lesson}.yaml"
+
+    @property
+    def english(self) -> Path:
+        return ROOT / "notebooks" / f"{self.lesson}.ipynb"
+
+    @property
+    def target(self) -> Path:
+        return EDITIONS[self.language] / f"{self.lesson}.ipynb"
+
+
+def editions(language: str = "zh") -> list[Edition]:
+    """Every lesson that has a translation file in this language."""
+    return [Edition(language, path.stem) for path in sorted((SOURCES / language).glob("*.yaml"))]
+
+
+def _translation(edition: Edition) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(edition.source.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as error:
+        raise EditionError(f"{edition.source}: not valid YAML: {error}") from None
+    cells = data.get("cells")
+    if not isinstance(cells, dict):
+        raise EditionError(f"{edition.source}: needs `cells:`, a mapping from cell id (c00, c01, ...) to the translation.")
+    return cells
+
+
+def build(edition: Edition) -> dict[str, Any]:
+    """The translated notebook (no outputs), from the English notebook and the translation file."""
+    notebook = json.loads(edition.english.read_text(encoding="utf-8"))
+    cells = _translation(edition)
+    ids = {cell["id"] for cell in notebook["cells"]}
+    if unknown := sorted(set(cells) - ids):
+        raise EditionError(f"{edition.source}: cells {', '.join(unknown)} are not in {edition.english.name} (a cell was "
+                           "removed or renamed): delete or move their translation.")
+    built = copy.deepcopy(notebook)
+    for cell in built["cells"]:
+        entry = cells.get(cell["id"])
+        source = "".join(cell["source"])
+        if cell["cell_type"] == "markdown":
+            if not isinstance(entry, str) or not entry.strip():
+                raise EditionError(f"{edition.source}: cell {cell['id']} (markdown) has no translation. Add it as "
+                                   f"`{cell['id']}: |` followed by the Chinese text.")
+            source = entry.rstrip("\n")
+        elif entry is not None:
+            for pair in (entry or {}).get("replace", []):
+                old, new = pair
+                if source.count(old) != 1:
+                    raise EditionError(f"{edition.source}: cell {cell['id']}: {old!r} appears {source.count(old)} times "
+                                       "in the English code (it must appear once): the English cell changed, so update "
+                                       "the replacement.")
+                source = source.replace(old, new)
+        if cell["cell_type"] == "code":
+            cell["outputs"], cell["execution_count"] = [], None
+        cell["source"] = source.splitlines(keepends=True)
+    built["metadata"] = {**built.get("metadata", {}), "kit_edition": {"language": edition.language,
+                                                                      "from": f"notebooks/{edition.lesson}.ipynb"}}
+    return built
+
+
+def sources_of(notebook: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(id, type, source) of every cell: what must match between a built edition and the committed one."""
+    return [(cell["id"], cell["cell_type"], "".join(cell["source"])) for cell in notebook["cells"]]
+
+
+def write(edition: Edition) -> Path:
+    """Build an edition and write it, keeping the committed outputs when the cells did not change."""
+    built = build(edition)
+    target = edition.target
+    if target.is_file():
+        committed = json.loads(target.read_text(encoding="utf-8"))
+        if sources_of(committed) == sources_of(built):
+            return target  # up to date: its executed outputs stay
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(built, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return target
+
+
+def stale(edition: Edition) -> str:
+    """Why the committed edition is out of date ("" when it is current)."""
+    if not edition.target.is_file():
+        return f"{edition.target} is missing: run `kit editions build`."
+    committed = json.loads(edition.target.read_text(encoding="utf-8"))
+    built = build(edition)
+    for (cid, kind, have), (_, _, want) in zip(sources_of(committed), sources_of(built)):
+        if have != want:
+            return f"{edition.target.name}: cell {cid} ({kind}) differs from what {edition.source.name} builds."
+    if len(committed["cells"]) != len(built["cells"]):
+        return f"{edition.target.name} has {len(committed['cells'])} cells; the English lesson has {len(built['cells'])}."
+    return ""
