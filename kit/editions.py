@@ -71,7 +71,7 @@ def _translation(edition: Edition) -> dict[str, Any]:
     cells = data.get("cells")
     if not isinstance(cells, dict):
         raise EditionError(f"{edition.source}: needs `cells:`, a mapping from cell id (c00, c01, ...) to the translation.")
-    return cells
+    return {str(cell_id): entry for cell_id, entry in cells.items()}  # an id of digits only reads as a number
 
 
 def build(edition: Edition) -> dict[str, Any]:
