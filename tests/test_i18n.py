@@ -89,7 +89,7 @@ def test_a_scorecard_in_chinese_keeps_what_was_said_as_it_was_said() -> None:
     english = str(kit.grade(transcript))
     i18n.set_language("zh")
     chinese = str(kit.grade(transcript))
-    assert english.startswith("Score ") and chinese.startswith("得分 ")
-    assert "问题解决了" in chinese and "下一步：" in chinese and "Task solved" not in chinese
+    assert english.startswith("Score ") and chinese.startswith("总分 ")
+    assert "问题已解决" in chinese and "下一步：" in chinese and "Task solved" not in chinese
     quoted = re.findall(r'"([^"]+)"', english)
     assert quoted and all(quote in chinese for quote in quoted)  # the agent's words are not translated

@@ -58,7 +58,7 @@ class Scorecard:
                                                                          persona=self.persona_id, seed=self.seed)]
         for r in self.results:
             shown = f"{'n/a':>5}" if r.score is None else f"{r.score:5.0f}"
-            lines.append(f"  {_(r.title):<26} {shown}   {_('weight')} {self.weights.get(r.name, 0):g}")
+            lines.append(f"  {_pad(_(r.title), 26)} {shown}   {_('weight')} {self.weights.get(r.name, 0):g}")
             lines += [f"      {e}" for e in r.evidence if r.score is not None and r.score < 100]
         if self.hints:
             lines.append(_("Next step: {hint}").format(hint=self.hints[0]))
@@ -90,6 +90,14 @@ class Scorecard:
                       for n in self.notes)
             + "</div>"
         )
+
+
+def _pad(text: str, width: int) -> str:
+    """`text` padded to `width` terminal columns: a Chinese character takes two, so columns stay in line."""
+    import unicodedata
+
+    used = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(0, width - used)
 
 
 def score_bar(score: float | None, width: int = 160, height: int = 10) -> tuple[str, str]:

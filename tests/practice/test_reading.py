@@ -67,3 +67,12 @@ def test_a_bad_corpus_line_names_its_file_and_line(tmp_path: Path) -> None:
     (tmp_path / "w.jsonl").write_text('{"line": "Keep it short.", "labels": ["be_brief"]}\n{"line": 3}\n', encoding="utf-8")
     with pytest.raises(KitError, match=r"w\.jsonl, line 2: not a corpus line"):
         load(tmp_path)
+
+
+def test_numbering_steps_is_not_making_things_up() -> None:
+    """编号 (numbering) is not 编 (making up): found when the Chinese lesson 01 read its own prompt in a browser."""
+    from kit.practice.reading import read_line
+
+    line = read_line("讲怎么下单时，分成带编号的步骤。")
+    assert set(line.gives) == {"numbered_steps"} and not line.contradicts
+    assert set(read_line("不要编价格。").gives) == {"grounded"}

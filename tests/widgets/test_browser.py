@@ -139,9 +139,12 @@ def clean_copy(notebook: Path, folder: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Config) -> Iterator[Lab]:
-    """JupyterLab serving a clean copy of lesson 01; checked to be gone (with its kernels) afterwards."""
+    """JupyterLab serving clean copies of lesson 01 and its Chinese edition; checked to be gone (with its kernels)
+    afterwards."""
     folder = tmp_path_factory.mktemp("lesson")
     clean_copy(LESSON, folder)
+    (folder / "zh").mkdir()
+    clean_copy(ROOT / "notebooks" / "zh" / "01_first_prompt.ipynb", folder / "zh")
     started = time.monotonic()
     with running_lab(folder) as server:
         say(pytestconfig, f"\nJupyterLab ready in {time.monotonic() - started:.1f} s")
@@ -346,3 +349,32 @@ def test_the_lab_is_stopped_even_when_its_body_fails_and_the_server_hangs(tmp_pa
     assert server.process.poll() is not None
     assert not server_process.is_running()
     assert not any(kernel.is_running() for kernel in kernel_processes), "a kernel outlived its server"
+
+
+def test_lesson_01_runs_in_chinese_in_a_real_browser(browser, lab: Lab, pytestconfig: pytest.Config) -> None:  # noqa: ANN001
+    """The Chinese edition, run from top to bottom in JupyterLab: the kit speaks Chinese and the prompts climb."""
+    from playwright.sync_api import expect
+
+    lesson = ROOT / "notebooks" / "zh" / "01_first_prompt.ipynb"
+    code_cells = sum(cell.cell_type == "code" for cell in nbformat.read(lesson, as_version=4).cells)
+    page = browser.new_page(viewport={"width": 1400, "height": 1600})
+    page.set_default_timeout(WAIT_MS)
+    shots: list[Path] = []
+    try:
+        page.goto(lab.url("lab/tree/zh/01_first_prompt.ipynb") + "&reset")  # a fresh workspace: only this notebook open
+        run_all_cells(page, code_cells)
+        expect(page.get_by_text(re.compile(r"第 \d+ 次尝试：21/100"))).to_be_visible()  # the English run logged first
+        expect(page.locator(".jp-OutputArea-output", has_text="问题已解决").first).to_be_visible()
+        playground = page.locator(".kit-playground").last
+        expect(playground).to_be_visible()
+        shots += shoot(page, playground, "zh-lesson01")
+    except Exception:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=SHOTS / "zh-failure-page.png")
+        shots.append(SHOTS / "zh-failure-page.png")
+        print(f"server log:\n{lab.log_tail()}")
+        raise
+    finally:
+        page.close()
+        for shot in shots:
+            say(pytestconfig, f"  {shot.relative_to(ROOT)}")
