@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
@@ -13,6 +14,35 @@ if TYPE_CHECKING:
 
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+# Font files with Chinese glyphs, as Debian, Ubuntu, macOS and Windows name them (fonts-wqy-zenhei is the course's).
+CJK_FONTS = ("wqy-zenhei", "wqy-microhei", "notosanscjk", "notoserifcjk", "droidsansfallback", "sourcehansans",
+             "simhei", "msyh", "pingfang")
+
+
+@functools.cache
+def font_families() -> list[str]:
+    """The fonts pictures are drawn with: matplotlib's default, then a Chinese font from this machine if there is one.
+
+    Matplotlib falls back glyph by glyph along this list, so Chinese labels (the Chinese lessons' legends, a
+    persona's name) are drawn instead of boxes. Matplotlib's own font list may predate the font, so it is
+    registered here. Without any Chinese font on the machine the list is the default alone.
+    """
+    import logging
+
+    from matplotlib import font_manager
+
+    families = ["DejaVu Sans"]
+    for path in sorted(font_manager.findSystemFonts()):
+        if any(name in Path(path).name.lower().replace("-", "").replace("_", "") or name in Path(path).name.lower()
+               for name in CJK_FONTS):
+            font_manager.fontManager.addfont(path)
+            families.append(font_manager.FontProperties(fname=path).get_name())
+            # A CJK font's regular weight is often 500: matplotlib logs "failed to find weight normal" on every draw.
+            logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
+            break
+    return families
 
 
 def plain_labels(function: F) -> F:
@@ -25,7 +55,7 @@ def plain_labels(function: F) -> F:
     def drawn(*args: Any, **kwargs: Any) -> Any:
         import matplotlib
 
-        with matplotlib.rc_context({"text.parse_math": False}):
+        with matplotlib.rc_context({"text.parse_math": False, "font.family": font_families()}):
             return function(*args, **kwargs)
 
     return drawn  # type: ignore[return-value]
