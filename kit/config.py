@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pydantic import SecretStr
 
-from kit.errors import ConfigError
+from kit.errors import ConfigError, KitError
 from kit.keys import remember
 
 PRACTICE = "practice"
@@ -191,6 +191,15 @@ def load_settings(
         key_source=key_source,
         **limits,
     )
+
+
+def configured_model() -> str | None:
+    """The name of the configured real model, or None (practice only, or a configuration that does not load)."""
+    try:
+        settings = load_settings()
+    except KitError:
+        return None
+    return None if settings.is_practice else settings.model
 
 
 def _number(name: str, text: str | None, where: str, default: float, what: str, example: str,

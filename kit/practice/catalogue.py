@@ -11,6 +11,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
+from kit.config import configured_model
 from kit.errors import CardError
 
 CATALOGUE_FILE = Path(__file__).with_name("catalogue.yaml")
@@ -159,7 +160,7 @@ class Explanation:
 
     def __str__(self) -> str:
         out = ["Practice model (offline stand-in): how it read this prompt, line by line"]
-        if real := _configured_model():
+        if real := configured_model():
             out.append(f"(You are on {real}: it reads the prompt its own way. This is the practice model's reading; "
                        "your model's transcript shows what it did.)")
         for line in self.lines:
@@ -202,7 +203,7 @@ class Explanation:
             "<p><b>Practice model (offline stand-in)</b>: how it read this prompt, line by line</p>"
             + (f"<p><small>You are on <b>{html.escape(real)}</b>: it reads the prompt its own way. This is the practice "
                "model's reading; your model's transcript shows what it did.</small></p>"
-               if (real := _configured_model()) else "")
+               if (real := configured_model()) else "")
             + "<table><tr><th>line</th><th style='text-align:left'>text</th><th></th><th style='text-align:left'>reading</th></tr>"
             + lines + "</table><p>What it will do:</p>"
             "<table><tr><th></th><th style='text-align:left'>instruction</th><th style='text-align:left'>where</th>"
@@ -238,14 +239,3 @@ def nearest(text: str) -> Instruction | None:
     shared = seen & grams(best.example["en"] + " " + best.example["zh"] + " " + best.title)
     return best if len(shared) >= 2 else None
 
-
-def _configured_model() -> str | None:
-    """The configured real model's name, when there is one: explain then says whose reading it shows."""
-    from kit.config import load_settings
-    from kit.errors import KitError
-
-    try:
-        settings = load_settings()
-    except KitError:
-        return None
-    return None if settings.is_practice else settings.model

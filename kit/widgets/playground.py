@@ -52,17 +52,6 @@ def _check_seeds(seeds: Any) -> int:
     return seeds
 
 
-def configured_model() -> str | None:
-    """The name of the configured real model, or None (practice only, or a configuration that does not load)."""
-    from kit.config import load_settings
-
-    try:
-        settings = load_settings()
-    except KitError:
-        return None
-    return None if settings.is_practice else settings.model
-
-
 @cache
 def persona_labels() -> dict[str, str]:
     """Persona id -> "English name (中文名)" for the customer picker (read once: loading every card takes a moment)."""
@@ -94,6 +83,8 @@ class Playground(Displayable):
         self.seeds = seeds
         self.tools = tools
         self.knowledge = knowledge
+        from kit.config import configured_model
+
         self.configured = configured_model()
         self.model = model or (CONFIGURED if self.configured else PRACTICE)  # "practice" or "configured"
         self.runs: list[PlaygroundRun] = []
