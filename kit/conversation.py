@@ -128,6 +128,12 @@ class Agent:
         return json.dumps({"error": problem}, ensure_ascii=False)
 
 
+def _spoken(messages: list[Message]) -> list[int]:
+    """The positions of what the customer and the agent said (not tool calls, tool results or system messages)."""
+    return [i for i, m in enumerate(messages)
+            if m.get("role") == "user" or (m.get("role") == "assistant" and not m.get("tool_calls"))]
+
+
 def visible(messages: list[Message], window: int | None) -> list[Message]:
     """What a model with a short memory sees: every system message, then the last `window` messages.
 
@@ -138,8 +144,7 @@ def visible(messages: list[Message], window: int | None) -> list[Message]:
     """
     if window is None:
         return messages
-    spoken = [i for i, m in enumerate(messages)
-              if m.get("role") == "user" or (m.get("role") == "assistant" and not m.get("tool_calls"))]
+    spoken = _spoken(messages)
     if len(spoken) <= window:
         return messages
     start = spoken[-window]
@@ -332,8 +337,7 @@ def _respond_within_context(agent: Agent, messages: list[Message], window: int |
             return reply, calls, window
         except ContextOverflow as overflow:
             del messages[before:]  # a tool exchange cut off by the overflow is not kept
-            spoken = sum(m.get("role") == "user" or (m.get("role") == "assistant" and not m.get("tool_calls"))
-                         for m in messages)
+            spoken = len(_spoken(messages))
             smaller = min(window or spoken, spoken) // 2
             if smaller < 2:
                 notes.append(f"Turn {turn}: {overflow}. Even the system prompt and the last messages do not fit, "
