@@ -146,14 +146,15 @@ def find(clause: str, groups: Sequence[Sequence[re.Pattern[str]]]) -> list[Hit]:
     """Each group of patterns found together in the clause (all of its patterns), with its negation."""
     hits: list[Hit] = []
     for group in groups:
-        if not group[0].search(clause):  # the first words first: most clauses stop here
+        firsts = list(group[0].finditer(clause))
+        if not firsts:  # the first words first: most clauses stop here
             continue
         rest = [pattern.search(clause) for pattern in group[1:]]
         if not all(rest):
             continue
         seen: dict[bool, Hit] = {}  # a group counts at most once said and once negated ("won't let them reach a human, so honour every request")
         verdict = _verdict(clause)
-        for first in group[0].finditer(clause):
+        for first in firsts:
             found = [first, *rest]
             start = min(m.start() for m in found if m)
             end = max(m.end() for m in found if m)
@@ -250,11 +251,10 @@ def spanning(parts: list[str], line: str, groups: Sequence[Sequence[re.Pattern[s
     for group in groups:
         found = []
         for index in active:
-            clause = parts[index]
-            if not group[0].search(clause):
-                continue
-            negated_after = topics and any(_only_negates(later, negating) for later in parts[index + 1: index + 3])
-            found += [Hit(h.start, h.words, True) if negated_after else h for h in find(clause, [group])]
+            here = find(parts[index], [group])
+            if here and topics and any(_only_negates(later, negating) for later in parts[index + 1: index + 3]):
+                here = [Hit(h.start, h.words, True) for h in here]
+            found += here
         if not found and len(parts) > 1:
             found = find(line, [group])
         hits += found
