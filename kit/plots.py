@@ -17,8 +17,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 # Font files with Chinese glyphs, as Debian, Ubuntu, macOS and Windows name them (fonts-wqy-zenhei is the course's).
-CJK_FONTS = ("wqy-zenhei", "wqy-microhei", "notosanscjk", "notoserifcjk", "droidsansfallback", "sourcehansans",
-             "simhei", "msyh", "pingfang")
+CJK_FONTS = ("wqyzenhei", "wqymicrohei", "notosanscjk", "notoserifcjk", "droidsansfallback", "sourcehansans",
+             "simhei", "msyh", "pingfang")  # file names in lower case, without - and _
 
 
 @functools.cache
@@ -35,8 +35,7 @@ def font_families() -> list[str]:
 
     families = ["DejaVu Sans"]
     for path in sorted(font_manager.findSystemFonts()):
-        if any(name in Path(path).name.lower().replace("-", "").replace("_", "") or name in Path(path).name.lower()
-               for name in CJK_FONTS):
+        if any(name in Path(path).name.lower().replace("-", "").replace("_", "") for name in CJK_FONTS):
             font_manager.fontManager.addfont(path)
             families.append(font_manager.FontProperties(fname=path).get_name())
             # A CJK font's regular weight is often 500: matplotlib logs "failed to find weight normal" on every draw.

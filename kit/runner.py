@@ -150,9 +150,8 @@ class Spend:
     usage: Usage
     cost: float | None  # None: the model is not in the price table
     currency: str
-    mode: str
     seconds: float
-    offline: bool
+    offline: bool  # played in turn on the practice model: no wall time is shown
     at_once: int = 1  # conversations played at once
 
     @classmethod
@@ -160,8 +159,7 @@ class Spend:
         prices = _kit_prices()
         usage = batch.usage
         return cls(model, usage, prices.cost(model, usage.prompt_tokens, usage.completion_tokens), prices.currency,
-                   batch.mode, batch.seconds, batch.concurrency == 1 and batch.mode == SEQUENTIAL,
-                   min(batch.concurrency, len(batch.jobs)) or 1)
+                   batch.seconds, batch.mode == SEQUENTIAL, min(batch.concurrency, len(batch.jobs)) or 1)
 
     def __str__(self) -> str:
         from kit.i18n import _, ngettext
@@ -226,13 +224,17 @@ class Meter:
 
 def is_practice(model: Any) -> bool:
     """True for the practice model, bare or wrapped (a cache or a meter answers to the name of what it wraps)."""
-    return getattr(model, "name", None) == "practice"
+    from kit.config import PRACTICE
+
+    return getattr(model, "name", None) == PRACTICE
 
 
 def offline(job: Job) -> bool:
     """True when no call of this conversation leaves the process: practice agent, scripted (or practice) customer."""
     customer = job.customer_model
-    return is_practice(job.agent.model) and (customer is None or customer == "practice" or is_practice(customer))
+    from kit.config import PRACTICE
+
+    return is_practice(job.agent.model) and (customer is None or customer == PRACTICE or is_practice(customer))
 
 
 def play(index: int, job: Job, stop: threading.Event, conversation_timeout_s: float | None = None) -> Played:
