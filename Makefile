@@ -49,7 +49,7 @@ clean-venv:
 
 notebooks: $(STAMP)  ## rebuild the Chinese editions, re-execute lessons and solutions on the practice model, rebuild the exercises
 	$(BIN)/kit editions build
-	for nb in notebooks/*.ipynb notebooks/zh/*.ipynb solutions/*.ipynb; do \
+	for nb in notebooks/*.ipynb notebooks/zh/*.ipynb solutions/*.ipynb solutions/zh/*.ipynb; do \
 	  (cd $$(dirname $$nb) && KIT_MODEL=practice KIT_CACHE=off KIT_DATA_DIR=$$(mktemp -d) \
 	   $(CURDIR)/$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.record_timing=False --ExecutePreprocessor.store_widget_state=False \
 	   $$(basename $$nb)) || exit 1; done

@@ -1,6 +1,7 @@
 """The Chinese edition of a lesson, built from the English one so that their code cannot drift apart.
 
-    kit editions build      # notebooks/zh/<lesson>.ipynb from notebooks/<lesson>.ipynb + lessons/zh/<lesson>.yaml
+    kit editions build      # notebooks/zh/<lesson>.ipynb from notebooks/<lesson>.ipynb + lessons/zh/<lesson>.yaml,
+                            # solutions/zh/<lesson>.ipynb from solutions/<lesson>.ipynb + lessons/zh/solutions/<lesson>.yaml
     kit editions check      # fails when an edition is out of date, or a translation is missing or stale
 
 The English notebook is the one source of the code. `lessons/zh/<lesson>.yaml` holds, by cell id, the
@@ -14,7 +15,9 @@ editions (the prompts learners write, the examples they build on, the first cell
         replace:
           - ['"You are a customer service bot."', '"你是一个网店客服机器人。"']
 
-A built edition has no outputs: `make notebooks` executes it on the practice model like every lesson.
+A lesson's solution notebook is translated the same way, in `lessons/zh/solutions/<lesson>.yaml`, and
+`kit exercises build` makes the Chinese exercise from the Chinese solution. A built edition has no
+outputs: `make notebooks` executes it on the practice model like every lesson.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from kit.errors import KitError
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "lessons"
-EDITIONS = {"zh": ROOT / "notebooks" / "zh"}
+KINDS = ("lesson", "solution")
 
 
 class EditionError(KitError):
@@ -40,27 +43,36 @@ class EditionError(KitError):
 
 @dataclass(frozen=True)
 class Edition:
-    """One lesson in one language: where its translation lives and where the built notebook goes."""
+    """One lesson (or its solution) in one language: where its translation lives and where the built notebook goes."""
 
     language: str
     lesson: str
+    kind: str = "lesson"
+
+    @property
+    def _folder(self) -> str:
+        return "notebooks" if self.kind == "lesson" else "solutions"
 
     @property
     def source(self) -> Path:
-        return SOURCES / self.language / f"{self.lesson}.yaml"
+        folder = SOURCES / self.language if self.kind == "lesson" else SOURCES / self.language / "solutions"
+        return folder / f"{self.lesson}.yaml"
 
     @property
     def english(self) -> Path:
-        return ROOT / "notebooks" / f"{self.lesson}.ipynb"
+        return ROOT / self._folder / f"{self.lesson}.ipynb"
 
     @property
     def target(self) -> Path:
-        return EDITIONS[self.language] / f"{self.lesson}.ipynb"
+        return ROOT / self._folder / self.language / f"{self.lesson}.ipynb"
 
 
 def editions(language: str = "zh") -> list[Edition]:
-    """Every lesson that has a translation file in this language."""
-    return [Edition(language, path.stem) for path in sorted((SOURCES / language).glob("*.yaml"))]
+    """Every lesson and solution that has a translation file in this language."""
+    lessons = [Edition(language, path.stem) for path in sorted((SOURCES / language).glob("*.yaml"))]
+    solutions = [Edition(language, path.stem, "solution")
+                 for path in sorted((SOURCES / language / "solutions").glob("*.yaml"))]
+    return lessons + solutions
 
 
 def _translation(edition: Edition) -> dict[str, Any]:
@@ -103,7 +115,7 @@ def build(edition: Edition) -> dict[str, Any]:
             cell["outputs"], cell["execution_count"] = [], None
         cell["source"] = source.splitlines(keepends=True)
     built["metadata"] = {**built.get("metadata", {}), "kit_edition": {"language": edition.language,
-                                                                      "from": f"notebooks/{edition.lesson}.ipynb"}}
+                                                                      "from": f"{edition._folder}/{edition.lesson}.ipynb"}}
     return built
 
 

@@ -21,25 +21,28 @@ from pathlib import Path
 import nbformat
 
 from kit.errors import KitError
+from kit.i18n import LANGUAGES
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
-YOUR_TURN = "# ✏️ Your turn: improve the line(s) above, run the cell, and compare the score."
+YOUR_TURN = {"en": "# ✏️ Your turn: improve the line(s) above, run the cell, and compare the score.",
+             "zh": "# ✏️ 轮到你了：改进上面的内容，运行这个单元格，看看分数有没有提高。"}
 _BLOCK = re.compile(rf"^([ \t]*){re.escape(BEGIN)}[^\n]*\n.*?^[ \t]*{re.escape(END)}[^\n]*(\n|$)", re.M | re.S)
 
 
-def strip_solutions(source: str, where: str = "cell") -> str:
-    """Replace every answer block in a cell's source with the "your turn" comment."""
+def strip_solutions(source: str, where: str = "cell", language: str = "en") -> str:
+    """Replace every answer block in a cell's source with the "your turn" comment (in the notebook's language)."""
     if source.count(BEGIN) != source.count(END):
         raise KitError(f"{where}: {source.count(BEGIN)} '{BEGIN}' but {source.count(END)} '{END}': pair them up.")
-    return _BLOCK.sub(lambda match: f"{match.group(1)}{YOUR_TURN}\n", source).rstrip("\n")
+    return _BLOCK.sub(lambda match: f"{match.group(1)}{YOUR_TURN[language]}\n", source).rstrip("\n")
 
 
 def exercise_from(solution: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode:
     """The exercise version of a solution notebook."""
     exercise = nbformat.from_dict(solution)
+    language = exercise.metadata.get("kit_edition", {}).get("language", "en")
     for number, cell in enumerate(exercise.cells, 1):
         if cell.cell_type == "code":
-            cell.source = strip_solutions(cell.source, f"{name}, cell {number}")
+            cell.source = strip_solutions(cell.source, f"{name}, cell {number}", language)
             cell.outputs, cell.execution_count = [], None
         cell.metadata.pop("execution", None)  # run timestamps: they would change on every build
     exercise.metadata.pop("widgets", None)
@@ -53,10 +56,18 @@ class Built:
 
 
 def build(root: Path, check: bool = False) -> list[Built]:
-    """Write (or, with `check`, only compare) exercises/NAME.ipynb for every solutions/NAME.ipynb."""
-    solutions, exercises = root / "solutions", root / "exercises"
-    if not solutions.is_dir():
+    """Write (or, with `check`, only compare) exercises/NAME.ipynb for every solutions/NAME.ipynb, and
+    exercises/zh/NAME.ipynb for every Chinese solution in solutions/zh/."""
+    if not (root / "solutions").is_dir():
         raise KitError(f"No solutions/ folder in {root}: run this from the course's top folder.")
+    results = _build_folder(root / "solutions", root / "exercises", check)
+    for language in LANGUAGES[1:]:
+        if (root / "solutions" / language).is_dir():
+            results += _build_folder(root / "solutions" / language, root / "exercises" / language, check)
+    return results
+
+
+def _build_folder(solutions: Path, exercises: Path, check: bool) -> list[Built]:
     results = []
     for path in sorted(solutions.glob("*.ipynb")):
         text = nbformat.writes(exercise_from(nbformat.read(path, as_version=4), path.name)) + "\n"
@@ -68,5 +79,5 @@ def build(root: Path, check: bool = False) -> list[Built]:
         results.append(Built(target, changed))
     stale = {p.name for p in exercises.glob("*.ipynb")} - {p.name for p in solutions.glob("*.ipynb")} if exercises.is_dir() else set()
     if stale:
-        raise KitError(f"exercises/ has notebooks with no solution: {', '.join(sorted(stale))}. Remove them.")
+        raise KitError(f"{exercises} has notebooks with no solution: {', '.join(sorted(stale))}. Remove them.")
     return results

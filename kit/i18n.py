@@ -4,9 +4,10 @@
     print(_("Score {total}/100").format(total=87))
 
 Messages are gettext catalogues, the ecosystem's convention: the English text is the message id,
-`kit/locale/zh/LC_MESSAGES/kit.po` holds the Chinese. The catalogue is compiled with Babel in memory
-the first time a Chinese message is needed (a few milliseconds), so a checkout always speaks its
-current catalogue and no build step can be forgotten. The language comes from KIT_LANG, else the
+and `kit/locale/zh/LC_MESSAGES/*.po` hold the Chinese, one file per part of the kit (`kit.po` for the
+core, `graders.po`, `errors.po`, ...) so that translators of different parts never edit the same file.
+They are merged and compiled with Babel in memory the first time a Chinese message is needed (a few
+milliseconds), so a checkout always speaks its current catalogue and no build step can be forgotten. The language comes from KIT_LANG, else the
 locale (LANG, LC_ALL, LC_MESSAGES starting with "zh"), else English; `set_language("zh")` switches
 it in a running notebook. What customers and agents said is never translated: only the kit's words.
 """
@@ -50,16 +51,26 @@ def set_language(code: str) -> None:
     _chosen = code
 
 
+def catalogue_files(code: str) -> list[Path]:
+    """The .po files of one language, in the order they are merged."""
+    return sorted((LOCALE / code / "LC_MESSAGES").glob("*.po"))
+
+
 @functools.cache
 def translations(code: str) -> gettext.NullTranslations:
     """The compiled catalogue of one language (English is the message ids themselves)."""
     if code == "en":
         return gettext.NullTranslations()
+    from babel.messages.catalog import Catalog
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
-    with (LOCALE / code / "LC_MESSAGES" / "kit.po").open("rb") as source:
-        catalog = read_po(source, locale=code)
+    catalog = Catalog(locale=code)
+    for path in catalogue_files(code):
+        with path.open("rb") as source:
+            for message in read_po(source, locale=code):
+                if message.id:
+                    catalog[message.id] = message
     compiled = io.BytesIO()
     write_mo(compiled, catalog)
     compiled.seek(0)

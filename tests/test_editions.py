@@ -50,7 +50,6 @@ def copy_lesson(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, translation: st
     (tmp_path / "lessons" / "zh" / "99_x.yaml").write_text(translation, encoding="utf-8")
     monkeypatch.setattr(editions, "ROOT", tmp_path)
     monkeypatch.setattr(editions, "SOURCES", tmp_path / "lessons")
-    monkeypatch.setattr(editions, "EDITIONS", {"zh": tmp_path / "notebooks" / "zh"})
     return Edition("zh", "99_x")
 
 

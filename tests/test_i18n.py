@@ -15,7 +15,6 @@ from kit import i18n
 from kit.errors import ConfigError
 
 KIT = Path(kit.__file__).resolve().parent
-CATALOGUE = KIT / "locale" / "zh" / "LC_MESSAGES" / "kit.po"
 
 
 def used_messages() -> dict[str, str | None]:
@@ -44,13 +43,16 @@ def english_afterwards():
 
 
 def test_every_message_the_code_uses_has_a_chinese_translation_with_the_same_placeholders() -> None:
-    with CATALOGUE.open("rb") as source:
-        catalog = read_po(source, locale="zh")
-    translated = {}
-    for message in catalog:
-        if message.id:
-            key = message.id[0] if isinstance(message.id, tuple) else message.id
-            translated[key] = message
+    translated, twice = {}, []
+    for path in i18n.catalogue_files("zh"):
+        with path.open("rb") as source:
+            for message in read_po(source, locale="zh"):
+                if message.id:
+                    key = message.id[0] if isinstance(message.id, tuple) else message.id
+                    if key in translated:
+                        twice.append(f"{path.name}: {key!r}")
+                    translated[key] = message
+    assert not twice, f"translated in two files (keep one): {twice}"
     used = used_messages()
     assert len(used) >= 30, "the scan found the kit's messages"
     missing = sorted(m for m in used if m not in translated)
