@@ -12,6 +12,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from kit.i18n import _
 from kit.keys import scrub
 
 
@@ -20,10 +21,11 @@ def write_artifact(path: str | Path, text: str, *, overwrite: bool = False) -> P
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.is_symlink() or (path.exists() and not path.is_file()):
-        raise FileExistsError(f"{path} already exists as a link or a folder; the kit writes only files of its own. "
-                              "Choose another name.")
+        raise FileExistsError(_("{path} already exists as a link or a folder; the kit writes only files of its own. "
+                                "Choose another name.").format(path=path))
     if path.exists() and not overwrite:
-        raise FileExistsError(f"{path} already exists; choose another name, or pass overwrite=True to replace it.")
+        raise FileExistsError(_("{path} already exists; choose another name, or pass overwrite=True to replace it.")
+                              .format(path=path))
     descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8") as file:
@@ -34,8 +36,8 @@ def write_artifact(path: str | Path, text: str, *, overwrite: bool = False) -> P
         else:
             _place_new(Path(temporary), path, text)
     except FileExistsError:
-        raise FileExistsError(f"{path} already exists; choose another name, or pass overwrite=True to replace it."
-                              ) from None
+        raise FileExistsError(_("{path} already exists; choose another name, or pass overwrite=True to replace it.")
+                              .format(path=path)) from None
     finally:
         Path(temporary).unlink(missing_ok=True)
     return path

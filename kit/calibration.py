@@ -34,6 +34,7 @@ from kit.conversation import Transcript, Turn
 from kit.errors import KitError
 from kit.graders import GRADERS
 from kit.graders.base import GraderResult
+from kit.i18n import N_, _
 
 PASS_MARK = 80.0
 VERDICTS = ("pass", "fail", "n/a")
@@ -85,8 +86,9 @@ class Disagreement:
 
     def __str__(self) -> str:
         score = "n/a" if self.score is None else f"{self.score:g}"
-        text = f"{self.file}: label {self.label}, grader {self.verdict} (score {score}) — label's why: {self.why}"
-        return text + (f" | grader saw: {self.note}" if self.note else "")
+        text = _("{file}: label {label}, grader {verdict} (score {score}) — label's why: {why}").format(
+            file=self.file, label=self.label, verdict=self.verdict, score=score, why=self.why)
+        return text + (" | " + _("grader saw: {note}").format(note=self.note) if self.note else "")
 
 
 @dataclass(frozen=True)
@@ -142,7 +144,8 @@ class Calibration:
         for grader in self.graders:
             if grader.name == name:
                 return grader
-        raise KeyError(f"No grader {name!r} in this calibration: {', '.join(g.name for g in self.graders)}.")
+        raise KeyError(_("No grader {name} in this calibration: {graders}.").format(
+            name=repr(name), graders=", ".join(g.name for g in self.graders)))
 
     @property
     def disagreements(self) -> list[Disagreement]:
@@ -154,27 +157,31 @@ class Calibration:
                 "quality": Counter(item.quality or "unmarked" for item in self.items)}
 
     def __str__(self) -> str:
-        qualities = ", ".join(f"{n} {q}" for q, n in sorted(self.counts()["quality"].items()))
+        qualities = ", ".join(f"{n} {_(q)}" for q, n in sorted(self.counts()["quality"].items()))
+        head = [_(label) for label in HEADERS]
         lines = [
-            f"Grader calibration: {len(self.items)} labelled transcripts in {self.folder} ({qualities})",
-            f"verdict: pass if score >= {PASS_MARK:g}, fail below, n/a when the grader does not apply; "
-            "kappa: Cohen's, over pass/fail/n/a",
+            _("Grader calibration: {count} labelled transcripts in {folder} ({qualities})").format(
+                count=len(self.items), folder=self.folder, qualities=qualities),
+            _("verdict: pass if score >= {mark}, fail below, n/a when the grader does not apply; "
+              "kappa: Cohen's, over pass/fail/n/a").format(mark=f"{PASS_MARK:g}"),
             "",
-            f"{'grader':<16} {'items':>5} {'labelled':>8} {'agree':>6} {'agreement':>9} {'kappa':>6}",
+            f"{_left(head[0], 16)} {_right(head[1], 5)} {_right(head[2], 8)} {_right(head[3], 6)} "
+            f"{_right(head[4], 9)} {_right(head[5], 6)}",
         ]
         for g in self.graders:
             kappa = "—" if g.kappa is None else f"{g.kappa:.2f}"
             lines.append(f"{g.name:<16} {g.items:>5} {g.labelled:>8} {g.agreed:>6} {g.agreement:>8.1f}% {kappa:>6}")
-        lines += ["", "labelled: items whose label is pass or fail; agree: items where the grader's verdict equals the label"]
+        lines += ["", _("labelled: items whose label is pass or fail; agree: items where the grader's verdict equals "
+                        "the label")]
         lines += list(self.notes)
         if self.disagreements:
-            lines += ["", f"Disagreements ({len(self.disagreements)}):"]
+            lines += ["", _("Disagreements ({count}):").format(count=len(self.disagreements))]
             for g in self.graders:
                 if g.disagreements:
                     lines.append(f"  {g.name}")
                     lines += [f"    {d}" for d in g.disagreements]
         else:
-            lines += ["", "No disagreements."]
+            lines += ["", _("No disagreements.")]
         return "\n".join(lines)
 
     def _repr_pretty_(self, printer, cycle: bool) -> None:  # type: ignore[no-untyped-def]
@@ -190,22 +197,47 @@ class Calibration:
                 f"<td style='color:{colour}'><b>{g.agreement:.1f}%</b></td><td>{kappa}</td>"
                 f"<td>{len(g.disagreements)}</td></tr>"
             )
-        table = ("<table><tr><th>grader</th><th>items</th><th>labelled</th><th>agreement</th><th>kappa</th>"
-                 f"<th>disagreements</th></tr>{''.join(rows)}</table>")
+        head = "".join(f"<th>{_(label)}</th>" for label in HTML_HEADERS)
+        table = f"<table><tr>{head}</tr>{''.join(rows)}</table>"
         details = "".join(
             f"<details><summary>{html.escape(g.name)}: {len(g.disagreements)}</summary><ul>"
             + "".join(
-                f"<li><code>{html.escape(d.file)}</code>: label <b>{d.label}</b>, grader <b>{d.verdict}</b> "
-                f"(score {'n/a' if d.score is None else f'{d.score:g}'}) — {html.escape(d.why)}"
-                + (f"<br><small>grader saw: {html.escape(d.note)}</small>" if d.note else "") + "</li>"
+                f"<li><code>{html.escape(d.file)}</code>: "
+                + _("label <b>{label}</b>, grader <b>{verdict}</b> (score {score}) — {why}").format(
+                    label=d.label, verdict=d.verdict, score="n/a" if d.score is None else f"{d.score:g}",
+                    why=html.escape(d.why))
+                + (f"<br><small>{_('grader saw: {note}').format(note=html.escape(d.note))}</small>" if d.note else "")
+                + "</li>"
                 for d in g.disagreements)
             + "</ul></details>"
             for g in self.graders if g.disagreements
         )
         notes = "".join(f"<br><small>{html.escape(n)}</small>" for n in self.notes)
-        return (f"<div><b>Grader calibration</b>: {len(self.items)} labelled transcripts in "
-                f"<code>{html.escape(str(self.folder))}</code> <small>(pass: score &ge; {PASS_MARK:g}; "
-                f"kappa: Cohen's over pass/fail/n/a)</small>{table}{notes}{details}</div>")
+        return ("<div>" + _("<b>Grader calibration</b>: {count} labelled transcripts in <code>{folder}</code> "
+                            "<small>(pass: score &ge; {mark}; kappa: Cohen's over pass/fail/n/a)</small>").format(
+                                count=len(self.items), folder=html.escape(str(self.folder)), mark=f"{PASS_MARK:g}")
+                + f"{table}{notes}{details}</div>")
+
+
+# What the views show (the verdicts pass, fail and n/a are the labels' own words and stay as they are).
+HEADERS = (N_("grader"), N_("items"), N_("labelled"), N_("agree"), N_("agreement"), N_("kappa"))
+HTML_HEADERS = (N_("grader"), N_("items"), N_("labelled"), N_("agreement"), N_("kappa"), N_("disagreements"))
+QUALITY_NAMES = (N_("good"), N_("bad"), N_("subtle"), N_("unmarked"))
+
+
+def _width(text: str) -> int:
+    """Terminal columns: a Chinese character takes two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _left(text: str, width: int) -> str:
+    return text + " " * max(0, width - _width(text))
+
+
+def _right(text: str, width: int) -> str:
+    return " " * max(0, width - _width(text)) + text
 
 
 # ---------------------------------------------------------------------------------------------
@@ -251,20 +283,23 @@ def load_item(path: str | Path, graders: Sequence[str] | None = None) -> Item:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise CalibrationError(f"{path}: no such file.") from None
+        raise CalibrationError(_("{path}: no such file.").format(path=path)) from None
     except UnicodeDecodeError as error:
-        raise CalibrationError(f"{where}: not UTF-8 text ({error.reason} at byte {error.start}).") from None
+        raise CalibrationError(_("{where}: not UTF-8 text ({reason} at byte {start}).").format(
+            where=where, reason=error.reason, start=error.start)) from None
     except json.JSONDecodeError as error:
-        raise CalibrationError(f"{where}: not valid JSON (line {error.lineno}, column {error.colno}: {error.msg}).") from None
+        raise CalibrationError(_("{where}: not valid JSON (line {line}, column {column}: {problem}).").format(
+            where=where, line=error.lineno, column=error.colno, problem=error.msg)) from None
     if not isinstance(data, dict):
-        raise CalibrationError(f"{where}: the file must hold one JSON object (a transcript with `labels`), "
-                               f"not a {type(data).__name__}.")
+        raise CalibrationError(_("{where}: the file must hold one JSON object (a transcript with `labels`), "
+                                 "not a {kind}.").format(where=where, kind=type(data).__name__))
     labels = _labels(where, data.get("labels"), names)
     about, quality = data.get("about", ""), data.get("quality", "")
     if not isinstance(about, str):
-        raise CalibrationError(f"{where}: `about` must be one line of text.")
+        raise CalibrationError(_("{where}: `about` must be one line of text.").format(where=where))
     if quality and quality not in QUALITIES:
-        raise CalibrationError(f"{where}: `quality` is {quality!r}; use one of {', '.join(QUALITIES)}.")
+        raise CalibrationError(_("{where}: `quality` is {quality}; use one of {qualities}.").format(
+            where=where, quality=repr(quality), qualities=", ".join(QUALITIES)))
     if "messages" in data:
         transcript = _chat_log(where, data)
     else:
@@ -281,8 +316,10 @@ def _chat_log(where: str, data: dict[str, Any]) -> Transcript:
 
     unknown = sorted(set(data) - set(CHAT_LOG_FIELDS) - set(EXTRA_FIELDS))
     if unknown:
-        raise CalibrationError(f"{where}: `{unknown[0]}` is not a chat-log field; a labelled chat log has "
-                               f"{', '.join(CHAT_LOG_FIELDS)} and {', '.join(EXTRA_FIELDS)}.")
+        raise CalibrationError(_("{where}: `{field}` is not a chat-log field; a labelled chat log has "
+                                 "{fields} and {extra}.").format(where=where, field=unknown[0],
+                                                                 fields=", ".join(CHAT_LOG_FIELDS),
+                                                                 extra=", ".join(EXTRA_FIELDS)))
     try:
         return chat_log(data["messages"], persona=data.get("persona"), tasks=data.get("tasks"),
                         system_prompt=data.get("system_prompt", ""), model=data.get("model", "chat log"),
@@ -293,29 +330,36 @@ def _chat_log(where: str, data: dict[str, Any]) -> Transcript:
 
 def _labels(where: str, raw: Any, names: Sequence[str]) -> dict[str, Label]:
     if raw is None:
-        raise CalibrationError(f"{where}: no `labels` object: add one with a label for each grader "
-                               f"({', '.join(names)}).")
+        raise CalibrationError(_("{where}: no `labels` object: add one with a label for each grader "
+                                 "({graders}).").format(where=where, graders=", ".join(names)))
     if not isinstance(raw, dict):
-        raise CalibrationError(f"{where}: `labels` must be an object of grader -> {{\"label\", \"why\"}}.")
+        raise CalibrationError(_("{where}: `labels` must be an object of grader -> {{\"label\", \"why\"}}.").format(
+            where=where))
     unknown = sorted(set(raw) - set(names))
     if unknown:
-        raise CalibrationError(f"{where}: labels.{unknown[0]} is not a grader; the graders are {', '.join(names)}.")
+        raise CalibrationError(_("{where}: labels.{name} is not a grader; the graders are {graders}.").format(
+            where=where, name=unknown[0], graders=", ".join(names)))
     found = {}
     for name in names:
         entry = raw.get(name)
         if entry is None:
-            raise CalibrationError(f"{where}: labels.{name} is missing (every grader needs a label: pass, fail or n/a).")
+            raise CalibrationError(_("{where}: labels.{name} is missing (every grader needs a label: pass, fail or "
+                                     "n/a).").format(where=where, name=name))
         if not isinstance(entry, dict):
-            raise CalibrationError(f"{where}: labels.{name} must be an object {{\"label\": ..., \"why\": ...}}.")
+            raise CalibrationError(_("{where}: labels.{name} must be an object {{\"label\": ..., \"why\": ...}}.").format(
+                where=where, name=name))
         label = entry.get("label")
         if label not in VERDICTS:
-            raise CalibrationError(f"{where}: labels.{name}.label is {label!r}; use pass, fail or n/a.")
+            raise CalibrationError(_("{where}: labels.{name}.label is {label}; use pass, fail or n/a.").format(
+                where=where, name=name, label=repr(label)))
         why = entry.get("why")
         if not isinstance(why, str) or not why.strip():
-            raise CalibrationError(f"{where}: labels.{name}.why is empty: say in one line why the label is {label}.")
+            raise CalibrationError(_("{where}: labels.{name}.why is empty: say in one line why the label is {label}.").format(
+                where=where, name=name, label=label))
         extra = sorted(set(entry) - {"label", "why"})
         if extra:
-            raise CalibrationError(f"{where}: labels.{name}.{extra[0]} is not a label field (use label and why).")
+            raise CalibrationError(_("{where}: labels.{name}.{field} is not a label field (use label and why).").format(
+                where=where, name=name, field=extra[0]))
         found[name] = Label(label, why.strip())
     return found
 
@@ -329,34 +373,40 @@ def _transcript(where: str, data: dict[str, Any]) -> Transcript:
     known = {f.name for f in dataclasses.fields(Transcript)}
     for name in (*_REQUIRED_TRANSCRIPT, "turns"):
         if name not in data:
-            raise CalibrationError(f"{where}: the transcript field `{name}` is missing (see Transcript.to_dict()).")
+            raise CalibrationError(_("{where}: the transcript field `{name}` is missing (see Transcript.to_dict()).").format(
+                where=where, name=name))
     unknown = sorted(set(data) - known)
     if unknown:
-        raise CalibrationError(f"{where}: `{unknown[0]}` is not a transcript field; a calibration file is "
-                               f"Transcript.to_dict() plus {', '.join(EXTRA_FIELDS)}.")
+        raise CalibrationError(_("{where}: `{field}` is not a transcript field; a calibration file is "
+                                 "Transcript.to_dict() plus {extra}.").format(where=where, field=unknown[0],
+                                                                             extra=", ".join(EXTRA_FIELDS)))
     tasks = data["tasks"]
     if not isinstance(tasks, list) or not tasks:
-        raise CalibrationError(f"{where}: `tasks` must list what the customer came for (at least one task).")
+        raise CalibrationError(_("{where}: `tasks` must list what the customer came for (at least one task).").format(
+            where=where))
     for n, task in enumerate(tasks):
         if not isinstance(task, dict) or task.get("kind") not in TASK_KINDS:
             kind = task.get("kind") if isinstance(task, dict) else task
-            raise CalibrationError(f"{where}: tasks[{n}].kind is {kind!r}; use one of {', '.join(TASK_KINDS)}.")
+            raise CalibrationError(_("{where}: tasks[{n}].kind is {kind}; use one of {kinds}.").format(
+                where=where, n=n, kind=repr(kind), kinds=", ".join(TASK_KINDS)))
     turns = data["turns"]
     if not isinstance(turns, list) or not turns:
-        raise CalibrationError(f"{where}: `turns` must be a non-empty list of turns.")
+        raise CalibrationError(_("{where}: `turns` must be a non-empty list of turns.").format(where=where))
     for n, turn in enumerate(turns):
         if not isinstance(turn, dict):
-            raise CalibrationError(f"{where}: turns[{n}] must be an object.")
+            raise CalibrationError(_("{where}: turns[{n}] must be an object.").format(where=where, n=n))
         for name in ("number", "role", "text"):
             if name not in turn:
-                raise CalibrationError(f"{where}: turns[{n}].{name} is missing.")
+                raise CalibrationError(_("{where}: turns[{n}].{name} is missing.").format(where=where, n=n, name=name))
         if turn["role"] not in ("customer", "agent"):
-            raise CalibrationError(f"{where}: turns[{n}].role is {turn['role']!r}; use customer or agent.")
+            raise CalibrationError(_("{where}: turns[{n}].role is {role}; use customer or agent.").format(
+                where=where, n=n, role=repr(turn["role"])))
         if not isinstance(turn["text"], str):
-            raise CalibrationError(f"{where}: turns[{n}].text must be text.")
+            raise CalibrationError(_("{where}: turns[{n}].text must be text.").format(where=where, n=n))
         extra = sorted(set(turn) - _TURN_FIELDS)
         if extra:
-            raise CalibrationError(f"{where}: turns[{n}].{extra[0]} is not a turn field.")
+            raise CalibrationError(_("{where}: turns[{n}].{field} is not a turn field.").format(where=where, n=n,
+                                                                                               field=extra[0]))
     if "page" not in data:  # recorded before transcripts kept the page: the card's, as the simulation used it
         from kit.personas import load
 
@@ -367,17 +417,17 @@ def _transcript(where: str, data: dict[str, Any]) -> Transcript:
     try:
         return Transcript.from_dict(data)
     except (TypeError, ValueError, KeyError) as error:
-        raise CalibrationError(f"{where}: not a transcript: {error}.") from None
+        raise CalibrationError(_("{where}: not a transcript: {error}.").format(where=where, error=error)) from None
 
 
 def load_folder(folder: str | Path, graders: Sequence[str] | None = None) -> tuple[Item, ...]:
     """Every `*.json` file of the folder, sorted by name."""
     folder = Path(folder)
     if not folder.is_dir():
-        raise CalibrationError(f"{folder}: no such folder of labelled transcripts.")
+        raise CalibrationError(_("{folder}: no such folder of labelled transcripts.").format(folder=folder))
     paths = sorted(folder.glob("*.json"))
     if not paths:
-        raise CalibrationError(f"{folder}: no *.json labelled transcripts in this folder.")
+        raise CalibrationError(_("{folder}: no *.json labelled transcripts in this folder.").format(folder=folder))
     return tuple(load_item(path, graders) for path in paths)
 
 
@@ -391,8 +441,8 @@ def default_folder(name: str = "calibration") -> Path:
         candidate = root / "tests" / "data" / name
         if candidate.is_dir():
             return candidate
-    raise CalibrationError(f"No calibration set found (tests/data/{name}): run from the kit's repository "
-                           "or name a folder: `kit graders calibrate FOLDER`.")
+    raise CalibrationError(_("No calibration set found (tests/data/{name}): run from the kit's repository "
+                             "or name a folder: `kit graders calibrate FOLDER`.").format(name=name))
 
 
 SETS = {"in-sample": "calibration", "out-of-sample": "chatlogs"}
@@ -424,12 +474,13 @@ def calibrate(folder: str | Path | None = None, judge: Any = None) -> Calibratio
     judges = _judges(judge)
     if judges:
         model_name = judges[0][1]
-        for rubric, (grade, _) in zip(JUDGE_RUBRICS, judges):
+        for rubric, (grade, _model) in zip(JUDGE_RUBRICS, judges):
             results.append(_compare(items, f"judge:{rubric}", f"Judge ({rubric})", grade, label=JUDGE_RUBRICS[rubric],
                                     skip_na=True))
-        notes.append(f"judge ({model_name}): each rubric against its grader's labels, on the files labelled pass or fail.")
+        notes.append(_("judge ({model}): each rubric against its grader's labels, on the files labelled pass or "
+                       "fail.").format(model=model_name))
     else:
-        notes.append("judge: not run (no real model configured).")
+        notes.append(_("judge: not run (no real model configured)."))
     return Calibration(folder, items, tuple(results), model_name, tuple(notes))
 
 
@@ -445,7 +496,7 @@ def _judges(judge: Any) -> list[tuple[Grade, str]]:
         settings = load_settings()
         if settings.is_practice:
             if judge is True:
-                raise CalibrationError("The judge needs a real model: set KIT_MODEL (see `kit doctor`).")
+                raise CalibrationError(_("The judge needs a real model: set KIT_MODEL (see `kit doctor`)."))
             return []
         model = get_model(None, settings)
     else:
@@ -466,7 +517,8 @@ def _compare(items: Sequence[Item], name: str, title: str, grade: Grade, label: 
         try:
             result = grade(item.transcript)
         except Exception as error:  # a grader that crashes on a file is a finding, named with the file
-            raise CalibrationError(f"{item.name}: the {name} grader failed on it: {type(error).__name__}: {error}") from error
+            raise CalibrationError(_("{file}: the {name} grader failed on it: {kind}: {error}").format(
+                file=item.name, name=name, kind=type(error).__name__, error=error)) from error
         got = verdict(result.score)
         pairs.append((wanted.verdict, got))
         if got != wanted.verdict:
@@ -480,5 +532,5 @@ def _saw(result: GraderResult) -> str:
     against = [e for e in result.evidence if not e.good]
     shown = against or list(result.evidence)
     if shown:
-        return f"turn {shown[0].turn}: {shown[0].note}"
+        return _("turn {turn}: {note}").format(turn=shown[0].turn, note=shown[0].note)
     return result.hint

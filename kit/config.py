@@ -15,6 +15,7 @@ from pathlib import Path
 from pydantic import SecretStr
 
 from kit.errors import ConfigError, KitError
+from kit.i18n import N_, _
 from kit.keys import remember
 
 PRACTICE = "practice"
@@ -76,15 +77,30 @@ class Settings:
     def describe(self) -> str:
         """One line for humans; never includes the key itself."""
         if self.is_practice:
-            from kit.i18n import _
-
             return _("Practice model (offline stand-in) — set KIT_MODEL to use a real one")
-        key = ("no key needed" if self.api_key and self.api_key.get_secret_value() == NO_KEY_NEEDED
-               else f"key set from {self.key_source}" if self.api_key else "no key")
-        url = mask_url(self.base_url) if self.base_url else "the provider default"
-        where = (f"from {self.source}" if self.url_source in (self.source, "default")
-                 else f"model from {self.source}, URL from {self.url_source}")
-        return f"{self.model} at {url} ({key}, {where})"
+        key = (_("no key needed") if self.api_key and self.api_key.get_secret_value() == NO_KEY_NEEDED
+               else _("key set from {source}").format(source=_shown_source(self.key_source)) if self.api_key
+               else _("no key"))
+        url = mask_url(self.base_url) if self.base_url else _("the provider default")
+        where = (_("from {source}").format(source=_shown_source(self.source))
+                 if self.url_source in (self.source, "default")
+                 else _("model from {source}, URL from {url_source}").format(
+                     source=_shown_source(self.source), url_source=_shown_source(self.url_source)))
+        return _("{model} at {url} ({key}, {where})").format(model=self.model, url=url, key=key, where=where)
+
+
+SOURCES = {"environment": N_("environment"), "arguments": N_("arguments"), "default": N_("default")}
+
+
+def _shown_source(source: str) -> str:
+    """Where a setting came from, in the learner's language ("environment", "KIT_API_KEY in .env (...)", ...)."""
+    if source in SOURCES:
+        return _(SOURCES[source])
+    if source.startswith("preset "):
+        return _("preset {provider}").format(provider=source.removeprefix("preset "))
+    if found := re.fullmatch(r"([A-Z][A-Z0-9_]*) in (.+)", source, flags=re.DOTALL):  # "KIT_API_KEY in .env (...)"
+        return _("{name} in {where}").format(name=found.group(1), where=_shown_source(found.group(2)))
+    return source
 
 
 def is_local(url: str | None) -> bool:
@@ -110,12 +126,14 @@ def _dotenv_values(start: Path, chosen: str | None = None) -> tuple[dict[str, st
     regular file is refused.
     """
     if chosen and not (start / chosen).exists() and not (start / chosen).is_symlink():
-        raise ConfigError(f"KIT_ENV_FILE={chosen}: no such file (from {start}). Give the path of your .env "
-                          "file, or unset KIT_ENV_FILE to use the course folder's .env.")
+        raise ConfigError(_("KIT_ENV_FILE={chosen}: no such file (from {start}). Give the path of your .env "
+                            "file, or unset KIT_ENV_FILE to use the course folder's .env.").format(chosen=chosen,
+                                                                                                    start=start))
     for candidate in [start / chosen] if chosen else [COURSE / ".env"]:
         if candidate.is_symlink() or (candidate.exists() and not candidate.is_file()):
-            raise ConfigError(f"{candidate} is a link or not a regular file; the kit reads settings only from a .env "
-                              "file of its own. Remove it, or write the settings into a real .env file.")
+            raise ConfigError(_("{path} is a link or not a regular file; the kit reads settings only from a .env "
+                                "file of its own. Remove it, or write the settings into a real .env file.").format(
+                                    path=candidate))
         if candidate.is_file():
             from dotenv import dotenv_values
 
@@ -151,17 +169,21 @@ def load_settings(
         preset = PRESETS.get(provider.lower())
         if preset is None:
             raise ConfigError(
-                f"KIT_PROVIDER={provider!r} is not a known provider. "
-                f"Use one of: {', '.join(PRESETS)}; or leave it unset and set KIT_BASE_URL yourself."
+                _("KIT_PROVIDER={provider} is not a known provider. "
+                  "Use one of: {providers}; or leave it unset and set KIT_BASE_URL yourself.").format(
+                    provider=repr(provider), providers=", ".join(PRESETS))
             )
 
     limits = {
-        "timeout_s": _number("KIT_TIMEOUT", *lookup("KIT_TIMEOUT"), DEFAULT_TIMEOUT_S, "seconds per model call", "60"),
+        "timeout_s": _number("KIT_TIMEOUT", *lookup("KIT_TIMEOUT"), DEFAULT_TIMEOUT_S, N_("seconds per model call"),
+                             "60"),
         "max_retries": int(_number("KIT_MAX_RETRIES", *lookup("KIT_MAX_RETRIES"), DEFAULT_MAX_RETRIES,
-                                   "retries per model call", "2", whole=True)),
-        "max_tokens": _optional("KIT_MAX_TOKENS", *lookup("KIT_MAX_TOKENS"), "tokens per reply", "400", 1, None, True),
-        "temperature": _optional("KIT_TEMPERATURE", *lookup("KIT_TEMPERATURE"), "sampling temperature", "0.7", 0, 2),
-        "rpm": _optional("KIT_RPM", *lookup("KIT_RPM"), "model calls per minute", "30", 0.1, None),
+                                   N_("retries per model call"), "2", whole=True)),
+        "max_tokens": _optional("KIT_MAX_TOKENS", *lookup("KIT_MAX_TOKENS"), N_("tokens per reply"), "400", 1, None,
+                                True),
+        "temperature": _optional("KIT_TEMPERATURE", *lookup("KIT_TEMPERATURE"), N_("sampling temperature"), "0.7", 0,
+                                 2),
+        "rpm": _optional("KIT_RPM", *lookup("KIT_RPM"), N_("model calls per minute"), "30", 0.1, None),
     }
     found_model, source = (model, "arguments") if model else lookup("KIT_MODEL")
     if not found_model and preset:
@@ -212,12 +234,14 @@ def _number(name: str, text: str | None, where: str, default: float, what: str, 
     except ValueError:
         value = math.nan
     if not (value.is_integer() and value >= 0 if whole else math.isfinite(value) and value > 0):
-        kind, bound = ("a whole number of", "0 or more") if whole else ("a number of", "more than 0")
-        raise ConfigError(
-            f"{name}={text!r} (in the {'.env file' if where.startswith('.env') else where}) is not {kind} {what} ({bound}): "
-            f"write e.g. {name}={example} in the environment or the .env file, or remove it for the default "
-            f"({default:g})."
-        )
+        message = (_("{name}={text} (in the {where}) is not a whole number of {what} ({bound}): write e.g. "
+                     "{name}={example} in the environment or the .env file, or remove it for the default ({default}).")
+                   if whole else
+                   _("{name}={text} (in the {where}) is not a number of {what} ({bound}): write e.g. {name}={example} "
+                     "in the environment or the .env file, or remove it for the default ({default})."))
+        bound = _("{low} or more").format(low=0) if whole else _("more than {low}").format(low=0)
+        raise ConfigError(message.format(name=name, text=repr(text), where=_setting_place(where), what=_(what),
+                                         bound=bound, example=example, default=f"{default:g}"))
     return value
 
 
@@ -232,13 +256,20 @@ def _optional(name: str, text: str | None, where: str, what: str, example: str, 
         value = math.nan
     if not (math.isfinite(value) and value >= low and (high is None or value <= high)
             and (not whole or value.is_integer())):
-        bounds = f"from {low:g} to {high:g}" if high is not None else f"{low:g} or more"
-        raise ConfigError(
-            f"{name}={text!r} (in the {'.env file' if where.startswith('.env') else where}) is not "
-            f"{'a whole number of' if whole else 'a number of'} {what} ({bounds}): write e.g. {name}={example}, "
-            "or remove it for the default."
-        )
+        bounds = (_("from {low} to {high}").format(low=f"{low:g}", high=f"{high:g}") if high is not None
+                  else _("{low} or more").format(low=f"{low:g}"))
+        message = (_("{name}={text} (in the {where}) is not a whole number of {what} ({bound}): write e.g. "
+                     "{name}={example}, or remove it for the default.") if whole else
+                   _("{name}={text} (in the {where}) is not a number of {what} ({bound}): write e.g. {name}={example}, "
+                     "or remove it for the default."))
+        raise ConfigError(message.format(name=name, text=repr(text), where=_setting_place(where), what=_(what),
+                                         bound=bounds, example=example))
     return int(value) if whole else value
+
+
+def _setting_place(where: str) -> str:
+    """Where a bad setting was found, for "(in the ...)": the environment or the .env file."""
+    return _(".env file") if where.startswith(".env") else _(SOURCES.get(where, where))
 
 
 def data_dir() -> Path:

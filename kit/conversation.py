@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 from kit.artifacts import write_artifact
 from kit.errors import ContextOverflow, KitError, PromptError
+from kit.i18n import _
 from kit.llm import ChatModel, Message, Reply, get_model
 from kit.personas import Persona, load
 from kit.personas.typos import Typo
@@ -37,22 +38,23 @@ class Agent:
         window: int | None = None,
     ) -> None:
         if not isinstance(system_prompt, str) or not system_prompt.strip():
-            raise PromptError(
+            raise PromptError(_(
                 "The system prompt is empty. Write at least one sentence telling the agent who it is "
                 'and how to help, e.g. kit.Agent("You are the friendly customer service of a clothing shop.").'
-            )
+            ))
         if knowledge is not None and not callable(getattr(knowledge, "search", None)):
-            raise KitError("knowledge= takes a kit.rag.Index (anything with .search(query, k)); "
-                           "build one with kit.rag.Index.from_docs().")
+            raise KitError(_("knowledge= takes a kit.rag.Index (anything with .search(query, k)); "
+                             "build one with kit.rag.Index.from_docs()."))
         if isinstance(k, bool) or not isinstance(k, int) or k < 1:
-            raise KitError(f"k is how many knowledge-base passages the agent reads per turn: a whole number of at least 1, "
-                           f"not {k!r}.")
+            raise KitError(_("k is how many knowledge-base passages the agent reads per turn: a whole number of at "
+                             "least 1, not {value}.").format(value=repr(k)))
         if tools is not None and (isinstance(tools, (str, bytes)) or not all(hasattr(t, "schema") and hasattr(t, "run") for t in tools)):
-            raise KitError("tools= takes the kit's tools, e.g. kit.tools.SHOP_TOOLS or [kit.tools.size_lookup]; "
-                           f"not {tools!r}.")
+            raise KitError(_("tools= takes the kit's tools, e.g. kit.tools.SHOP_TOOLS or [kit.tools.size_lookup]; "
+                             "not {value}.").format(value=repr(tools)))
         if window is not None and (isinstance(window, bool) or not isinstance(window, int) or window < 1):
-            raise KitError(f"window is how many recent messages the model sees (customer and agent): "
-                           f"a whole number of at least 1, or None for all of them; not {window!r}.")
+            raise KitError(_("window is how many recent messages the model sees (customer and agent): "
+                             "a whole number of at least 1, or None for all of them; not {value}.").format(
+                                 value=repr(window)))
         self.window = window
         self.knowledge = knowledge
         self.k = k
@@ -87,7 +89,7 @@ class Agent:
             self._retrieve(messages)
         schemas = [tool.schema() for tool in self.tools.values()] or None
         calls: list[dict[str, Any]] = []
-        for _ in range(MAX_TOOL_ROUNDS + 1):
+        for _round in range(MAX_TOOL_ROUNDS + 1):
             reply = self.model.complete(visible(messages, window), schemas)
             messages.append(reply.to_message())
             if not reply.tool_calls:
@@ -227,20 +229,23 @@ class Transcript:
         return write_artifact(path, json.dumps(self.to_dict(), ensure_ascii=False, indent=1))
 
     def __str__(self) -> str:
-        lines = [f"{self.persona_name} · seed {self.seed} · {self.model} · ended: {self.outcome}"]
-        for turn in self.turns:
+        lines = [_("{persona} · seed {seed} · {model} · ended: {outcome}").format(
+            persona=self.persona_name, seed=self.seed, model=self.model, outcome=self.outcome)]
+        for turn in self.turns:  # what was said (text, gloss, tool arguments) is shown as it was said
             if turn.role == "customer":
-                mood = f" [upset {turn.emotion}/10]" if turn.emotion is not None else ""
-                lines.append(f"{turn.number:>2} customer{mood}: {turn.text}")
+                mood = f" [{_('upset {level}/10').format(level=turn.emotion)}]" if turn.emotion is not None else ""
+                lines.append(_("{number} customer{mood}: {text}").format(number=f"{turn.number:>2}", mood=mood,
+                                                                         text=turn.text))
                 if turn.gloss:
-                    lines.append(f"   (gloss: {turn.gloss})")
+                    lines.append(_("   (gloss: {gloss})").format(gloss=turn.gloss))
             else:
                 for call in turn.tool_calls:
-                    lines.append(f"   tool {call['name']}({json.dumps(call['arguments'], ensure_ascii=False)})")
+                    lines.append(_("   tool {call}").format(
+                        call=f"{call['name']}({json.dumps(call['arguments'], ensure_ascii=False)})"))
                 if turn.sources:
-                    lines.append("   sources: " + ", ".join(src["chunk"] for src in turn.sources))
-                lines.append(f"{turn.number:>2} agent: {turn.text}")
-        lines += [f"Note: {note}" for note in self.notes]
+                    lines.append(_("   sources: {chunks}").format(chunks=", ".join(src["chunk"] for src in turn.sources)))
+                lines.append(_("{number} agent: {text}").format(number=f"{turn.number:>2}", text=turn.text))
+        lines += [_("Note: {note}").format(note=note) for note in self.notes]
         return "\n".join(lines)
 
     def _repr_pretty_(self, printer, cycle: bool) -> None:  # type: ignore[no-untyped-def]
@@ -268,9 +273,11 @@ def converse(
     The customer is scripted by default; with `customer_model` a real model plays the same card.
     """
     if isinstance(max_turns, bool) or not isinstance(max_turns, int) or max_turns < 1:
-        raise KitError(f"max_turns is how many replies the agent may give: a whole number of at least 1, not {max_turns!r}.")
+        raise KitError(_("max_turns is how many replies the agent may give: a whole number of at least 1, not "
+                         "{value}.").format(value=repr(max_turns)))
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise KitError(f"seed picks the customer's wording: a whole number such as 0, 1 or 2, not {seed!r}.")
+        raise KitError(_("seed picks the customer's wording: a whole number such as 0, 1 or 2, not {value}.").format(
+            value=repr(seed)))
     persona = load(customer) if isinstance(customer, str) else customer
     card = persona.card
     session = persona.start(seed, model=customer_model)
@@ -289,7 +296,7 @@ def converse(
     window = agent.window
     ended = None
     add_customer(session.opening())
-    for _ in range(max_turns):
+    for _reply in range(max_turns):
         answer = _respond_within_context(agent, messages, window, notes, len(turns) + 1)
         if answer is None:
             ended = "context_full"
@@ -305,9 +312,11 @@ def converse(
         if message.outcome:
             break
     if agent.tools and not any(turn.tool_calls for turn in turns):
-        unused = f"The agent was offered tools ({', '.join(agent.tools)}) and never called one"
-        notes.append(unused + ("." if agent.model.name == "practice" else
-                               ": the model may not make tool calls at all (`kit doctor` checks)."))
+        tools = ", ".join(agent.tools)
+        notes.append(_("The agent was offered tools ({tools}) and never called one.").format(tools=tools)
+                     if agent.model.name == "practice" else
+                     _("The agent was offered tools ({tools}) and never called one: the model may not make tool calls "
+                       "at all (`kit doctor` checks).").format(tools=tools))
     notes += getattr(session, "notes", [])
     return Transcript(
         persona_id=card.id,
@@ -340,11 +349,13 @@ def _respond_within_context(agent: Agent, messages: list[Message], window: int |
             spoken = len(_spoken(messages))
             smaller = min(window or spoken, spoken) // 2
             if smaller < 2:
-                notes.append(f"Turn {turn}: {overflow}. Even the system prompt and the last messages do not fit, "
-                             "so the conversation ends here (outcome context_full); shorten the prompt or the "
-                             "knowledge passages, or use a model with a longer context.")
+                notes.append(_("Turn {turn}: {overflow}. Even the system prompt and the last messages do not fit, "
+                               "so the conversation ends here (outcome context_full); shorten the prompt or the "
+                               "knowledge passages, or use a model with a longer context.").format(
+                                   turn=turn, overflow=overflow))
                 return None
-            if window is None or not any("no longer fits" in note for note in notes):
-                notes.append(f"Turn {turn}: the conversation no longer fits {agent.model.name}'s context; from here "
-                             f"the agent sees its prompt and only the last {smaller} messages (as Agent(window=...)).")
+            if window == agent.window:  # the first trim (every trim makes the window smaller): say so once
+                notes.append(_("Turn {turn}: the conversation no longer fits {model}'s context; from here the agent "
+                               "sees its prompt and only the last {kept} messages (as Agent(window=...)).").format(
+                                   turn=turn, model=agent.model.name, kept=smaller))
             window = smaller

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# (what changed, the prompt): the three attempts of lesson 01.
+from kit.i18n import N_
+
+# (what changed, the prompt): the three attempts of lesson 01. What changed is shown translated (_()); the prompt
+# is sent to the model as it is.
 PROMPTS = (
-    ("a one-line prompt", "You are a customer service bot."),
-    ("+ ask height and weight first", "You are a customer service bot.\n"
+    (N_("a one-line prompt"), "You are a customer service bot."),
+    (N_("+ ask height and weight first"), "You are a customer service bot.\n"
      "Ask for the customer's height and weight before recommending a size."),
-    ("+ 斤, feelings, plain words, steps, short", "You are the customer service of a clothing shop.\n"
+    (N_("+ 斤, feelings, plain words, steps, short"), "You are the customer service of a clothing shop.\n"
     "Ask for the customer's height and weight before recommending a size; ask only what you need.\n"
     "Customers weigh themselves in 斤: 1 斤 = 0.5 kg.\n"
     "Acknowledge the customer's feelings first when they are worried or upset.\n"

@@ -10,6 +10,7 @@ from typing import Any
 import kit
 from kit.config import cache_dir, data_dir, load_settings
 from kit.errors import KitError
+from kit.i18n import _
 
 
 def check(lesson: str | None = None) -> None:
@@ -24,8 +25,6 @@ def check(lesson: str | None = None) -> None:
         if line := cost_line(lesson):
             print(line)
     if not settings.is_practice:
-        from kit.i18n import _
-
         print(_("You are on {model}: the text between the cells describes what the practice model did when the lesson "
                 "was written. Your model answers in its own words: read your own transcripts and scorecards, and treat "
                 "`explain` as how the practice model would read your prompt.").format(model=settings.model))
@@ -34,7 +33,7 @@ def check(lesson: str | None = None) -> None:
 @dataclass(frozen=True)
 class Finding:
     ok: bool
-    what: str
+    what: str  # the check's name, in the learner's language
     detail: str
     warning: bool = False  # works, but something a learner will notice later (tools never called, ...)
 
@@ -46,37 +45,43 @@ def diagnose(timeout_s: float = 15.0) -> list[Finding]:
     """Check the configuration, the model list and one real call, and whether the endpoint makes tool calls.
 
     The key itself is never shown."""
-    findings = [Finding(True, "kit", f"{kit.__version__} on Python {platform.python_version()} ({sys.executable})")]
+    findings = [Finding(True, _("kit"), _("{version} on Python {python} ({executable})").format(
+        version=kit.__version__, python=platform.python_version(), executable=sys.executable))]
     try:
         settings = load_settings()
     except KitError as error:
-        return [*findings, Finding(False, "configuration", str(error))]
-    findings.append(Finding(True, "model", settings.describe()))
+        return [*findings, Finding(False, _("configuration"), str(error))]
+    findings.append(Finding(True, _("model"), settings.describe()))
     if settings.provider == "llamacpp" and settings.url_source.startswith("preset"):
-        findings.append(Finding(True, "port", f"the llamacpp preset expects the server on {settings.base_url}; for "
-                                "another port set KIT_BASE_URL=http://localhost:PORT/v1"))
-    findings.append(Finding(True, "data folder", str(data_dir())))
+        findings.append(Finding(True, _("port"), _("the llamacpp preset expects the server on {url}; for another port "
+                                                   "set KIT_BASE_URL=http://localhost:PORT/v1").format(
+                                                       url=settings.base_url)))
+    findings.append(Finding(True, _("data folder"), str(data_dir())))
     from kit.llm import OpenAIChat, PracticeModel
     from kit.llm.cache import cache_mode
 
-    findings.append(Finding(True, "cache", f"KIT_CACHE={cache_mode()} in {cache_dir()}"))
+    findings.append(Finding(True, _("cache"), _("KIT_CACHE={mode} in {folder}").format(mode=cache_mode(),
+                                                                                        folder=cache_dir())))
     if settings.is_practice:
         reply = PracticeModel().complete([{"role": "user", "content": "你好"}])
-        return [*findings, Finding(True, "connection", f"answers offline: {reply.text[:40]!r}")]
+        return [*findings, Finding(True, _("connection"), _("answers offline: {reply}").format(
+            reply=repr(reply.text[:40])))]
     try:
         model = OpenAIChat(settings=settings, max_retries=1, timeout_s=timeout_s)
         listed = _listed_models(model)
         reply = model.complete([{"role": "user", "content": "Reply with one word: ready"}], max_tokens=16)
     except KitError as error:
-        return [*findings, Finding(False, "connection", str(error))]
+        return [*findings, Finding(False, _("connection"), str(error))]
     if listed is not None and settings.model not in listed:
         shown = ", ".join(listed[:8]) + (" …" if len(listed) > 8 else "")
-        findings.append(Finding(False, "model name", f"the server lists {shown or 'no models'}; {settings.model!r} "
-                                "is not among them. Set KIT_MODEL to one of those."))
+        findings.append(Finding(False, _("model name"), _("the server lists {shown}; {model} is not among them. Set "
+                                                          "KIT_MODEL to one of those.").format(
+                                                              shown=shown or _("no models"), model=repr(settings.model))))
     elif listed is not None:
-        findings.append(Finding(True, "model name", f"{settings.model!r} is one of the {len(listed)} models the "
-                                "server lists"))
-    findings.append(Finding(True, "connection", f"answered in {reply.latency_s:.2f} s: {reply.text[:40]!r}"))
+        findings.append(Finding(True, _("model name"), _("{model} is one of the {count} models the server lists").format(
+            model=repr(settings.model), count=len(listed))))
+    findings.append(Finding(True, _("connection"), _("answered in {seconds} s: {reply}").format(
+        seconds=f"{reply.latency_s:.2f}", reply=repr(reply.text[:40]))))
     return [*findings, _tool_calls(model)]
 
 
@@ -98,9 +103,11 @@ def _tool_calls(model: Any) -> Finding:
     try:
         reply = model.complete(SIZE_TOOL_CHECK, [size_lookup.schema()], max_tokens=200)
     except KitError as error:
-        return Finding(True, "tool calls", f"could not check ({error}); the lessons with tools may not work", True)
+        return Finding(True, _("tool calls"), _("could not check ({error}); the lessons with tools may not "
+                                                "work").format(error=error), True)
     if reply.tool_calls:
-        return Finding(True, "tool calls", f"yes: asked to, it called {reply.tool_calls[0].name}")
-    return Finding(True, "tool calls", "no: asked to use an offered tool, it answered in words. Agents with tools "
-                   "(lessons 05-07) will say in their transcripts that the tools were never called; a model "
-                   "or server with tool support (llama.cpp: start it with --jinja) fixes that.", True)
+        return Finding(True, _("tool calls"), _("yes: asked to, it called {tool}").format(tool=reply.tool_calls[0].name))
+    return Finding(True, _("tool calls"), _("no: asked to use an offered tool, it answered in words. Agents with tools "
+                                            "(lessons 05-07) will say in their transcripts that the tools were never "
+                                            "called; a model or server with tool support (llama.cpp: start it with "
+                                            "--jinja) fixes that."), True)

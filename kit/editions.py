@@ -31,6 +31,7 @@ from typing import Any
 import yaml
 
 from kit.errors import KitError
+from kit.i18n import _
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "lessons"
@@ -79,10 +80,11 @@ def _translation(edition: Edition) -> dict[str, Any]:
     try:
         data = yaml.safe_load(edition.source.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as error:
-        raise EditionError(f"{edition.source}: not valid YAML: {error}") from None
+        raise EditionError(_("{where}: not valid YAML: {problem}").format(where=edition.source, problem=error)) from None
     cells = data.get("cells")
     if not isinstance(cells, dict):
-        raise EditionError(f"{edition.source}: needs `cells:`, a mapping from cell id (c00, c01, ...) to the translation.")
+        raise EditionError(_("{path}: needs `cells:`, a mapping from cell id (c00, c01, ...) to the translation.").format(
+            path=edition.source))
     return {str(cell_id): entry for cell_id, entry in cells.items()}  # an id of digits only reads as a number
 
 
@@ -92,24 +94,27 @@ def build(edition: Edition) -> dict[str, Any]:
     cells = _translation(edition)
     ids = {cell["id"] for cell in notebook["cells"]}
     if unknown := sorted(set(cells) - ids):
-        raise EditionError(f"{edition.source}: cells {', '.join(unknown)} are not in {edition.english.name} (a cell was "
-                           "removed or renamed): delete or move their translation.")
+        raise EditionError(_("{path}: cells {cells} are not in {notebook} (a cell was removed or renamed): delete or "
+                             "move their translation.").format(path=edition.source, cells=", ".join(unknown),
+                                                                notebook=edition.english.name))
     built = copy.deepcopy(notebook)
     for cell in built["cells"]:
         entry = cells.get(cell["id"])
         source = "".join(cell["source"])
         if cell["cell_type"] == "markdown":
             if not isinstance(entry, str) or not entry.strip():
-                raise EditionError(f"{edition.source}: cell {cell['id']} (markdown) has no translation. Add it as "
-                                   f"`{cell['id']}: |` followed by the Chinese text.")
+                raise EditionError(_("{path}: cell {cell} (markdown) has no translation. Add it as "
+                                     "`{cell}: |` followed by the Chinese text.").format(path=edition.source,
+                                                                                         cell=cell["id"]))
             source = entry.rstrip("\n")
         elif entry is not None:
             for pair in (entry or {}).get("replace", []):
                 old, new = pair
                 if source.count(old) != 1:
-                    raise EditionError(f"{edition.source}: cell {cell['id']}: {old!r} appears {source.count(old)} times "
-                                       "in the English code (it must appear once): the English cell changed, so update "
-                                       "the replacement.")
+                    raise EditionError(_("{path}: cell {cell}: {text} appears {count} times in the English code (it "
+                                         "must appear once): the English cell changed, so update the replacement.").format(
+                                             path=edition.source, cell=cell["id"], text=repr(old),
+                                             count=source.count(old)))
                 source = source.replace(old, new)
         if cell["cell_type"] == "code":
             cell["outputs"], cell["execution_count"] = [], None
@@ -140,12 +145,14 @@ def write(edition: Edition) -> Path:
 def stale(edition: Edition) -> str:
     """Why the committed edition is out of date ("" when it is current)."""
     if not edition.target.is_file():
-        return f"{edition.target} is missing: run `kit editions build`."
+        return _("{path} is missing: run `kit editions build`.").format(path=edition.target)
     committed = json.loads(edition.target.read_text(encoding="utf-8"))
     built = build(edition)
-    for (cid, kind, have), (_, _, want) in zip(sources_of(committed), sources_of(built)):
+    for (cid, kind, have), (_id, _kind, want) in zip(sources_of(committed), sources_of(built)):
         if have != want:
-            return f"{edition.target.name}: cell {cid} ({kind}) differs from what {edition.source.name} builds."
+            return _("{notebook}: cell {cell} ({kind}) differs from what {source} builds.").format(
+                notebook=edition.target.name, cell=cid, kind=kind, source=edition.source.name)
     if len(committed["cells"]) != len(built["cells"]):
-        return f"{edition.target.name} has {len(committed['cells'])} cells; the English lesson has {len(built['cells'])}."
+        return _("{notebook} has {count} cells; the English lesson has {english}.").format(
+            notebook=edition.target.name, count=len(committed["cells"]), english=len(built["cells"]))
     return ""

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from kit.conversation import Agent, Transcript
 from kit.errors import KitError, UnknownPersona
 from kit.graders import Scorecard
+from kit.i18n import N_, _
 from kit.personas import Persona, names
 from kit.plots import plain_labels
 from kit.runner import Job, Spend, play_many
@@ -45,7 +46,8 @@ class EvaluationError(KitError, ValueError):
 def pass_hat_k(passes: int, trials: int, k: int) -> float:
     """The chance that k fresh trials all pass, estimated from `passes` of `trials`: C(passes, k) / C(trials, k)."""
     if not 0 <= passes <= trials or not 1 <= k <= trials:
-        raise ValueError(f"pass^k needs 0 <= passes <= trials and 1 <= k <= trials; got {passes=}, {trials=}, {k=}.")
+        raise ValueError(_("pass^k needs 0 <= passes <= trials and 1 <= k <= trials; got passes={passes}, "
+                           "trials={trials}, k={k}.").format(passes=passes, trials=trials, k=k))
     return math.comb(passes, k) / math.comb(trials, k)
 
 
@@ -148,7 +150,9 @@ class Evaluation:
         ]
         rows.append({"persona": "overall", "mean": round(self.mean, 1), "pass rate": self.pass_rate,
                      f"pass^{self.k}": self.pass_hat[self.k - 1]})
-        return pd.DataFrame(rows).set_index("persona")
+        from kit.tracker import labelled
+
+        return labelled(pd.DataFrame(rows).set_index("persona"), TABLE_LABELS)
 
     @plain_labels
     def plot(self) -> Figure:
@@ -165,17 +169,19 @@ class Evaluation:
             left.scatter(t.totals, [y] * len(t.totals), color="grey", s=12, alpha=0.5)
             left.plot(t.mean, y, "o", color="black")
             left.annotate(f"{t.mean:.1f}", (t.mean, y), textcoords="offset points", xytext=(0, 6), ha="center")
-        left.axvline(self.pass_at, color="tab:green", linestyle=":", label=f"pass ≥ {self.pass_at:g}")
+        left.axvline(self.pass_at, color="tab:green", linestyle=":",
+                     label=_("pass ≥ {pass_at}").format(pass_at=f"{self.pass_at:g}"))
         left.set(yticks=range(len(trials)), yticklabels=[t.persona for t in trials], xlim=(-5, 105),
-                 xlabel="total (0-100)", title=f"Mean {self.mean:.1f} over {len(self.seeds)} seeds")
+                 xlabel=_("total (0-100)"), title=_("Mean {mean} over {seeds} seeds").format(
+                     mean=f"{self.mean:.1f}", seeds=len(self.seeds)))
         left.invert_yaxis()
         left.legend(loc="lower left", fontsize="small")
         ks = range(1, len(self.seeds) + 1)
         for t in trials:
             right.plot(ks, t.pass_hat, marker=".", alpha=0.35, label=t.persona)
-        right.plot(ks, self.pass_hat, marker="o", linewidth=2.5, color="black", label="overall")
-        right.set(xticks=ks, ylim=(-0.05, 1.05), xlabel="k (conversations that must all pass)", ylabel="pass^k",
-                  title="Reliability")
+        right.plot(ks, self.pass_hat, marker="o", linewidth=2.5, color="black", label=_(OVERALL))
+        right.set(xticks=ks, ylim=(-0.05, 1.05), xlabel=_("k (conversations that must all pass)"), ylabel="pass^k",
+                  title=_("Reliability"))
         right.legend(loc="center left", bbox_to_anchor=(1, 0.5), fontsize="small")
         fig.suptitle(f"{self.agent} · {self.model}")
         fig.tight_layout()
@@ -185,28 +191,35 @@ class Evaluation:
     def __repr__(self) -> str:
         return f"Evaluation({self.agent!r}, {len(self.trials)} customers × {len(self.seeds)} seeds, mean {self.mean:.1f})"
 
+    def _about(self) -> str:
+        """ "on <model> · 2 customers × 5 seeds · pass = total ≥ 80" (after the agent's name)."""
+        return _("on {model} · {customers} customers × {seeds} seeds · pass = total ≥ {pass_at}").format(
+            model=self.model, customers=len(self.trials), seeds=len(self.seeds), pass_at=f"{self.pass_at:g}")
+
     def __str__(self) -> str:
         k = self.k
-        lines = [f"{self.agent!r} on {self.model} · {len(self.trials)} customers × {len(self.seeds)} seeds "
-                 f"· pass = total ≥ {self.pass_at:g}",
-                 f"  {'customer':<20} {'mean':>6} {'min–max':>13} {'std':>5} {'90% interval':>13} "
-                 f"{'passed':>7} {f'pass^{k}':>7}"]
+        head = [_(label) for label in HEADERS]
+        lines = [f"{self.agent!r} {self._about()}",
+                 f"  {_left(head[0], 20)} {_right(head[1], 6)} {_right(head[2], 13)} {_right(head[3], 5)} "
+                 f"{_right(head[4], 13)} {_right(head[5], 7)} {f'pass^{k}':>7}"]
         for t in self.trials.values():
             lines.append(f"  {t.persona:<20} {t.mean:6.1f} {_band((min(t.totals), max(t.totals))):>13} "
                          f"{t.stdev:5.1f} {_band(t.interval):>13} {f'{t.passes}/{len(t.totals)}':>7} "
                          f"{t.pass_hat[k - 1]:7.0%}")
-        lines.append(f"  {'overall':<20} {self.mean:6.1f} {'':>13} {'':>5} {'':>13} {self.pass_rate:7.0%} "
+        lines.append(f"  {_left(_(OVERALL), 20)} {self.mean:6.1f} {'':>13} {'':>5} {'':>13} {self.pass_rate:7.0%} "
                      f"{self.pass_hat[k - 1]:7.0%}")
-        lines.append("  pass^k overall: " + ", ".join(f"k={i} {p:.0%}" for i, p in enumerate(self.pass_hat, 1)))
+        lines.append("  " + _("pass^k overall: {curve}").format(
+            curve=", ".join(f"k={i} {p:.0%}" for i, p in enumerate(self.pass_hat, 1))))
         lines += [f"  {note}" for note in self._notes()]
         return "\n".join(lines)
 
     def _notes(self) -> list[str]:
         """What the numbers cost, and whether the run was cut short."""
-        notes = [f"spent: {self.spend}"] if self.spend else []
+        notes = [_("spent: {spend}").format(spend=self.spend)] if self.spend else []
         if self.interrupted:
             played = sum(len(ts) for ts in self.transcripts.values())
-            notes.append(f"interrupted: the table covers the {played} conversations that finished")
+            notes.append(_("interrupted: the table covers the {played} conversations that finished").format(
+                played=played))
         return notes
 
     def _repr_pretty_(self, printer, cycle: bool) -> None:  # type: ignore[no-untyped-def]
@@ -215,21 +228,20 @@ class Evaluation:
 
     def _repr_html_(self) -> str:
         k = self.k
-        head = "".join(f"<th>{h}</th>" for h in
-                       ("customer", "mean", "min–max", "std", "90% interval", "passed", f"pass^{k}"))
+        head = "".join(f"<th>{h}</th>" for h in (*(_(label) for label in HEADERS), f"pass^{k}"))
         rows = [
             f"<tr><td style='text-align:left'>{html.escape(t.persona)}</td><td>{_coloured(t.mean)}</td>"
             f"<td>{_band((min(t.totals), max(t.totals)))}</td><td>{t.stdev:.1f}</td><td>{_band(t.interval)}</td>"
             f"<td>{t.passes}/{len(t.totals)}</td><td>{t.pass_hat[k - 1]:.0%}</td></tr>"
             for t in self.trials.values()
         ]
-        rows.append(f"<tr style='font-weight:bold'><td style='text-align:left'>overall</td><td>{_coloured(self.mean)}"
+        rows.append(f"<tr style='font-weight:bold'><td style='text-align:left'>{_(OVERALL)}</td><td>{_coloured(self.mean)}"
                     f"</td><td></td><td></td><td></td><td>{self.pass_rate:.0%}</td><td>{self.pass_hat[k - 1]:.0%}</td></tr>")
         curve = ", ".join(f"k={i}: {p:.0%}" for i, p in enumerate(self.pass_hat, 1))
         return (
-            f"<div><b>{html.escape(self.agent)}</b> <small>on {html.escape(self.model)} · {len(self.trials)} customers"
-            f" × {len(self.seeds)} seeds · pass = total ≥ {self.pass_at:g}</small>"
-            f"<table><tr>{head}</tr>{''.join(rows)}</table><small>pass^k overall: {curve}</small>"
+            f"<div><b>{html.escape(self.agent)}</b> <small>{html.escape(self._about())}</small>"
+            f"<table><tr>{head}</tr>{''.join(rows)}</table><small>{_('pass^k overall: {curve}').format(curve=curve)}"
+            "</small>"
             + "".join(f"<br><small>{html.escape(note)}</small>" for note in self._notes()) + "</div>"
         )
 
@@ -244,8 +256,8 @@ class Improvement:
     def __post_init__(self) -> None:
         before, after = set(self.before.trials), set(self.after.trials)
         if before != after:
-            raise EvaluationError(f"Compare evaluations of the same customers. Only before: {sorted(before - after)}; "
-                                  f"only after: {sorted(after - before)}.")
+            raise EvaluationError(_("Compare evaluations of the same customers. Only before: {before}; only after: "
+                                    "{after}.").format(before=sorted(before - after), after=sorted(after - before)))
 
     @property
     def difference(self) -> float:
@@ -280,11 +292,13 @@ class Improvement:
 
     def __str__(self) -> str:
         b, a = self.before, self.after
-        lines = [f"{b.agent!r} → {a.agent!r}: {self.verdict}",
-                 f"  overall mean {b.mean:.1f} → {a.mean:.1f}  ({self.difference:+.1f}, noise ±{self.noise:.1f})"]
+        lines = [f"{b.agent!r} → {a.agent!r}: {_(self.verdict)}",
+                 _("  overall mean {before} → {after}  ({difference}, noise ±{noise})").format(
+                     before=f"{b.mean:.1f}", after=f"{a.mean:.1f}", difference=f"{self.difference:+.1f}",
+                     noise=f"{self.noise:.1f}")]
         for name, (diff, noise, verdict) in self.personas.items():
             lines.append(f"  {name:<20} {b.trials[name].mean:6.1f} → {a.trials[name].mean:6.1f}  "
-                         f"{diff:+6.1f} ±{noise:<5.1f} {verdict}")
+                         f"{diff:+6.1f} ±{noise:<5.1f} {_(verdict)}")
         if (several := self._several()):
             lines.append(f"  {several}")
         return "\n".join(lines)
@@ -292,8 +306,9 @@ class Improvement:
     def _several(self) -> str:
         """The line that says the per-customer noise allows for the number of comparisons ("" for one customer)."""
         count = len(self.before.trials)
-        return (f"{count} customers compared at once: each one's noise is ±{self.z:.2f} standard errors, not ±2, "
-                "so that a difference called real by chance stays as rare as for one comparison") if count > 1 else ""
+        return (_("{count} customers compared at once: each one's noise is ±{z} standard errors, not ±2, "
+                  "so that a difference called real by chance stays as rare as for one comparison").format(
+                      count=count, z=f"{self.z:.2f}")) if count > 1 else ""
 
     def _repr_pretty_(self, printer, cycle: bool) -> None:  # type: ignore[no-untyped-def]
         """IPython's plain-text view: the readable text, not the dataclass fields."""
@@ -306,11 +321,12 @@ class Improvement:
             f"<td>{a.trials[name].mean:.1f}</td><td>{diff:+.1f} ± {noise:.1f}</td><td>{_verdict_html(verdict)}</td></tr>"
             for name, (diff, noise, verdict) in self.personas.items()
         )
+        change = _("mean {before} → {after} ({difference}, noise ± {noise})").format(
+            before=f"{b.mean:.1f}", after=f"{a.mean:.1f}", difference=f"{self.difference:+.1f}", noise=f"{self.noise:.1f}")
+        head = "".join(f"<th>{_(label)}</th>" for label in CHANGE_HEADERS)
         return (
-            f"<div><span style='font-size:130%'>{_verdict_html(self.verdict)}</span>: mean {b.mean:.1f} → {a.mean:.1f} "
-            f"({self.difference:+.1f}, noise ± {self.noise:.1f})<br><small>{html.escape(b.agent)} → "
-            f"{html.escape(a.agent)}</small><table><tr><th>customer</th><th>before</th><th>after</th>"
-            f"<th>change ± noise</th><th></th></tr>{rows}</table>"
+            f"<div><span style='font-size:130%'>{_verdict_html(self.verdict)}</span>: {change}<br><small>"
+            f"{html.escape(b.agent)} → {html.escape(a.agent)}</small><table><tr>{head}<th></th></tr>{rows}</table>"
             + (f"<small>{html.escape(self._several())}</small>" if self._several() else "") + "</div>"
         )
 
@@ -323,16 +339,41 @@ def critical_z(comparisons: int) -> float:
 
 
 def _verdict(difference: float, noise: float, seeds: int) -> str:
+    """The verdict's id (English, what code compares); `_(verdict)` shows it in the learner's language."""
     if seeds < 2:
-        return "too few seeds"
+        return N_("too few seeds")
     if abs(difference) <= noise:
-        return "within noise"
-    return "real improvement" if difference > 0 else "real decline"
+        return N_("within noise")
+    return N_("real improvement") if difference > 0 else N_("real decline")
 
 
 def _verdict_html(verdict: str) -> str:
     colour = {"real improvement": "#16a34a", "real decline": "#dc2626"}.get(verdict, "#6b7280")
-    return f"<b style='color:{colour}'>{verdict}</b>"
+    return f"<b style='color:{colour}'>{_(verdict)}</b>"
+
+
+# What the views show (the table's own column keys stay as they are, for code that selects them).
+HEADERS = (N_("customer"), N_("mean"), N_("min–max"), N_("std"), N_("90% interval"), N_("passed"))
+CHANGE_HEADERS = (N_("customer"), N_("before"), N_("after"), N_("change ± noise"))
+OVERALL = N_("overall")
+TABLE_LABELS = {"persona": N_("customer"), "mean": N_("mean"), "min": N_("min"), "max": N_("max"), "std": N_("std"),
+                "low 90%": N_("low 90%"), "high 90%": N_("high 90%"), "pass rate": N_("pass rate"),
+                "overall": OVERALL}
+
+
+def _width(text: str) -> int:
+    """Terminal columns: a Chinese character takes two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _left(text: str, width: int) -> str:
+    return text + " " * max(0, width - _width(text))
+
+
+def _right(text: str, width: int) -> str:
+    return " " * max(0, width - _width(text)) + text
 
 
 def _maybe(interval: tuple[float, float] | None, side: int) -> float:
@@ -355,18 +396,20 @@ def _personas(personas: str | Persona | Sequence[str | Persona] | None) -> dict[
     single = isinstance(personas, (str, Persona))
     chosen = known if personas is None else [personas] if single else list(personas)  # type: ignore[list-item]
     if not chosen:
-        raise EvaluationError(f"No customers to play. Pass persona ids, or leave personas=None for all: {', '.join(known)}.")
+        raise EvaluationError(_("No customers to play. Pass persona ids, or leave personas=None for all: "
+                                "{known}.").format(known=", ".join(known)))
     wrong = [_short(p) for p in chosen if not isinstance(p, Persona) and p not in known]
     if wrong:
-        raise UnknownPersona(f"No persona called {', '.join(wrong)}: pass persona ids (e.g. \"typo_auntie\") or "
-                             f"kit.personas.load(...) results. Known personas: {', '.join(known)}.")
+        raise UnknownPersona(_("No persona called {wrong}: pass persona ids (e.g. \"typo_auntie\") or "
+                               "kit.personas.load(...) results. Known personas: {known}.").format(
+                                   wrong=", ".join(wrong), known=", ".join(known)))
     return {p.id if isinstance(p, Persona) else p: p for p in chosen}
 
 
 def _short(value: object) -> str:
     """A value as an error message can show it: its repr if short, else its type."""
     shown = repr(value)
-    return shown if len(shown) <= 60 else f"a {type(value).__name__} object"
+    return shown if len(shown) <= 60 else _("a {kind} object").format(kind=type(value).__name__)
 
 
 def evaluate(
@@ -385,21 +428,24 @@ def evaluate(
     kernel's stop button), it returns the conversations that finished, marked `interrupted`.
     """
     if not isinstance(agent, Agent):
-        raise EvaluationError(f"evaluate needs a kit.Agent, e.g. kit.evaluate(kit.Agent(prompt)); "
-                              f"got {type(agent).__name__}.")
+        raise EvaluationError(_("evaluate needs a kit.Agent, e.g. kit.evaluate(kit.Agent(prompt)); "
+                                "got {kind}.").format(kind=type(agent).__name__))
     chosen = _personas(personas)
     if isinstance(seeds, bool) or not isinstance(seeds, int) or seeds < 1:
-        raise EvaluationError(f"seeds is how many conversations per customer: a whole number of at least 1; got {seeds!r}.")
+        raise EvaluationError(_("seeds is how many conversations per customer: a whole number of at least 1; got "
+                                "{value}.").format(value=repr(seeds)))
     if isinstance(pass_at, bool) or not isinstance(pass_at, (int, float)) or not 0 <= pass_at <= 100:
-        raise EvaluationError(f"pass_at is the total (0-100) a conversation needs to pass; got {pass_at!r}.")
+        raise EvaluationError(_("pass_at is the total (0-100) a conversation needs to pass; got {value}.").format(
+            value=repr(pass_at)))
     if k is not None and (isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= seeds):
-        raise EvaluationError(f"k (for pass^k) must be a whole number from 1 to seeds={seeds}; got {k!r}.")
+        raise EvaluationError(_("k (for pass^k) must be a whole number from 1 to seeds={seeds}; got {value}.").format(
+            seeds=seeds, value=repr(k)))
     jobs = [Job(agent, persona, seed) for persona in chosen.values() for seed in range(seeds)]
     batch = play_many(jobs, concurrency=concurrency, progress=progress, desc="evaluate", fail_fast=True)
     names_of = [name for name in chosen for _ in range(seeds)]
     played = [(name, p) for name, p in zip(names_of, batch.results) if p is not None]
     if not played:
-        raise KeyboardInterrupt("evaluate was interrupted before any conversation finished")
+        raise KeyboardInterrupt(_("evaluate was interrupted before any conversation finished"))
     finished = list(dict.fromkeys(name for name, _ in played))
     return Evaluation(
         agent=agent.name, model=agent.model.name, seeds=tuple(range(seeds)), pass_at=float(pass_at),

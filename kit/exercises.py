@@ -21,7 +21,7 @@ from pathlib import Path
 import nbformat
 
 from kit.errors import KitError
-from kit.i18n import LANGUAGES
+from kit.i18n import LANGUAGES, _
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 YOUR_TURN = {"en": "# ✏️ Your turn: improve the line(s) above, run the cell, and compare the score.",
@@ -32,7 +32,8 @@ _BLOCK = re.compile(rf"^([ \t]*){re.escape(BEGIN)}[^\n]*\n.*?^[ \t]*{re.escape(E
 def strip_solutions(source: str, where: str = "cell", language: str = "en") -> str:
     """Replace every answer block in a cell's source with the "your turn" comment (in the notebook's language)."""
     if source.count(BEGIN) != source.count(END):
-        raise KitError(f"{where}: {source.count(BEGIN)} '{BEGIN}' but {source.count(END)} '{END}': pair them up.")
+        raise KitError(_("{where}: {begins} '{begin}' but {ends} '{end}': pair them up.").format(
+            where=where, begins=source.count(BEGIN), begin=BEGIN, ends=source.count(END), end=END))
     return _BLOCK.sub(lambda match: f"{match.group(1)}{YOUR_TURN[language]}\n", source).rstrip("\n")
 
 
@@ -42,7 +43,7 @@ def exercise_from(solution: nbformat.NotebookNode, name: str) -> nbformat.Notebo
     language = exercise.metadata.get("kit_edition", {}).get("language", "en")
     for number, cell in enumerate(exercise.cells, 1):
         if cell.cell_type == "code":
-            cell.source = strip_solutions(cell.source, f"{name}, cell {number}", language)
+            cell.source = strip_solutions(cell.source, _("{name}, cell {number}").format(name=name, number=number), language)
             cell.outputs, cell.execution_count = [], None
         cell.metadata.pop("execution", None)  # run timestamps: they would change on every build
     exercise.metadata.pop("widgets", None)
@@ -59,7 +60,7 @@ def build(root: Path, check: bool = False) -> list[Built]:
     """Write (or, with `check`, only compare) exercises/NAME.ipynb for every solutions/NAME.ipynb, and
     exercises/zh/NAME.ipynb for every Chinese solution in solutions/zh/."""
     if not (root / "solutions").is_dir():
-        raise KitError(f"No solutions/ folder in {root}: run this from the course's top folder.")
+        raise KitError(_("No solutions/ folder in {root}: run this from the course's top folder.").format(root=root))
     results = _build_folder(root / "solutions", root / "exercises", check)
     for language in LANGUAGES[1:]:
         if (root / "solutions" / language).is_dir():
@@ -79,5 +80,6 @@ def _build_folder(solutions: Path, exercises: Path, check: bool) -> list[Built]:
         results.append(Built(target, changed))
     stale = {p.name for p in exercises.glob("*.ipynb")} - {p.name for p in solutions.glob("*.ipynb")} if exercises.is_dir() else set()
     if stale:
-        raise KitError(f"{exercises} has notebooks with no solution: {', '.join(sorted(stale))}. Remove them.")
+        raise KitError(_("{folder} has notebooks with no solution: {names}. Remove them.").format(
+            folder=exercises, names=", ".join(sorted(stale))))
     return results

@@ -33,8 +33,10 @@ def sample(seeds: int) -> int:
         return seeds
     text = os.environ.get("KIT_LESSON_SEEDS", "").strip()
     if text and (not text.isdigit() or int(text) < 1):
-        raise ConfigError(f"KIT_LESSON_SEEDS={text!r} is not a whole number of seeds (1 or more): write e.g. "
-                          f"KIT_LESSON_SEEDS=3, or unset it for {REAL_SEEDS}.")
+        from kit.i18n import _
+
+        raise ConfigError(_("KIT_LESSON_SEEDS={text} is not a whole number of seeds (1 or more): write e.g. "
+                            "KIT_LESSON_SEEDS=3, or unset it for {default}.").format(text=repr(text), default=REAL_SEEDS))
     chosen = min(seeds, int(text) if text else REAL_SEEDS)
     if chosen < seeds:
         from kit.i18n import ngettext

@@ -7,6 +7,8 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from kit.i18n import N_, _
+
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
@@ -14,6 +16,7 @@ if TYPE_CHECKING:
 
 
 F = TypeVar("F", bound=Callable[..., Any])
+UPSET_TITLE = N_("How upset each customer got")  # emotion_curves' default title, shown in the learner's language
 
 
 # Font files with Chinese glyphs, as Debian, Ubuntu, macOS and Windows name them (fonts-wqy-zenhei is the course's).
@@ -61,7 +64,7 @@ def plain_labels(function: F) -> F:
 
 
 @plain_labels
-def emotion_curves(groups: Mapping[str, Mapping[str, Transcript]], title: str = "How upset each customer got") -> Figure:
+def emotion_curves(groups: Mapping[str, Mapping[str, Transcript]], title: str = UPSET_TITLE) -> Figure:
     """One panel per group (e.g. "weak prompt", "strong prompt"), one line per customer, upset 0-10 per turn.
 
     The end of each line is marked by how the conversation ended: ✓ satisfied, ☎ handed off, ✗ left.
@@ -80,12 +83,12 @@ def emotion_curves(groups: Mapping[str, Mapping[str, Transcript]], title: str = 
             ax.plot(range(1, len(levels) + 1), levels, marker=".", color=colours[name], label=name)
             ax.annotate(ends[transcript.outcome], (len(levels), levels[-1]), textcoords="offset points",
                         xytext=(5, -4), color=colours[name])
-        ax.set(title=label, xlabel="customer message", ylim=(-0.5, 10.5))
+        ax.set(title=label, xlabel=_("customer message"), ylim=(-0.5, 10.5))
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.axhline(8, color="grey", linestyle=":", linewidth=1)
-    axes[0][0].set_ylabel("upset (0-10)")
+    axes[0][0].set_ylabel(_("upset (0-10)"))
     axes[0][-1].legend(loc="center left", bbox_to_anchor=(1, 0.5), fontsize="small")
-    fig.suptitle(title)
+    fig.suptitle(_(UPSET_TITLE) if title == UPSET_TITLE else title)
     fig.tight_layout()
     plt.close(fig)  # shown once, as the cell's value
     return fig

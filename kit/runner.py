@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from kit.errors import ConfigError, KitError, ModelError
+from kit.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
     from kit.conversation import Agent, Transcript
@@ -56,11 +57,13 @@ def concurrency_setting(value: int | None = None) -> int:
         if not text:
             return DEFAULT_CONCURRENCY
         if not text.isdigit() or int(text) < 1:
-            raise ConfigError(f"KIT_CONCURRENCY={text!r} is not a whole number of conversations at once (1 or more): "
-                              f"write e.g. KIT_CONCURRENCY=8, or unset it for the default ({DEFAULT_CONCURRENCY}).")
+            raise ConfigError(_("KIT_CONCURRENCY={text} is not a whole number of conversations at once (1 or more): "
+                                "write e.g. KIT_CONCURRENCY=8, or unset it for the default ({default}).").format(
+                                    text=repr(text), default=DEFAULT_CONCURRENCY))
         return int(text)
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise KitError(f"concurrency is how many conversations play at once: a whole number of at least 1; got {value!r}.")
+        raise KitError(_("concurrency is how many conversations play at once: a whole number of at least 1; got "
+                         "{value}.").format(value=repr(value)))
     return value
 
 
@@ -162,8 +165,6 @@ class Spend:
                    batch.seconds, batch.mode == SEQUENTIAL, min(batch.concurrency, len(batch.jobs)) or 1)
 
     def __str__(self) -> str:
-        from kit.i18n import _, ngettext
-
         calls = self.usage.calls
         if self.offline:  # no wall time: it differs run to run, and a lesson's saved output must not
             return ngettext("{calls} model call to the practice model (offline, free), played {mode}",
@@ -204,10 +205,11 @@ class Meter:
 
     def _check(self) -> None:
         if self.stop.is_set():
-            raise Stopped("the run was interrupted")
+            raise Stopped(_("the run was interrupted"))
         if self.deadline is not None and time.monotonic() > self.deadline:
-            raise ConversationTimeout(f"the conversation took longer than {self.limit_s:g} s (conversation_timeout_s) "
-                                      f"after {self.usage.calls} model calls")
+            raise ConversationTimeout(_("the conversation took longer than {seconds} s (conversation_timeout_s) "
+                                        "after {calls} model calls").format(seconds=f"{self.limit_s:g}",
+                                                                            calls=self.usage.calls))
 
     def _count(self, reply: Reply) -> Reply:
         self.usage += Usage(1, reply.usage.prompt_tokens, reply.usage.completion_tokens)
@@ -307,7 +309,7 @@ def _progress_bar(total: int, progress: bool, desc: str) -> Any:
     """A tqdm bar (a widget in Jupyter), made and updated in the caller's thread."""
     from tqdm.auto import tqdm
 
-    return tqdm(total=total, desc=desc, unit="conv", disable=not progress or total == 0, dynamic_ncols=True,
+    return tqdm(total=total, desc=_(desc), unit=_("conv"), disable=not progress or total == 0, dynamic_ncols=True,
                 leave=False)
 
 
@@ -316,7 +318,7 @@ def play_many(
     *,
     concurrency: int | None = None,
     progress: bool = True,  # a bar on an endpoint (a widget in Jupyter); offline there is nothing to wait for
-    desc: str = "conversations",
+    desc: str = N_("conversations"),  # the bar's label, translated when shown
     on_result: Callable[[Played], None] | None = None,
     conversation_timeout_s: float | None = None,
     fail_fast: bool = False,
@@ -375,7 +377,7 @@ def _play_threads(jobs: list[Job], width: int, stop: threading.Event, limit_s: f
     try:
         pending = {pool.submit(work, index): index for index in order}
         while pending:
-            done, _ = concurrent.futures.wait(pending, timeout=0.25 if limit_s else None,
+            done, _waiting = concurrent.futures.wait(pending, timeout=0.25 if limit_s else None,
                                               return_when=concurrent.futures.FIRST_COMPLETED)
             for future in done:
                 pending.pop(future)
@@ -385,8 +387,9 @@ def _play_threads(jobs: list[Job], width: int, stop: threading.Event, limit_s: f
                 for future, index in list(pending.items()):
                     if index in starts and now > starts[index] + limit_s + GRACE_S:
                         pending.pop(future)
-                        error = ConversationTimeout(f"the conversation took longer than {limit_s:g} s "
-                                                    "(conversation_timeout_s); a model call was still waiting")
+                        error = ConversationTimeout(_("the conversation took longer than {seconds} s "
+                                                      "(conversation_timeout_s); a model call was still waiting").format(
+                                                          seconds=f"{limit_s:g}"))
                         finish(Played(index, jobs[index], None, None, error, Usage(), limit_s))
     finally:
         stop.set()
@@ -409,10 +412,12 @@ def converse_many(
     from kit.personas import Persona
 
     if isinstance(seeds, bool) or not isinstance(seeds, int) or seeds < 1:
-        raise KitError(f"seeds is how many conversations per customer: a whole number of at least 1; got {seeds!r}.")
+        raise KitError(_("seeds is how many conversations per customer: a whole number of at least 1; got "
+                         "{value}.").format(value=repr(seeds)))
     cast = [customers] if isinstance(customers, (str, Persona)) else list(customers)
     jobs = [Job(agent, customer, seed) for customer in cast for seed in range(seeds)]
-    batch = play_many(jobs, concurrency=concurrency, progress=progress, desc="conversations", fail_fast=True)
+    batch = play_many(jobs, concurrency=concurrency, progress=progress, desc=N_("conversations"), fail_fast=True)
     if batch.interrupted:
-        raise KeyboardInterrupt(f"interrupted after {len(batch.finished)} of {len(jobs)} conversations")
+        raise KeyboardInterrupt(_("interrupted after {finished} of {total} conversations").format(
+            finished=len(batch.finished), total=len(jobs)))
     return [played.transcript for played in batch.finished]

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import getpass
 import html
 import json
@@ -28,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from kit import __version__
 from kit.artifacts import write_artifact
 from kit.config import data_dir
+from kit.i18n import N_, _, language
 from kit.keys import scrub
 from kit.plots import plain_labels
 
@@ -62,14 +64,14 @@ class Tracker:
 
     def __init__(self, lesson: str, folder: str | Path | None = None, learner: str | None = None) -> None:
         if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", lesson or ""):
-            raise ValueError(
-                f"Lesson name {lesson!r} cannot be a file name: use letters, digits, '_', '-' or '.', "
+            raise ValueError(_(
+                "Lesson name {lesson} cannot be a file name: use letters, digits, '_', '-' or '.', "
                 "for example '01_first_prompt'."
-            )
+            ).format(lesson=repr(lesson)))
         self.lesson = lesson
         self.learner = (default_learner() if learner is None else str(learner)).strip()
         if not self.learner:
-            raise ValueError("The learner's name is empty: pass learner=\"your name\" or leave it out.")
+            raise ValueError(_("The learner's name is empty: pass learner=\"your name\" or leave it out."))
         self.path = Path(folder) if folder is not None else data_dir()
         self.path = self.path / f"{lesson}.jsonl"
 
@@ -88,8 +90,8 @@ class Tracker:
                 record = json.loads(line)
             except json.JSONDecodeError:
                 warnings.warn(
-                    f"{self.path}, line {number}: not a complete record (perhaps the kernel stopped while "
-                    "writing); skipped. The file is left as it is.",
+                    _("{path}, line {number}: not a complete record (perhaps the kernel stopped while "
+                      "writing); skipped. The file is left as it is.").format(path=self.path, number=number),
                     stacklevel=3,
                 )
                 continue
@@ -124,8 +126,9 @@ class Tracker:
         }
         self.path.parent.mkdir(parents=True, exist_ok=True)
         if self.path.is_symlink() or (self.path.exists() and not self.path.is_file()):
-            raise ValueError(f"{self.path}: the progress file is a link or not a regular file; the tracker writes only "
-                             "to a file of its own. Remove it or set KIT_DATA_DIR to a folder of your own.")
+            raise ValueError(_("{path}: the progress file is a link or not a regular file; the tracker writes only "
+                               "to a file of its own. Remove it or set KIT_DATA_DIR to a folder of your own.").format(
+                                   path=self.path))
         descriptor = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
         with os.fdopen(descriptor, "a+", encoding="utf-8") as file:
             _lock(file)
@@ -148,13 +151,13 @@ class Tracker:
             {"attempt": a["attempt"], "total": a["total"], **a["scores"], "prompt": a["prompt"].splitlines()[0][:50]}
             for a in self.history()
         ]
-        return pd.DataFrame(rows).set_index("attempt").round(1) if rows else pd.DataFrame()
+        return labelled(pd.DataFrame(rows).set_index("attempt").round(1), TABLE_LABELS) if rows else pd.DataFrame()
 
     def export(self, path: str | Path, *, overwrite: bool = False) -> Path:
         """Write this learner's attempts to a progress file to hand in; never over a file unless `overwrite=True`."""
         path = Path(path)
         if path.resolve() == self.path.resolve():
-            raise ValueError(f"{path} is the lesson's own history file: export to another file.")
+            raise ValueError(_("{path} is the lesson's own history file: export to another file.").format(path=path))
         attempts = self.history()
         header = {"format": FORMAT, "kit_version": __version__, "lesson": self.lesson, "learner": self.learner,
                   "exported": datetime.now(timezone.utc).isoformat(timespec="seconds"), "attempts": len(attempts)}
@@ -204,15 +207,16 @@ class Tracker:
         for name in _graders(attempts) if graders else []:
             ax.plot(xs, _scores(attempts, name), marker=".", alpha=0.35, label=name)
         totals = [a["total"] for a in attempts]
-        ax.plot(xs, totals, marker="o", linewidth=2.5, color="black", label="total")
+        ax.plot(xs, totals, marker="o", linewidth=2.5, color="black", label=_(TOTAL))
         for x, y in zip(xs, totals):
             ax.annotate(f"{y:.0f}", (x, y), textcoords="offset points", xytext=(0, 7), ha="center")
         for before, after in zip(attempts, attempts[1:]):
             if before.get("session") and after.get("session") and before["session"] != after["session"]:
                 ax.axvline(after["attempt"] - 0.5, linestyle=":", color="grey")
-                ax.annotate("new session", (after["attempt"] - 0.5, 104), ha="center", fontsize="x-small", color="grey")
-        title = f"Learning curve: {self.lesson} ({learner or self.learner})"
-        ax.set(xlabel="attempt", ylabel="score (0-100)", ylim=(-5, 110), title=title)
+                ax.annotate(_("new session"), (after["attempt"] - 0.5, 104), ha="center", fontsize="x-small",
+                            color="grey")
+        title = _("Learning curve: {lesson} ({learner})").format(lesson=self.lesson, learner=learner or self.learner)
+        ax.set(xlabel=_(ATTEMPT), ylabel=_("score (0-100)"), ylim=(-5, 110), title=title)
         if xs:
             ax.set_xticks(xs)
         ax.legend(loc="center left", bbox_to_anchor=(1, 0.5), fontsize="small")
@@ -233,19 +237,20 @@ class Tracker:
         xs = [a["attempt"] for a in attempts]
         panels = axes.flatten()
         for ax, name in zip(panels, names):
-            ax.plot(xs, [a["total"] for a in attempts], color="grey", alpha=0.35, linewidth=2, label="total")
+            ax.plot(xs, [a["total"] for a in attempts], color="grey", alpha=0.35, linewidth=2, label=_(TOTAL))
             if name != "total":
                 ax.plot(xs, _scores(attempts, name), marker="o", label=name)
-            ax.set(title=name, ylim=(-5, 110))
+            ax.set(title=_(TOTAL) if name == "total" else name, ylim=(-5, 110))
             if xs:
                 ax.set_xticks(xs)
         for ax in panels[len(names):]:
             ax.axis("off")
         for ax in axes[-1]:
-            ax.set_xlabel("attempt")
+            ax.set_xlabel(_(ATTEMPT))
         for ax in axes[:, 0]:
-            ax.set_ylabel("score")
-        fig.suptitle(f"Each grader per attempt, the total in grey: {self.lesson} ({learner or self.learner})")
+            ax.set_ylabel(_("score"))
+        fig.suptitle(_("Each grader per attempt, the total in grey: {lesson} ({learner})").format(
+            lesson=self.lesson, learner=learner or self.learner))
         fig.tight_layout()
         plt.close(fig)  # shown once, as the cell's value
         return fig
@@ -260,17 +265,20 @@ class Tracker:
             a = max((n for n in numbers if n < b), default=None)  # the attempt before b
         for number in (a, b):
             if number not in attempts:
-                have = f"attempts {numbers[0]}-{numbers[-1]}" if numbers else "no attempts yet"
-                asked = "two attempts" if number is None else f"attempt {number}"
-                raise ValueError(f"diff needs {asked}; {self.learner} has {have} in {self.lesson}.")
+                have = (_("attempts {first}-{last}").format(first=numbers[0], last=numbers[-1]) if numbers
+                        else _("no attempts yet"))
+                asked = _("two attempts") if number is None else _("attempt {number}").format(number=number)
+                raise ValueError(_("diff needs {asked}; {learner} has {have} in {lesson}.").format(
+                    asked=asked, learner=self.learner, have=have, lesson=self.lesson))
         return PromptDiff(attempts[a], attempts[b])
 
     def _attempts_of(self, learner: str | None) -> list[dict[str, Any]]:
         """This learner's attempts, or `learner`'s, who must have some."""
         attempts = self.history(learner)
         if learner is not None and not attempts:
-            here = ", ".join(self.learners()) or "none"
-            raise ValueError(f"No attempts by {learner!r} in {self.path}; learners here: {here}.")
+            here = ", ".join(self.learners()) or _("none")
+            raise ValueError(_("No attempts by {learner} in {path}; learners here: {here}.").format(
+                learner=repr(learner), path=self.path, here=here))
         return attempts
 
 
@@ -286,7 +294,8 @@ class PromptDiff:
         """The unified diff of the two prompts, line by line (empty when they are the same)."""
         a, b = self.before, self.after
         return list(difflib.unified_diff(a["prompt"].splitlines(), b["prompt"].splitlines(),
-                                         f"attempt {a['attempt']}", f"attempt {b['attempt']}", lineterm=""))
+                                         _("attempt {number}").format(number=a["attempt"]),
+                                         _("attempt {number}").format(number=b["attempt"]), lineterm=""))
 
     @property
     def added(self) -> int:
@@ -310,9 +319,12 @@ class PromptDiff:
     def summary(self) -> str:
         """One line: which attempts, the total's change, and how many lines changed."""
         a, b = self.before, self.after
-        lines = f"{self.added} lines added, {self.removed} removed" if self.lines else "the prompt did not change"
-        totals = f"total {a['total']:.0f} → {b['total']:.0f} ({self.change:+.0f})"
-        return f"Attempt {a['attempt']} → {b['attempt']}: {totals}; {lines}"
+        lines = (_("{added} lines added, {removed} removed").format(added=self.added, removed=self.removed)
+                 if self.lines else _("the prompt did not change"))
+        totals = _("total {before} → {after} ({change})").format(before=f"{a['total']:.0f}", after=f"{b['total']:.0f}",
+                                                                  change=f"{self.change:+.0f}")
+        return _("Attempt {before} → {after}: {totals}; {lines}").format(before=a["attempt"], after=b["attempt"],
+                                                                        totals=totals, lines=lines)
 
     def _moves(self) -> str:
         return ", ".join(f"{name} {_shown(x)} → {_shown(y)}" for name, (x, y) in self.score_changes.items())
@@ -336,6 +348,56 @@ class PromptDiff:
                 f"<pre style='white-space:pre-wrap;margin-top:6px'>{body}</pre></div>")
 
 
+TOTAL, ATTEMPT = N_("total"), N_("attempt")
+TABLE_LABELS = {"attempt": ATTEMPT, "total": TOTAL, "prompt": N_("prompt")}
+
+
+def labelled(frame: pandas.DataFrame, labels: dict[str, str]) -> pandas.DataFrame:
+    """`frame` as it is for code (`table["total"]` works in every language), shown with its column and row labels
+    (and the index's name) translated: `labels` maps a label to its N_-marked English text. In English the frame
+    itself is returned."""
+    if language() == "en":
+        return frame
+    shown = _labelled_frame()(frame)
+    shown.shown_labels = labels
+    return shown
+
+
+@functools.cache
+def _labelled_frame() -> type:
+    """The DataFrame subclass `labelled` returns (made on first use: pandas loads only when a table is asked for)."""
+    import pandas as pd
+
+    class Labelled(pd.DataFrame):
+        """A DataFrame whose views show translated labels; anything computed from it is a plain DataFrame."""
+
+        _metadata = ["shown_labels"]
+
+        @property
+        def _constructor(self) -> type:
+            return pd.DataFrame
+
+        def _shown(self) -> pandas.DataFrame:
+            names = {key: _(text) for key, text in self.shown_labels.items()}
+            shown = pd.DataFrame(self).rename(columns=names, index=names)
+            shown.index.name = names.get(self.index.name, self.index.name)
+            return shown
+
+        def _repr_html_(self) -> str | None:
+            return self._shown()._repr_html_()
+
+        def __repr__(self) -> str:
+            return repr(self._shown())
+
+        def to_string(self, *args: Any, **kwargs: Any) -> str:
+            return self._shown().to_string(*args, **kwargs)
+
+        def __reduce__(self) -> tuple:  # pickled (a worker process, a cache) as the plain DataFrame it holds
+            return pd.DataFrame, (pd.DataFrame(self).copy(),)
+
+    return Labelled
+
+
 def _shown(score: float | None) -> str:
     return "n/a" if score is None else f"{score:.0f}"
 
@@ -352,19 +414,19 @@ def _scores(attempts: list[dict[str, Any]], name: str) -> list[float]:
 def _read_progress(path: Path) -> tuple[list[dict[str, Any]], list[str]]:
     """The attempts in one progress file as table rows, and a message for each part that could not be read."""
     if problem := unreadable(path):
-        return [], [f"{path}: {problem}; skipped."]
+        return [], [_("{path}: {problem}; skipped.").format(path=path, problem=problem)]
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as error:
-        why = "not UTF-8 text" if isinstance(error, UnicodeDecodeError) else error.strerror or str(error)
-        return [], [f"{path}: cannot be read ({why}); skipped."]
+        why = _("not UTF-8 text") if isinstance(error, UnicodeDecodeError) else error.strerror or str(error)
+        return [], [_("{path}: cannot be read ({why}); skipped.").format(path=path, why=why)]
     try:
         header = json.loads(lines[0]) if lines else None
     except json.JSONDecodeError:
         header = None
     if not isinstance(header, dict) or header.get("format") != FORMAT:
-        return [], [f"{path}, line 1: not a progress file (the first line should be a {FORMAT!r} header, "
-                    "as tracker.export(path) writes it); skipped."]
+        return [], [_("{path}, line 1: not a progress file (the first line should be a {format} header, "
+                      "as tracker.export(path) writes it); skipped.").format(path=path, format=repr(FORMAT))]
     rows, problems = [], []
     for number, line in enumerate(lines[1:], 2):
         if not line.strip():
@@ -372,7 +434,8 @@ def _read_progress(path: Path) -> tuple[list[dict[str, Any]], list[str]]:
         try:
             record = json.loads(line)
         except json.JSONDecodeError:
-            problems.append(f"{path}, line {number}: not valid JSON (perhaps cut short or edited); skipped.")
+            problems.append(_("{path}, line {number}: not valid JSON (perhaps cut short or edited); skipped.").format(
+                path=path, number=number))
             continue
         fields = record if isinstance(record, dict) else {}
         wrong = [key for key, kind in REQUIRED.items() if not isinstance(fields.get(key), kind)]
@@ -380,15 +443,17 @@ def _read_progress(path: Path) -> tuple[list[dict[str, Any]], list[str]]:
         if isinstance(fields.get("attempt"), bool) or isinstance(fields.get("total"), bool):
             wrong.append("attempt/total")
         if wrong:
-            problems.append(f"{path}, line {number}: not an attempt (missing or wrong: {', '.join(wrong)}); skipped.")
+            problems.append(_("{path}, line {number}: not an attempt (missing or wrong: {fields}); skipped.").format(
+                path=path, number=number, fields=", ".join(wrong)))
             continue
         scores = record["scores"]
         clash = sorted(set(scores) & IDENTITY)
         odd = sorted(k for k, v in scores.items() if not isinstance(k, str) or not (v is None or isinstance(v, (int, float))
                                                                                    and not isinstance(v, bool)))
         if clash or odd:
-            why = f"scores has a field named {', '.join(clash)}" if clash else f"scores.{odd[0]} is not a number"
-            problems.append(f"{path}, line {number}: {why}; skipped.")
+            why = (_("scores has a field named {names}").format(names=", ".join(clash)) if clash
+                   else _("scores.{name} is not a number").format(name=odd[0]))
+            problems.append(_("{path}, line {number}: {why}; skipped.").format(path=path, number=number, why=why))
             continue
         rows.append({
             "learner": record.get("learner") or header.get("learner"),
@@ -407,13 +472,14 @@ MAX_PROGRESS_BYTES = 20_000_000  # a progress file larger than this is not a lea
 def unreadable(path: Path) -> str | None:
     """Why a hand-in cannot be read safely (a link, a pipe or device, too big), or None when it can."""
     if path.is_symlink():
-        return "a link, not a file of its own (it could point anywhere)"
+        return _("a link, not a file of its own (it could point anywhere)")
     if not path.exists():
         return None  # reading it says so, as for any file that cannot be opened
     if not path.is_file():
-        return "not a regular file (a pipe, a device or a folder)"
+        return _("not a regular file (a pipe, a device or a folder)")
     if path.stat().st_size > MAX_PROGRESS_BYTES:
-        return f"{path.stat().st_size:,} bytes, more than a progress file holds ({MAX_PROGRESS_BYTES:,})"
+        return _("{size} bytes, more than a progress file holds ({limit})").format(
+            size=f"{path.stat().st_size:,}", limit=f"{MAX_PROGRESS_BYTES:,}")
     return None
 
 

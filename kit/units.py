@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
+from kit.i18n import N_, _
+
 if TYPE_CHECKING:
     import pint
 
@@ -96,7 +98,18 @@ _CN_TO_DIGITS = str.maketrans("零〇一二三四五六七八九十", "001234567
 
 _HEIGHT_CM = (50.0, 250.0)
 _WEIGHT_KG = (2.0, 300.0)
-_EXAMPLES = {"height": "165cm, 1米65, 一米六五, 5尺2 or 5'4\"", "weight": "60kg, 120斤, 一百二十斤 or 132 lbs"}
+_EXAMPLES = {"height": N_("165cm, 1米65, 一米六五, 5尺2 or 5'4\""), "weight": N_("60kg, 120斤, 一百二十斤 or 132 lbs")}
+# What parse_height and parse_weight say when they cannot read the text, by kind (the learner reads them).
+_UNREADABLE = {
+    "height": N_('Could not read a height in "{text}": found no number with a length unit; write it like {examples}'),
+    "weight": N_('Could not read a weight in "{text}": found no number with a weight unit; write it like {examples}'),
+}
+_NEGATIVE = {
+    "height": N_('Height "-{reading}" in "{text}" is negative: a height is a positive amount, like {examples}'),
+    "weight": N_('Weight "-{reading}" in "{text}" is negative: a weight is a positive amount, like {examples}'),
+}
+_IMPLAUSIBLE = {"height": N_('Height "{reading}" in "{text}" is {problem}'),
+                "weight": N_('Weight "{reading}" in "{text}" is {problem}')}
 
 
 class _Hit(NamedTuple):
@@ -202,32 +215,30 @@ def _standard_value(reading: Reading, kind: _Kind) -> float:
     return _convert(reading, "cm" if kind == "height" else "kg")
 
 
-def _implausible(value: float, kind: _Kind) -> str | None:
-    """Why the value cannot be a human height or weight, or None if it can."""
+def _implausible(value: float, kind: _Kind, translated: bool = False) -> str | None:
+    """Why the value cannot be a human height or weight, or None if it can.
+
+    In English for the notes a tool returns to the model; `translated` for an error the learner reads."""
     low, high = _HEIGHT_CM if kind == "height" else _WEIGHT_KG
     unit = "cm" if kind == "height" else "kg"
     if low <= value <= high:
         return None
-    return f"{value:g} {unit}, which is implausible (expected {low:g}-{high:g} {unit})"
+    message = N_("{value} {unit}, which is implausible (expected {low}-{high} {unit})")
+    return (_(message) if translated else message).format(value=f"{value:g}", unit=unit, low=f"{low:g}", high=f"{high:g}")
 
 
 def _parse_one(text: str, kind: _Kind) -> float:
     """Shared body of parse_height and parse_weight: the first reading of `kind`, checked."""
     candidates = _candidates(_scan(text), kind)
     if not candidates:
-        what = "length" if kind == "height" else "weight"
-        raise ValueError(
-            f'Could not read a {kind} in "{text}": found no number with a {what} unit; '
-            f"write it like {_EXAMPLES[kind]}"
-        )
+        raise ValueError(_(_UNREADABLE[kind]).format(text=text, examples=_(_EXAMPLES[kind])))
     reading = candidates[0][0]
     if re.search(r"(?<![\w.])[-−–﹣－]\s*$|负\s*$", text[: reading.start]):
-        raise ValueError(f'{kind.capitalize()} "-{reading.text}" in "{text}" is negative: a {kind} is a positive amount, '
-                         f"like {_EXAMPLES[kind]}")
+        raise ValueError(_(_NEGATIVE[kind]).format(reading=reading.text, text=text, examples=_(_EXAMPLES[kind])))
     value = _standard_value(reading, kind)
-    problem = _implausible(value, kind)
+    problem = _implausible(value, kind, translated=True)
     if problem:
-        raise ValueError(f'{kind.capitalize()} "{reading.text}" in "{text}" is {problem}')
+        raise ValueError(_(_IMPLAUSIBLE[kind]).format(reading=reading.text, text=text, problem=problem))
     return value
 
 

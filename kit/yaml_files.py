@@ -13,33 +13,42 @@ from typing import Any
 
 import yaml
 
+from kit.i18n import _
+
 MAX_BYTES = 2_000_000  # a card or a config is a few KB; more is a mistake or an attack
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's loader when PyYAML was built with it
 
 
 def read_text(path: Path, what: str, error: type[Exception]) -> str:
-    """The file's text, if it is a regular UTF-8 file of a sane size; else `error` naming the file."""
+    """The file's text, if it is a regular UTF-8 file of a sane size; else `error` naming the file.
+
+    `what` names the kind of file ("persona card"), marked with N_ by the caller so that it is shown translated."""
     try:
         info = path.stat()
     except FileNotFoundError:
-        raise error(f"{path}: no such file ({_a(what)} was expected here); check the name and the folder.") from None
+        raise error(_("{path}: no such file ({a_what} was expected here); check the name and the folder.").format(
+            path=path, a_what=_a(what))) from None
     except OSError as problem:
-        raise error(f"{path}: cannot read this {what} ({problem.strerror}).") from None
+        raise error(_("{path}: cannot read this {what} ({reason}).").format(
+            path=path, what=_(what), reason=problem.strerror)) from None
     if not stat.S_ISREG(info.st_mode):
-        raise error(f"{path}: not a regular file (a folder, a pipe or a device); give the path of the {what} itself.")
+        raise error(_("{path}: not a regular file (a folder, a pipe or a device); give the path of the {what} "
+                      "itself.").format(path=path, what=_(what)))
     if info.st_size > MAX_BYTES:
-        raise error(f"{path}: {info.st_size:,} bytes is far too big for {_a(what)} (at most {MAX_BYTES:,}).")
+        raise error(_("{path}: {size} bytes is far too big for {a_what} (at most {limit}).").format(
+            path=path, size=f"{info.st_size:,}", a_what=_a(what), limit=f"{MAX_BYTES:,}"))
     data = path.read_bytes()
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as problem:
         line = data[:problem.start].count(b"\n") + 1
-        raise error(f"{path}:{line}: not UTF-8 text. Save the file as UTF-8 (in most editors: Save As, "
-                    "Encoding: UTF-8) and try again.") from None
+        raise error(_("{path}:{line}: not UTF-8 text. Save the file as UTF-8 (in most editors: Save As, "
+                      "Encoding: UTF-8) and try again.").format(path=path, line=line)) from None
 
 
 def _a(what: str) -> str:
-    return f"{'an' if what[0] in 'aeiou' else 'a'} {what}"
+    """ "a persona card", "an arena config": the kind of file with its article, in the learner's language."""
+    return (_("an {what}") if what[0] in "aeiou" else _("a {what}")).format(what=_(what))
 
 
 def parse(text: str, path: Path | str, what: str, error: type[Exception]) -> Any:
@@ -54,8 +63,8 @@ def parse(text: str, path: Path | str, what: str, error: type[Exception]) -> Any
                 raise error(_yaml_problem(path, problem)) from None
             raise
     except RecursionError:
-        raise error(f"{path}: nested far too deeply (thousands of brackets or indents); {_a(what)} needs only "
-                    "a few levels of mappings and lists.") from None
+        raise error(_("{path}: nested far too deeply (thousands of brackets or indents); {a_what} needs only "
+                      "a few levels of mappings and lists.").format(path=path, a_what=_a(what))) from None
 
 
 def _yaml_problem(path: Path | str, error: yaml.YAMLError) -> str:
@@ -64,10 +73,11 @@ def _yaml_problem(path: Path | str, error: yaml.YAMLError) -> str:
     problem = str(getattr(error, "problem", "") or error)
     context, opened = getattr(error, "context", "") or "", getattr(error, "context_mark", None)
     if "\t" in problem or "'\\t'" in problem:  # PyYAML writes a tab as '\t'
-        problem = "a tab character: indent with spaces only"
+        problem = _("a tab character: indent with spaces only")
     elif "flow" in context and opened is not None:
         mark = opened
         bracket = "{" if "mapping" in context else "["
-        problem = f"the {bracket} on this line is not closed (or a comma or quote is missing inside it)"
+        problem = _("the {bracket} on this line is not closed (or a comma or quote is missing inside it)").format(
+            bracket=bracket)
     where = f"{path}:{mark.line + 1}" if mark else str(path)
-    return f"{where}: not valid YAML: {problem}"
+    return _("{where}: not valid YAML: {problem}").format(where=where, problem=problem)

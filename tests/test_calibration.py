@@ -306,3 +306,21 @@ def test_kit_graders_calibrate_reports_a_bad_file_in_one_line(tmp_path: Path) ->
     assert run.returncode == 2
     assert run.stderr.strip().startswith("error: bad.json: labels.task_solved is missing")
     assert "Traceback" not in run.stderr
+
+
+def test_in_chinese_the_report_and_a_bad_file_say_it_in_chinese(report: Calibration, tmp_path: Path) -> None:
+    from kit import i18n
+
+    i18n.set_language("zh")
+    try:
+        text = str(report)
+        assert text.startswith(f"评分项校准：{FOLDER} 里有 {len(report.items)} 份已标注的对话记录（")
+        header = next(line for line in text.splitlines() if line.startswith("评分项 "))
+        assert header.split() == ["评分项", "份数", "有标注", "一致", "一致率", "kappa"]
+        assert report.graders[0].name in text  # grader ids stay as they are
+        assert "<th>评分项</th>" in report._repr_html_()
+        (tmp_path / "list.json").write_text("[]", encoding="utf-8")
+        with pytest.raises(CalibrationError, match=r"^list\.json：文件里必须是一个 JSON 对象"):
+            load_item(tmp_path / "list.json")
+    finally:
+        i18n._chosen = None

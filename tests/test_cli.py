@@ -73,3 +73,19 @@ def test_kit_arena_exits_1_when_every_conversation_failed(tmp_path: Path) -> Non
     assert run.returncode == 1, run.stdout + run.stderr
     assert "Every conversation failed (1)" in run.stderr and "Could not reach" in run.stdout
     assert "Traceback" not in run.stderr
+
+
+def test_in_chinese_the_demo_and_the_help_speak_chinese_and_the_prompts_stay_as_written() -> None:
+    import os
+
+    env = {**os.environ, "KIT_LANG": "zh"}
+    demo = subprocess.run([sys.executable, "-m", "kit", "demo"], capture_output=True, text=True, env=env)
+    assert demo.returncode == 0, demo.stderr
+    assert "三段提示词，一段比一段好：" in demo.stdout and "第 1 次尝试" in demo.stdout and "一句话提示词" in demo.stdout
+    assert "You are a customer service bot." in demo.stdout  # the prompts are what the model was sent: not translated
+    assert re.search(r"总分：[\d.]+ → [\d.]+ → [\d.]+", demo.stdout) and "Totals" not in demo.stdout
+    helped = subprocess.run([sys.executable, "-m", "kit", "arena", "--help"], capture_output=True, text=True, env=env)
+    assert "擂台的 YAML 文件" in helped.stdout and "不显示进度条" in helped.stdout
+    wrong = subprocess.run([sys.executable, "-m", "kit", "demo", "--persona", "typo_uncle"], capture_output=True,
+                           text=True, env=env)
+    assert wrong.returncode == 2 and wrong.stderr.startswith("出错：") and "typo_uncle" in wrong.stderr

@@ -53,3 +53,23 @@ def test_an_unknown_provider_lists_the_known_ones(tmp_path: Path) -> None:
 
 def test_practice_explicitly_overrides_a_configured_model(tmp_path: Path) -> None:
     assert load_settings("practice", environ={"KIT_MODEL": "gpt-x"}, cwd=tmp_path).is_practice
+
+
+def test_settings_errors_and_the_description_in_chinese_never_show_the_key(tmp_path: Path) -> None:
+    from kit import i18n
+
+    i18n.set_language("zh")
+    try:
+        with pytest.raises(ConfigError) as caught:
+            load_settings(environ={"KIT_TIMEOUT": "abc"}, cwd=tmp_path)
+        message = str(caught.value)
+        assert message.startswith("KIT_TIMEOUT='abc'（在环境变量中）不是有效的每次调用模型的秒数") and "KIT_TIMEOUT=60" in message
+        with pytest.raises(ConfigError, match="不是已知的服务商"):
+            load_settings(environ={"KIT_PROVIDER": "nobody"}, cwd=tmp_path)
+        keyed = load_settings(environ={"KIT_MODEL": "qwen-plus", "KIT_BASE_URL": "https://user:pw@example.com/v1",
+                                       "KIT_API_KEY": "sk-secret-abcdefgh"}, cwd=tmp_path)
+        shown = keyed.describe()
+        assert shown == "qwen-plus，地址 https://***@example.com/v1（密钥来自环境变量中的 KIT_API_KEY，来自环境变量）"
+        assert "sk-secret" not in shown and "pw@" not in shown
+    finally:
+        i18n._chosen = None

@@ -147,3 +147,44 @@ def test_a_short_window_forgets_facts_given_at_the_start_and_a_recap_keeps_them(
     assert "repeated" in {e for t in short.customer_turns for e in t.events}
     assert all(t.outcome == "satisfied" for t in (full, short, recap))
     assert repr(kit.Agent("x", window=4)).endswith("window=4)")
+
+
+def test_in_chinese_the_text_view_and_notes_are_chinese_and_what_was_said_stays_as_said() -> None:
+    from kit import i18n
+
+    agent = kit.Agent("You are the shop's customer service.", tools=kit.tools.SHOP_TOOLS)
+    english = kit.converse(agent, "typo_auntie", seed=0)
+    i18n.set_language("zh")
+    try:
+        transcript = kit.converse(agent, "typo_auntie", seed=0)
+        text = str(transcript)
+        assert transcript.turns == english.turns  # the conversation itself does not depend on the language
+        names = ", ".join(tool.name for tool in kit.tools.SHOP_TOOLS)
+        assert transcript.notes == (f"客服拿到了工具（{names}），但一次也没有调用。",)
+        assert text.startswith("错别字阿姨 (The typo auntie) · 种子 0 · practice · 结局：")
+        assert " 1 顾客 [不满 " in text and " 2 客服：" in text and "（英文释义：" in text
+        assert text.endswith(f"说明：{transcript.notes[0]}")
+        for turn in transcript.turns:  # the customer's and the agent's words, as they were said
+            assert turn.text in text and (turn.role == "agent" or not turn.gloss or turn.gloss in text)
+        with pytest.raises(KitError, match="max_turns 是客服最多能回复的次数"):
+            kit.converse(agent, "typo_auntie", max_turns=0)
+        with pytest.raises(PromptError, match="系统提示词是空的"):
+            kit.Agent("  ")
+    finally:
+        i18n._chosen = None
+
+
+def test_in_chinese_a_context_overflow_note_says_where_the_history_was_cut() -> None:
+    from kit import i18n
+    from kit.llm import OpenAIChat
+    from kit.testing.openai_server import serve
+
+    i18n.set_language("zh")
+    try:
+        with serve(context_chars=1400) as url:
+            model = OpenAIChat("served", base_url=url, api_key="sk-test", max_retries=0)
+            transcript = kit.converse(kit.Agent(STRONG, model=model), "size_seeker", seed=0)
+        trimmed = [note for note in transcript.notes if "超出了 served 的上下文长度" in note]
+        assert len(trimmed) == 1 and trimmed[0].startswith("第 ") and "客服只看到自己的提示词和最后" in trimmed[0]
+    finally:
+        i18n._chosen = None

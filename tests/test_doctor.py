@@ -113,3 +113,20 @@ def test_unknown_provider_is_a_failed_check_not_a_crash(tmp_path: Path) -> None:
     assert result.returncode == 1, result.stdout + result.stderr
     assert "Traceback" not in result.stdout + result.stderr
     assert "KIT_PROVIDER" in result.stdout
+
+
+def test_in_chinese_every_check_is_chinese_the_markers_stay_and_the_reply_is_quoted_as_said(tmp_path: Path) -> None:
+    offline = doctor(tmp_path, clean_env(tmp_path, KIT_LANG="zh"))
+    assert offline.returncode == 0, offline.stdout + offline.stderr
+    lines = offline.stdout.splitlines()
+    assert all(line.startswith("ok  ") for line in lines)
+    assert any("工具包" in line and "运行在 Python" in line for line in lines)
+    (connection,) = [line for line in lines if "连接" in line]
+    assert "离线回答：" in connection
+    env = clean_env(tmp_path, KIT_MODEL="test-model", KIT_API_KEY="sk-test", KIT_LANG="zh")
+    with serve([{"text": "ready"}], models=["test-model"]) as url:
+        online = doctor(tmp_path, {**env, "KIT_BASE_URL": url}, "--timeout", "3")
+    (answered,) = [line for line in online.stdout.splitlines() if "连接" in line]
+    assert answered.startswith("ok") and "秒回答了：'ready'" in answered  # the model's words, as it said them
+    (tools,) = [line for line in online.stdout.splitlines() if "工具调用" in line]
+    assert tools.startswith("WARN") and "直接用文字回答" in tools and "answered in words" not in tools

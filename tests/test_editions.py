@@ -14,7 +14,7 @@ from kit.editions import Edition, EditionError, build, stale
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-@pytest.mark.parametrize("edition", editions.editions("zh"), ids=lambda e: e.lesson)
+@pytest.mark.parametrize("edition", editions.editions("zh"), ids=lambda e: f"{e.kind}-{e.lesson}")
 def test_every_committed_edition_is_what_its_translation_builds(edition: Edition) -> None:
     assert stale(edition) == ""
     english = json.loads(edition.english.read_text(encoding="utf-8"))["cells"]

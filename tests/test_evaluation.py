@@ -173,3 +173,37 @@ def test_the_new_modules_load_no_heavy_library() -> None:
     code = "import sys, kit.evaluation, kit.graders.compare; print([m for m in ('pandas', 'matplotlib') if m in sys.modules])"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_in_chinese_the_views_are_chinese_and_the_table_keeps_its_keys_for_code() -> None:
+    from kit import i18n
+
+    ev = made_up({"a": [90, 70, 85, 95, 60], "b": [100, 100, 100, 100, 100]})
+    before, after = made_up({"a": [50, 50, 50], "b": [60, 60, 60]}), made_up({"a": [70, 70, 70], "b": [60, 60, 60]})
+    i18n.set_language("zh")
+    try:
+        text, page = str(ev), ev._repr_html_()
+        assert text.startswith("'made up' 用 none · 2 位顾客 × 5 个种子 · 及格 = 总分 ≥ 80")
+        assert "  顾客                 平均分" in text and "  总体 " in text and "总体 pass^k：k=1 80%" in text
+        assert "  a                      80.0" in text  # the rows line up under the Chinese headers
+        assert "<th>顾客</th><th>平均分</th>" in page and "<td>3/5</td><td>0%</td>" in page
+        table = ev.table()
+        assert list(table.columns) == ["mean", "min", "max", "std", "low 90%", "high 90%", "pass rate", "pass^5"]
+        assert table.loc["overall", "pass^5"] == 0.5  # code selects the English keys in either language
+        shown = table._repr_html_()
+        assert "<th>平均分</th>" in shown and "<th>总体</th>" in shown and "pass rate" not in shown
+        change = before.compare(after)
+        assert change.verdict == "real improvement"  # the id code compares stays English
+        assert str(change).startswith("'made up' → 'made up': 确实变好了\n  总平均分 55.0 → 65.0  （+10.0，噪声 ±0.0）\n")
+        *_, customer_b, several = str(change).splitlines()
+        assert customer_b.split() == ["b", "60.0", "→", "60.0", "+0.0", "±0.0", "在噪声范围内"]
+        assert several == ("  同时比较了 2 位顾客：每位的噪声范围是 ±2.28 个标准误，而不是 ±2，这样因为巧合而被判为“确实”的差别，"
+                           "和只比较一次时一样少见")
+        assert "确实变好了" in change._repr_html_() and "<th>改前</th>" in change._repr_html_()
+        with pytest.raises(UnknownPersona, match="没有叫 'nobody' 的顾客人设"):
+            evaluate(kit.Agent("x"), ["nobody"], seeds=1)
+        with pytest.raises(EvaluationError, match="seeds 是每位顾客的对话次数"):
+            evaluate(kit.Agent("x"), ["typo_auntie"], seeds=0)
+    finally:
+        i18n._chosen = None
+    assert "<th>mean</th>" in ev.table()._repr_html_()

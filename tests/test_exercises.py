@@ -76,3 +76,16 @@ def test_the_committed_exercises_are_in_sync_with_the_solutions() -> None:
         pytest.skip("no solutions/ yet")
     stale = [str(b.path) for b in build(root, check=True) if b.changed]
     assert not stale, f"run `kit exercises build`: {stale}"
+
+
+def test_in_chinese_an_unpaired_solution_marker_is_explained_in_chinese() -> None:
+    from kit import i18n
+    from kit.errors import KitError
+    from kit.exercises import strip_solutions
+
+    i18n.set_language("zh")
+    try:
+        with pytest.raises(KitError, match="cell：有 1 个 '### BEGIN SOLUTION'，却有 0 个 '### END SOLUTION'"):
+            strip_solutions("x = 1\n### BEGIN SOLUTION\nx = 2\n")
+    finally:
+        i18n._chosen = None

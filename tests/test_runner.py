@@ -186,3 +186,19 @@ def test_converse_many_plays_like_converse_in_customer_then_seed_order() -> None
     assert [t.persona_id for t in kit.converse_many(agent, kit.personas.load("human_now"))] == ["human_now"]
     with pytest.raises(kit.errors.KitError, match="seeds is how many"):
         kit.converse_many(agent, "typo_auntie", seeds=0)
+
+
+def test_in_chinese_bad_settings_and_arguments_say_so_in_chinese(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kit import i18n
+    from kit.errors import KitError
+    from kit.runner import concurrency_setting
+
+    i18n.set_language("zh")
+    try:
+        monkeypatch.setenv("KIT_CONCURRENCY", "lots")
+        with pytest.raises(ConfigError, match="KIT_CONCURRENCY='lots' 不是有效的同时对话数"):
+            concurrency_setting()
+        with pytest.raises(KitError, match="seeds 是每位顾客的对话次数：应为不小于 1 的整数；现在是 0。"):
+            kit.converse_many(kit.Agent(PROMPT), "typo_auntie", seeds=0)
+    finally:
+        i18n._chosen = None

@@ -69,3 +69,33 @@ def test_the_agent_reports_an_unknown_tool_to_the_model() -> None:
     agent = kit.Agent("You are a shop assistant.", tools=[shipping_days])
     result = json.loads(agent._run_tool("size_lookup", {}))
     assert result == {"error": "there is no tool named 'size_lookup'; the tools are: shipping_days"}
+
+
+def test_in_chinese_the_learner_reads_chinese_and_the_model_still_reads_english() -> None:
+    import pytest
+
+    from kit import i18n
+    from kit.shop import quote
+    from kit.tools import product_search, quote_price
+
+    english = {
+        "quote": quote_price.run({"cart": {"J101": 1}}),
+        "size": size_lookup.run({"sku": "C-111", "height_cm": 160, "weight_kg": 50}),
+        "search": product_search.run({"query": "粉底", "skin_type": "龙皮"}),
+        "units": convert_units.run({"text": "你好"}),
+    }
+    i18n.set_language("zh")
+    try:
+        chinese = {
+            "quote": quote_price.run({"cart": {"J101": 1}}),
+            "size": size_lookup.run({"sku": "C-111", "height_cm": 160, "weight_kg": 50}),
+            "search": product_search.run({"query": "粉底", "skin_type": "龙皮"}),
+            "units": convert_units.run({"text": "你好"}),
+        }
+        with pytest.raises(kit.shop.QuoteError, match="购物车里有未知商品编号 'J101'"):
+            quote({"J101": 1})
+    finally:
+        i18n._chosen = None
+    assert chinese == english  # a tool result is part of the conversation: the same in every edition
+    assert json.loads(english["quote"])["error"] == "quote_price: the cart has unknown SKU 'J101'; did you mean J-101?"
+    assert "C-111 (Oil-control long-wear liquid foundation) has no size chart" in english["size"]

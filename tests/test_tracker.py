@@ -218,3 +218,35 @@ def test_the_plot_marks_where_a_rerun_of_the_lesson_started(tmp_path: Path, monk
     (mark,) = [t for t in axes.texts if t.get_text() == "new session"]
     assert mark.xy[0] == 2.5  # between attempt 2 (first run) and attempt 3 (the re-run)
     assert [a["session"] for a in tracker.history()][1:3] != ["rerun", "rerun"]
+
+
+def test_in_chinese_the_table_shows_chinese_headers_and_code_still_selects_the_english_keys(tmp_path: Path) -> None:
+    from kit import i18n
+
+    tracker = kit.Tracker("01_first_prompt", folder=tmp_path, learner="amy")
+    attempt(tracker, "You are a bot.")
+    attempt(tracker, "You are a bot.\n请先问身高体重。")
+    i18n.set_language("zh")
+    try:
+        table = tracker.table()
+        assert table["total"].tolist() == [a["total"] for a in tracker.history()]
+        assert table.loc[2, "prompt"] == "You are a bot."  # the learner's prompt stays as written
+        shown = table._repr_html_()
+        assert "<th>总分</th>" in shown and "<th>提示词</th>" in shown and "<th>total</th>" not in shown
+        assert "尝试" in repr(table) and "task_solved" in shown  # grader ids are identifiers
+        diff = tracker.diff()
+        assert diff.summary().startswith("第 1 次 → 第 2 次：总分 ") and "新增 1 行，删除 0 行" in diff.summary()
+        assert "+请先问身高体重。" in str(diff)
+        with pytest.raises(ValueError, match="diff 需要第 9 次；amy 在 01_first_prompt 里有第 1-2 次尝试。"):
+            tracker.diff(1, 9)
+        with pytest.raises(ValueError, match="不能用作文件名"):
+            kit.Tracker("../x")
+        figure = tracker.plot()
+        assert figure.axes[0].get_title() == "学习曲线：01_first_prompt（amy）"
+        plt.close(figure)
+        missing = tmp_path / "nothing.jsonl"
+        missing.write_text("{}\n", encoding="utf-8")
+        with pytest.warns(UserWarning, match="第 1 行：不是学习进度文件"):
+            kit.Tracker.import_files([missing])
+    finally:
+        i18n._chosen = None

@@ -224,3 +224,20 @@ def test_everyday_weights(text: str, kg: float) -> None:
 def test_the_wrong_kind_of_quantity_is_not_read(parse: Callable[[str], float], text: str) -> None:
     with pytest.raises(ValueError, match="Could not read"):
         parse(text)
+
+
+def test_errors_are_explained_in_chinese_with_the_customers_words_as_written() -> None:
+    from kit import i18n
+
+    i18n.set_language("zh")
+    try:
+        with pytest.raises(ValueError) as unreadable:
+            parse_weight("很重")
+        with pytest.raises(ValueError) as implausible:
+            parse_height("我身高3米")
+        notes = parse_body("3米，60kg").ambiguous
+    finally:
+        i18n._chosen = None
+    assert str(unreadable.value) == "没能从“很重”里读出体重：没有找到带重量单位的数字；请写成 60kg、120斤、一百二十斤 或 132 lbs 这样"
+    assert str(implausible.value) == "“我身高3米”里的身高“3米”换算成 300 cm，不太可能（应在 50-250 cm 之间）"
+    assert notes == parse_body("3米，60kg").ambiguous  # notes go to the model in a tool result: English in every edition

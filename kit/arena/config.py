@@ -23,6 +23,7 @@ from pydantic import (BaseModel, ConfigDict, Field, PositiveFloat, PositiveInt, 
                       model_validator)
 
 from kit.errors import KitError
+from kit.i18n import N_, _
 from kit.yaml_files import parse, read_text
 
 if TYPE_CHECKING:
@@ -37,30 +38,64 @@ class ArenaError(KitError, ValueError):
 # What to write, per field: shown after the problem.
 MAX_PROMPT_BYTES = 200_000  # a prompt file larger than this is refused
 
-HINTS = {
-    "name": "a short name for the agent, unique in this file, e.g. `name: polite-v2`",
-    "prompt": "the system prompt, e.g. `prompt: You are the customer service of a clothing shop.` "
-              "(a `|` block for several lines)",
-    "prompt_file": "a text file with the system prompt, relative to this config, e.g. `prompt_file: prompts/v2.txt`",
-    "model": "`practice` for the offline practice model, or a model name at the configured endpoint "
-             "(KIT_BASE_URL), e.g. `model: qwen-plus`; leave it out for KIT_MODEL",
-    "tools": "`tools: shop` for all the shop's tools, or a list of their names, e.g. `tools: [size_lookup, quote_price]`",
-    "knowledge": "`knowledge: true` to give the agent the shop's help pages",
-    "k": "how many help-page passages the agent reads per turn, e.g. `k: 3`",
-    "agents": "a list of agents, each with at least `name:` and `prompt:`",
-    "personas": "`personas: all`, or a list of customer ids (see `kit personas list`)",
-    "seeds": "how many conversations per agent and customer, e.g. `seeds: 3`",
-    "concurrency": "how many conversations run at once, e.g. `concurrency: 8`",
-    "results": "the results file (JSON lines), relative to this config, e.g. `results: arena.results.jsonl`",
-    "report": "where `kit arena` writes the HTML report, e.g. `report: arena.html`",
-    "timeout_s": "seconds one model call may take before it is retried, e.g. `timeout_s: 30`",
-    "conversation_timeout_s": "seconds a whole conversation may take before it counts as failed, e.g. 300",
-    "max_retries": "how often a failed model call is retried (with backoff), e.g. `max_retries: 2`",
-    "prices": "a price table (YAML) like the kit's prices.yaml, relative to this config",
-    "max_turns": "the most replies the agent gets per conversation, e.g. `max_turns: 12`",
-    "prompt_folders": "more folders prompt files may come from, relative to this config, "
-                      "e.g. `prompt_folders: [../shared-prompts]` (the config's own folder always counts)",
+HINTS = {  # marked with N_: shown translated, with _()
+    "name": N_("a short name for the agent, unique in this file, e.g. `name: polite-v2`"),
+    "prompt": N_("the system prompt, e.g. `prompt: You are the customer service of a clothing shop.` "
+                 "(a `|` block for several lines)"),
+    "prompt_file": N_("a text file with the system prompt, relative to this config, e.g. `prompt_file: prompts/v2.txt`"),
+    "model": N_("`practice` for the offline practice model, or a model name at the configured endpoint "
+                "(KIT_BASE_URL), e.g. `model: qwen-plus`; leave it out for KIT_MODEL"),
+    "tools": N_("`tools: shop` for all the shop's tools, or a list of their names, e.g. "
+                "`tools: [size_lookup, quote_price]`"),
+    "knowledge": N_("`knowledge: true` to give the agent the shop's help pages"),
+    "k": N_("how many help-page passages the agent reads per turn, e.g. `k: 3`"),
+    "agents": N_("a list of agents, each with at least `name:` and `prompt:`"),
+    "personas": N_("`personas: all`, or a list of customer ids (see `kit personas list`)"),
+    "seeds": N_("how many conversations per agent and customer, e.g. `seeds: 3`"),
+    "concurrency": N_("how many conversations run at once, e.g. `concurrency: 8`"),
+    "results": N_("the results file (JSON lines), relative to this config, e.g. `results: arena.results.jsonl`"),
+    "report": N_("where `kit arena` writes the HTML report, e.g. `report: arena.html`"),
+    "timeout_s": N_("seconds one model call may take before it is retried, e.g. `timeout_s: 30`"),
+    "conversation_timeout_s": N_("seconds a whole conversation may take before it counts as failed, e.g. 300"),
+    "max_retries": N_("how often a failed model call is retried (with backoff), e.g. `max_retries: 2`"),
+    "prices": N_("a price table (YAML) like the kit's prices.yaml, relative to this config"),
+    "max_turns": N_("the most replies the agent gets per conversation, e.g. `max_turns: 12`"),
+    "prompt_folders": N_("more folders prompt files may come from, relative to this config, "
+                         "e.g. `prompt_folders: [../shared-prompts]` (the config's own folder always counts)"),
 }
+
+# Pydantic's own wording of a problem, by its type, for the Chinese edition. A message is translated only when
+# pydantic's English is exactly this text (filled in), so a pydantic that words it otherwise is shown as it words it.
+PYDANTIC_MESSAGES = {
+    "missing": N_("Field required"),
+    "greater_than": N_("Input should be greater than {gt}"),
+    "greater_than_equal": N_("Input should be greater than or equal to {ge}"),
+    "int_parsing": N_("Input should be a valid integer, unable to parse string as an integer"),
+    "int_type": N_("Input should be a valid integer"),
+    "int_from_float": N_("Input should be a valid integer, got a number with a fractional part"),
+    "float_parsing": N_("Input should be a valid number, unable to parse string as a number"),
+    "float_type": N_("Input should be a valid number"),
+    "bool_parsing": N_("Input should be a valid boolean, unable to interpret input"),
+    "bool_type": N_("Input should be a valid boolean"),
+    "string_type": N_("Input should be a valid string"),
+    "string_too_short": N_("String should have at least {min_length} character"),
+    "list_type": N_("Input should be a valid list"),
+    "dict_type": N_("Input should be a valid dictionary"),
+    "too_short": N_("List should have at least {min_length} item after validation, not {actual_length}"),
+    "literal_error": N_("Input should be {expected}"),
+}
+
+
+def pydantic_message(issue: Any) -> str:
+    """Pydantic's message for one issue, in the learner's language where the kit has it (else pydantic's English)."""
+    template = PYDANTIC_MESSAGES.get(issue.get("type", ""))
+    context = issue.get("ctx") or {}
+    try:
+        if template is not None and template.format(**context) == issue["msg"]:
+            return _(template).format(**context)
+    except (KeyError, IndexError, ValueError):
+        pass
+    return issue["msg"]
 
 
 class AgentSpec(BaseModel):
@@ -78,9 +113,9 @@ class AgentSpec(BaseModel):
     @model_validator(mode="after")
     def _one_prompt(self) -> AgentSpec:
         if (self.prompt is None) == (self.prompt_file is None):
-            raise ValueError("prompt: give the system prompt as `prompt:` or as `prompt_file:` (one of them)")
+            raise ValueError("prompt: " + _("give the system prompt as `prompt:` or as `prompt_file:` (one of them)"))
         if self.prompt is not None and not self.prompt.strip():
-            raise ValueError("prompt: the prompt is empty")
+            raise ValueError("prompt: " + _("the prompt is empty"))
         return self
 
     @field_validator("tools")
@@ -91,7 +126,8 @@ class AgentSpec(BaseModel):
         known = [tool.name for tool in SHOP_TOOLS]
         unknown = [name for name in tools or () if name not in known] if isinstance(tools, list) else []
         if unknown:
-            raise ValueError(f"no tool called {', '.join(map(repr, unknown))}; the tools are: {', '.join(known)}")
+            raise ValueError(_("no tool called {names}; the tools are: {tools}").format(
+                names=", ".join(map(repr, unknown)), tools=", ".join(known)))
         return tools
 
 
@@ -120,7 +156,8 @@ class ArenaConfig(BaseModel):
         names = [agent.name for agent in agents]
         twice = sorted({name for name in names if names.count(name) > 1})
         if twice:
-            raise ValueError(f"two agents are called {', '.join(map(repr, twice))}; give each agent its own name")
+            raise ValueError(_("two agents are called {names}; give each agent its own name").format(
+                names=", ".join(map(repr, twice))))
         return agents
 
     @field_validator("personas")
@@ -131,9 +168,10 @@ class ArenaConfig(BaseModel):
         known = names()
         unknown = [p for p in personas if p not in known] if isinstance(personas, list) else []
         if unknown:
-            raise ValueError(f"no customer called {', '.join(map(repr, unknown))}; the cast is: {', '.join(known)}")
+            raise ValueError(_("no customer called {names}; the cast is: {cast}").format(
+                names=", ".join(map(repr, unknown)), cast=", ".join(known)))
         if isinstance(personas, list) and not personas:
-            raise ValueError("the list is empty")
+            raise ValueError(_("the list is empty"))
         return personas
 
     def path(self, value: str | None) -> Path | None:
@@ -155,23 +193,27 @@ class ArenaConfig(BaseModel):
         """
         where = f"{self.source}: agents.{number}.prompt_file"
         if file.is_symlink():
-            raise ArenaError(f"{where}: {file} is a link; the arena reads only real files in the config's folder. "
-                             "Copy the prompt into a text file there.")
+            raise ArenaError(_("{where}: {file} is a link; the arena reads only real files in the config's folder. "
+                               "Copy the prompt into a text file there.").format(where=where, file=file))
         if not file.exists():
-            raise ArenaError(f"{where}: no file {file}. Write {HINTS['prompt_file']}.")
+            raise ArenaError(_("{where}: no file {file}. Write {hint}.").format(where=where, file=file,
+                                                                                 hint=_(HINTS["prompt_file"])))
         if not file.is_file():
-            raise ArenaError(f"{where}: {file} is not a regular file (a folder, a pipe or a device). Point it at a text file.")
+            raise ArenaError(_("{where}: {file} is not a regular file (a folder, a pipe or a device). Point it at a "
+                               "text file.").format(where=where, file=file))
         allowed = [self.folder, *(self.folder / extra for extra in self.prompt_folders)]
         if not any(file.resolve().is_relative_to(folder.resolve()) for folder in allowed):
-            raise ArenaError(f"{where}: {file} is outside the config's folder {self.folder}; keep prompts next to the "
-                             "config (e.g. prompts/v2.txt), or name their folder in `prompt_folders:`.")
+            raise ArenaError(_("{where}: {file} is outside the config's folder {folder}; keep prompts next to the "
+                               "config (e.g. prompts/v2.txt), or name their folder in `prompt_folders:`.").format(
+                                   where=where, file=file, folder=self.folder))
         if file.stat().st_size > MAX_PROMPT_BYTES:
-            raise ArenaError(f"{where}: {file} is {file.stat().st_size:,} bytes; a prompt file may hold at most "
-                             f"{MAX_PROMPT_BYTES:,}.")
+            raise ArenaError(_("{where}: {file} is {size} bytes; a prompt file may hold at most {limit}.").format(
+                where=where, file=file, size=f"{file.stat().st_size:,}", limit=f"{MAX_PROMPT_BYTES:,}"))
         try:
             return file.read_text(encoding="utf-8")
         except UnicodeDecodeError as error:
-            raise ArenaError(f"{where}: {file} is not UTF-8 text ({error.reason} at byte {error.start}).") from None
+            raise ArenaError(_("{where}: {file} is not UTF-8 text ({reason} at byte {start}).").format(
+                where=where, file=file, reason=error.reason, start=error.start)) from None
 
     def build_agents(self) -> list[Agent]:
         """The kit.Agents this config describes (the knowledge base is built once and shared)."""
@@ -222,12 +264,12 @@ def load_config(path: str | Path) -> ArenaConfig:
     """Read and check an arena config; every problem names the file, line and field, and what to write."""
     path = Path(path)
     if not path.exists() and not path.is_symlink():
-        raise ArenaError(f"{path}: no such arena config. See examples/arena.yaml for one to copy.")
-    text = read_text(path, "arena config", ArenaError)
-    raw = parse(text, path, "arena config", ArenaError)
+        raise ArenaError(_("{path}: no such arena config. See examples/arena.yaml for one to copy.").format(path=path))
+    text = read_text(path, N_("arena config"), ArenaError)
+    raw = parse(text, path, N_("arena config"), ArenaError)
     if not isinstance(raw, dict):
-        raise ArenaError(f"{path}: an arena config is a YAML mapping with at least `agents:` (a list of agents, "
-                         "each with `name:` and `prompt:`).")
+        raise ArenaError(_("{path}: an arena config is a YAML mapping with at least `agents:` (a list of agents, "
+                           "each with `name:` and `prompt:`).").format(path=path))
     return parse_config(raw, path, text)
 
 
@@ -246,7 +288,7 @@ def _explain(error: ValidationError, path: str, text: str) -> str:
     problems = []
     for issue in error.errors():
         loc = tuple(issue["loc"])
-        message = str(issue["ctx"]["error"]) if issue["type"] == "value_error" else issue["msg"]
+        message = str(issue["ctx"]["error"]) if issue["type"] == "value_error" else pydantic_message(issue)
         if issue["type"] == "value_error" and ": " in message and message.split(": ", 1)[0] in HINTS:
             field_name, message = message.split(": ", 1)
             loc = (*loc, field_name)
@@ -254,14 +296,17 @@ def _explain(error: ValidationError, path: str, text: str) -> str:
         if issue["type"] == "extra_forbidden":
             known = _fields_at(loc)
             near = difflib.get_close_matches(str(loc[-1]), known, n=1)
-            message = f"unknown field; did you mean {near[0]}?" if near else f"unknown field (the fields are: {', '.join(known)})"
-        field = ".".join(str(part) for part in loc) or "(file)"
+            message = (_("unknown field; did you mean {name}?").format(name=near[0]) if near
+                       else _("unknown field (the fields are: {fields})").format(fields=", ".join(known)))
+        field = ".".join(str(part) for part in loc) or _("(file)")
         named = [part for part in loc if isinstance(part, str)]
         hint = HINTS.get(named[-1]) if named else None
         line = _line_of(text, loc)
         where = f"{path}:{line}" if line else str(path)
-        problems.append(f"{where}: {field}: {message}" + (f" — write {hint}" if hint and issue["type"] != "extra_forbidden"
-                                                           else ""))
+        problem = f"{where}: {field}: {message}"
+        if hint and issue["type"] != "extra_forbidden":
+            problem = _("{problem} — write {hint}").format(problem=problem, hint=_(hint))
+        problems.append(problem)
     return "\n".join(dict.fromkeys(problems))
 
 

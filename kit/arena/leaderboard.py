@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from kit.arena.prices import Prices, load_prices
 from kit.arena.store import ResultStore
 from kit.errors import KitError
+from kit.i18n import _
 from kit.plots import plain_labels
 
 if TYPE_CHECKING:
@@ -27,6 +28,14 @@ if TYPE_CHECKING:
 
 PASS_AT = 80.0  # a conversation passes with a total of at least this
 SHOWN_FAILURES = 10  # failures listed in the text view; `failures()` has them all
+
+
+def _fit(text: str, width: int, right: bool = False) -> str:
+    """`text` padded to `width` terminal columns (a Chinese character takes two), left- or right-aligned."""
+    import unicodedata
+
+    room = " " * max(0, width - sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text))
+    return room + text if right else text + room
 
 
 @dataclass(frozen=True)
@@ -72,8 +81,10 @@ class Match:
 
     @property
     def title(self) -> str:
-        state = f"failed: {self.record['reason']}" if self.failed else f"total {self.total:.0f}"
-        return f"{self.agent} vs {self.persona}, seed {self.seed} · {state}"
+        state = (_("failed: {reason}").format(reason=self.record["reason"]) if self.failed
+                 else _("total {total}").format(total=f"{self.total:.0f}"))
+        return _("{agent} vs {persona}, seed {seed} · {state}").format(agent=self.agent, persona=self.persona,
+                                                                       seed=self.seed, state=state)
 
     def __str__(self) -> str:
         parts = [self.title]
@@ -118,7 +129,8 @@ class Arena:
     def matches(self, agent: str | None = None) -> list[Match]:
         """The conversations, all or one agent's, in the order agent, customer, seed."""
         if agent is not None and agent not in self.agents:
-            raise KitError(f"No agent called {agent!r} in this arena; the agents are: {', '.join(self.agents)}.")
+            raise KitError(_("No agent called {name} in this arena; the agents are: {agents}.").format(
+                name=repr(agent), agents=", ".join(self.agents)))
         return [Match(r) for r in self.records if agent is None or r["agent"] == agent]
 
     def leaderboard(self) -> pandas.DataFrame:
@@ -161,7 +173,7 @@ class Arena:
         """The agent's lowest-scoring conversation that was played to the end (a failed one only if all failed)."""
         matches = self.matches(agent)
         if not matches:
-            raise KitError(f"{agent!r} has no conversations in this arena yet.")
+            raise KitError(_("{name} has no conversations in this arena yet.").format(name=repr(agent)))
         scored = [m for m in matches if not m.failed] or matches
         return min(scored, key=lambda m: m.total)
 
@@ -212,10 +224,14 @@ class Arena:
     def __str__(self) -> str:
         board = self.leaderboard()
         cost = board.columns[-1]
-        lines = [f"Arena: {len(self.agents)} agents × {len(self.personas)} customers × {self.seeds} seeds "
-                 f"= {len(self.records)} conversations ({self.failed_count} failed, counted as 0)",
-                 f"  {'#':>2} {'agent':<24} {'mean':>6} {'90% band':>13} {'pass':>5} {'failed':>6} {'tokens':>9} "
-                 f"{cost:>11}"]
+        shown_head = _("cost ({currency})").format(currency=self.prices.currency)
+        lines = [_("Arena: {agents} agents × {customers} customers × {seeds} seeds = {conversations} conversations "
+                   "({failed} failed, counted as 0)").format(agents=len(self.agents), customers=len(self.personas),
+                                                             seeds=self.seeds, conversations=len(self.records),
+                                                             failed=self.failed_count),
+                 f"  {'#':>2} {_fit(_('agent'), 24)} {_fit(_('mean'), 6, True)} {_fit(_('90% band'), 13, True)} "
+                 f"{_fit(_('pass'), 5, True)} {_fit(_('failed'), 6, True)} {_fit(_('tokens'), 9, True)} "
+                 f"{_fit(shown_head, 11, True)}"]
         for rank, row in board.iterrows():
             band = "—" if row["low 90%"] != row["low 90%"] else f"{row['low 90%']:.1f}–{row['high 90%']:.1f}"
             shown_cost = "?" if row[cost] != row[cost] else f"{row[cost]:.4f}"
@@ -223,9 +239,11 @@ class Arena:
                          f"{row['failed']:>6} {row['tokens']:>9} {shown_cost:>11}")
         failed = [m for m in self.matches() if m.failed]
         for m in failed[:SHOWN_FAILURES]:
-            lines.append(f"  failed: {m.agent} vs {m.persona}, seed {m.seed}: {m.record['reason']}")
+            lines.append("  " + _("failed: {agent} vs {persona}, seed {seed}: {reason}").format(
+                agent=m.agent, persona=m.persona, seed=m.seed, reason=m.record["reason"]))
         if len(failed) > SHOWN_FAILURES:
-            lines.append(f"  … and {len(failed) - SHOWN_FAILURES} more failed: arena.failures() lists them all")
+            lines.append("  " + _("… and {count} more failed: arena.failures() lists them all").format(
+                count=len(failed) - SHOWN_FAILURES))
         return "\n".join(lines)
 
     def _repr_pretty_(self, printer, cycle: bool) -> None:  # type: ignore[no-untyped-def]
@@ -234,9 +252,12 @@ class Arena:
     def _repr_html_(self) -> str:
         from kit.arena.report import leaderboard_html, failures_html
 
-        return (f"<div><b>Arena</b> <small>{len(self.agents)} agents × {len(self.personas)} customers × "
-                f"{self.seeds} seeds = {len(self.records)} conversations, {self.failed_count} failed (counted as 0)"
-                f"</small>{leaderboard_html(self)}{failures_html(self)}</div>")
+        summary = _("{agents} agents × {customers} customers × {seeds} seeds = {conversations} conversations, "
+                    "{failed} failed (counted as 0)").format(agents=len(self.agents), customers=len(self.personas),
+                                                             seeds=self.seeds, conversations=len(self.records),
+                                                             failed=self.failed_count)
+        return (f"<div><b>{_('Arena')}</b> <small>{summary}</small>{leaderboard_html(self)}{failures_html(self)}"
+                f"</div>")
 
 
 def load(path: str | Path, pass_at: float = PASS_AT) -> Arena:
@@ -246,7 +267,7 @@ def load(path: str | Path, pass_at: float = PASS_AT) -> Arena:
     """
     records = ResultStore(path).read()
     if not records:
-        raise KitError(f"{path}: no arena results in this file (run an arena first).")
+        raise KitError(_("{path}: no arena results in this file (run an arena first).").format(path=path))
     latest = {(r["fingerprint"], r["persona"], r["seed"]): r for r in records}
     versions: dict[str, set[str]] = {}
     for r in latest.values():

@@ -14,6 +14,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, NonNegativeFloat, PositiveInt, ValidationError
 
 from kit.errors import KitError
+from kit.i18n import _
 
 DEFAULT_PRICES = Path(__file__).with_name("prices.yaml")
 
@@ -67,16 +68,20 @@ def load_prices(path: str | Path | None = None) -> Prices:
     try:
         raw: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise PriceError(f"{path}: no such price table. Copy {DEFAULT_PRICES.name} from the kit "
-                         f"({DEFAULT_PRICES}) and edit it, or leave `prices:` out to use the kit's.") from None
+        raise PriceError(_("{path}: no such price table. Copy {name} from the kit ({default}) and edit it, or leave "
+                           "`prices:` out to use the kit's.").format(path=path, name=DEFAULT_PRICES.name,
+                                                                     default=DEFAULT_PRICES)) from None
     except yaml.YAMLError as error:
-        raise PriceError(f"{path}: not valid YAML: {error}") from None
+        raise PriceError(_("{path}: not valid YAML: {error}").format(path=path, error=error)) from None
     try:
         table = _Table.model_validate(raw)
     except ValidationError as error:
+        from kit.arena.config import pydantic_message
+
         issue = error.errors()[0]
-        field = ".".join(str(part) for part in issue["loc"]) or "(file)"
-        raise PriceError(f"{path}: {field}: {issue['msg']}. Each model needs an input and an output price per "
-                         "`per` tokens, e.g. `gpt-4o-mini: {input: 0.15, output: 0.60}` under `models:`.") from None
+        field = ".".join(str(part) for part in issue["loc"]) or _("(file)")
+        raise PriceError(_("{path}: {field}: {problem}. Each model needs an input and an output price per `per` "
+                           "tokens, e.g. `gpt-4o-mini: {{input: 0.15, output: 0.60}}` under `models:`.").format(
+                               path=path, field=field, problem=pydantic_message(issue))) from None
     return Prices(table.currency, table.per, {name: (p.input, p.output) for name, p in table.models.items()},
                   "built-in" if path == DEFAULT_PRICES else str(path))

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from kit.artifacts import write_artifact
 from kit.errors import KitError
+from kit.i18n import _, language
 from kit.plots import plain_labels
 
 if TYPE_CHECKING:
@@ -44,6 +45,17 @@ def _anchor(index: int) -> str:
     return f"worst-{index}"
 
 
+def grader_label(name: str) -> str:
+    """A grader as a label: its id with spaces ("task solved"); in the Chinese edition its Chinese title."""
+    if language() == "zh":
+        from kit.graders import GRADERS
+
+        titles = {grader.name: grader.title for grader in GRADERS}
+        if name in titles:
+            return _(titles[name])
+    return name.replace("_", " ")
+
+
 @plain_labels
 def ranking_figure(arena: Arena) -> Figure:
     """Each agent's mean (dot) and 90% bootstrap band (bar), best at the top, failures written beside."""
@@ -51,15 +63,16 @@ def ranking_figure(arena: Arena) -> Figure:
 
     board = arena.leaderboard()
     fig, ax = plt.subplots(figsize=(8, 1.2 + 0.5 * len(board)))
-    for y, (_, row) in enumerate(board.iterrows()):
+    for y, (_rank, row) in enumerate(board.iterrows()):
         if row["low 90%"] == row["low 90%"]:
             ax.hlines(y, row["low 90%"], row["high 90%"], color="tab:blue", linewidth=8, alpha=0.35)
         ax.plot(row["mean"], y, "o", color="black")
-        note = f"{row['mean']:.1f}" + (f" · {row['failed']} failed" if row["failed"] else "")
+        note = f"{row['mean']:.1f}" + (" · " + _("{count} failed").format(count=row["failed"]) if row["failed"] else "")
         ax.annotate(note, (row["mean"], y), textcoords="offset points", xytext=(0, 7), ha="center", fontsize=9)
-    ax.axvline(arena.pass_at, color="tab:green", linestyle=":", label=f"pass ≥ {arena.pass_at:g}")
+    ax.axvline(arena.pass_at, color="tab:green", linestyle=":",
+               label=_("pass ≥ {score}").format(score=f"{arena.pass_at:g}"))
     ax.set(yticks=range(len(board)), yticklabels=list(board["agent"]), xlim=(-2, 102), ylim=(len(board) - 0.4, -0.6),
-           xlabel="mean total over all conversations (failed = 0), with its 90% band", title="Ranking")
+           xlabel=_("mean total over all conversations (failed = 0), with its 90% band"), title=_("Ranking"))
     ax.legend(loc="lower right", fontsize="small")
     fig.tight_layout()
     plt.close(fig)  # shown once, as the cell's value
@@ -79,7 +92,7 @@ def heatmap_figure(arena: Arena) -> Figure:
             ax.text(x, y, f"{value:.0f}", ha="center", va="center", fontsize=8)
     ax.set_xticks(range(len(table.columns)), list(table.columns), rotation=45, ha="right", fontsize=8)
     ax.set_yticks(range(len(table)), list(table.index), fontsize=9)
-    ax.set_title("Mean total per customer")
+    ax.set_title(_("Mean total per customer"))
     fig.colorbar(image, ax=ax, fraction=0.03)
     fig.tight_layout()
     plt.close(fig)
@@ -101,13 +114,13 @@ def graders_figure(arena: Arena) -> Figure:
         values = table[grader].fillna(0)
         ax.barh(range(len(values)), values, color=["tab:green" if v >= 80 else "tab:orange" if v >= 50 else "tab:red"
                                                     for v in values])
-        ax.set(xlim=(0, 100), title=grader.replace("_", " "), yticks=range(len(values)), yticklabels=list(table.index))
+        ax.set(xlim=(0, 100), title=grader_label(grader), yticks=range(len(values)), yticklabels=list(table.index))
         ax.invert_yaxis()
         ax.title.set_fontsize(9)
         ax.tick_params(labelsize=8)
     for ax in list(axes.flat)[len(graders):]:
         ax.axis("off")
-    fig.suptitle("Mean score per grader")
+    fig.suptitle(_("Mean score per grader"))
     fig.tight_layout()
     plt.close(fig)
     return fig
@@ -147,8 +160,10 @@ def leaderboard_html(arena: Arena, links: bool = False) -> str:
                     f"<td><b style='color:{_colour(row['mean'])}'>{row['mean']:.1f}</b></td><td>{band}</td><td>{bar}</td>"
                     f"<td>{row['pass rate']:.0%}</td><td>{row['scored']}</td><td>{failed}</td><td>{row['tokens']}</td>"
                     f"<td>{shown_cost}</td></tr>")
-    head = "".join(f"<th>{h}</th>" for h in ("#", "agent", "mean", "90% band", "", f"pass (≥{arena.pass_at:g})",
-                                              "scored", "failed", "tokens", html.escape(cost)))
+    cost_head = _("cost ({currency})").format(currency=arena.prices.currency)
+    head = "".join(f"<th>{h}</th>" for h in ("#", _("agent"), _("mean"), _("90% band"), "",
+                                              _("pass (≥{score})").format(score=f"{arena.pass_at:g}"), _("scored"),
+                                              _("failed"), _("tokens"), html.escape(cost_head)))
     return f"<table><tr>{head}</tr>{''.join(rows)}</table>"
 
 
@@ -157,9 +172,12 @@ def failures_html(arena: Arena) -> str:
     failed = [m for m in arena.matches() if m.failed]
     if not failed:
         return ""
-    items = "".join(f"<li><b>{html.escape(m.agent)}</b> vs {html.escape(m.persona)}, seed {m.seed}: "
-                    f"{html.escape(m.record['reason'])}</li>" for m in failed)
-    return f"<details><summary><b style='color:#dc2626'>{len(failed)} failed</b> (counted as 0)</summary><ul>{items}</ul></details>"
+    items = "".join("<li>" + _("{agent} vs {persona}, seed {seed}: {reason}").format(
+        agent=f"<b>{html.escape(m.agent)}</b>", persona=html.escape(m.persona), seed=m.seed,
+        reason=html.escape(m.record["reason"])) + "</li>" for m in failed)
+    count = f"<b style='color:#dc2626'>{_('{count} failed').format(count=len(failed))}</b>"
+    summary = _("{failed} (counted as 0)").format(failed=count)
+    return f"<details><summary>{summary}</summary><ul>{items}</ul></details>"
 
 
 STYLE = """<style>
@@ -174,38 +192,45 @@ h2{margin-top:1.6em;border-bottom:2px solid #ddd}.worst{border:1px solid #ddd;bo
 def write_report(arena: Arena, path: Path) -> Path:
     """Write the report to `path` (a new file only): ranking, heatmap, grader bars, failures, worst conversations."""
     if path.exists():
-        raise ReportExists(f"{path} already exists; choose another name (the arena never overwrites a file).")
+        raise ReportExists(_("{path} already exists; choose another name (the arena never overwrites a file).").format(
+            path=path))
     if not arena.records:
-        raise KitError("This arena has no conversations yet: nothing to report.")
+        raise KitError(_("This arena has no conversations yet: nothing to report."))
     worst = []
     for index, name in enumerate(arena.agents):
         match = arena.worst(name)
         body = match._repr_html_() if not match.failed else f"<h4>{html.escape(match.title)}</h4>"
-        worst.append(f"<div class='worst' id='{_anchor(index)}'><h3>{html.escape(name)}: worst conversation</h3>"
-                     f"{body}<p><a href='#top'>back to the ranking</a></p></div>")
-    failed = failures_html(arena).replace("<details>", "<details open>") or "<p>None: every conversation was scored.</p>"
-    page = f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>Arena report</title>{STYLE}</head><body>
-<h1 id="top">Arena report</h1>
-<p>{len(arena.agents)} agents × {len(arena.personas)} customers × {arena.seeds} seeds = {len(arena.records)} conversations,
-{arena.failed_count} failed (counted as 0 in the mean). A conversation passes with a total of {arena.pass_at:g} or more.
+        heading = _("{name}: worst conversation").format(name=html.escape(name))
+        worst.append(f"<div class='worst' id='{_anchor(index)}'><h3>{heading}</h3>"
+                     f"{body}<p><a href='#top'>{_('back to the ranking')}</a></p></div>")
+    failed = (failures_html(arena).replace("<details>", "<details open>")
+              or f"<p>{_('None: every conversation was scored.')}</p>")
+    source = _("built-in") if arena.prices.source == "built-in" else arena.prices.source
+    summary = _("""{agents} agents × {customers} customers × {seeds} seeds = {conversations} conversations,
+{failed} failed (counted as 0 in the mean). A conversation passes with a total of {score} or more.
 The band is where the mean would land 90% of the time with other seeds (bootstrap): agents whose bands overlap may be equally good.
-Costs are estimates from the price table ({html.escape(arena.prices.source)}).</p>
-<h2>Ranking</h2>
-<p>Click an agent to read its worst conversation.</p>
+Costs are estimates from the price table ({source}).""").format(
+        agents=len(arena.agents), customers=len(arena.personas), seeds=arena.seeds, conversations=len(arena.records),
+        failed=arena.failed_count, score=f"{arena.pass_at:g}", source=html.escape(source))
+    page = f"""<!DOCTYPE html>
+<html lang="{language()}"><head><meta charset="utf-8"><title>{_('Arena report')}</title>{STYLE}</head><body>
+<h1 id="top">{_('Arena report')}</h1>
+<p>{summary}</p>
+<h2>{_('Ranking')}</h2>
+<p>{_('Click an agent to read its worst conversation.')}</p>
 {leaderboard_html(arena, links=True)}
 {_png(ranking_figure(arena))}
-<h2>Agent × customer</h2>
+<h2>{_('Agent × customer')}</h2>
 {_png(heatmap_figure(arena))}
-<h2>Per grader</h2>
+<h2>{_('Per grader')}</h2>
 {_png(graders_figure(arena))}
-<h2>Failed conversations</h2>
+<h2>{_('Failed conversations')}</h2>
 {failed}
-<h2>The worst conversation of each agent</h2>
+<h2>{_('The worst conversation of each agent')}</h2>
 {''.join(worst)}
 </body></html>"""
     try:
         return write_artifact(path, page)
     except FileExistsError as error:
-        raise ReportExists(f"{error} (the arena never overwrites a file).") from None
+        raise ReportExists(_("{error} (the arena never overwrites a file).").format(error=error)) from None
 

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from kit.arena.config import AgentSpec, ArenaConfig, ArenaError, parse_config, with_call_limits
 from kit.arena.prices import Prices, load_prices
 from kit.arena.store import ResultStore, key_of
+from kit.i18n import _
 from kit.keys import scrub
 from kit.runner import Job, Played, play_many
 
@@ -62,11 +63,11 @@ class RunOptions:
         """`options` (or the defaults) with keyword overrides; an unknown keyword names the known ones."""
         known = [f.name for f in dataclasses.fields(cls)]
         if unknown := sorted(set(overrides) - set(known)):
-            raise ArenaError(f"The arena has no setting {', '.join(map(repr, unknown))}; its settings are: "
-                             f"{', '.join(known)}.")
+            raise ArenaError(_("The arena has no setting {names}; its settings are: {settings}.").format(
+                names=", ".join(map(repr, unknown)), settings=", ".join(known)))
         if options is not None and not isinstance(options, RunOptions):
-            raise ArenaError(f"The arena's second argument is a kit.arena.RunOptions (or give settings as keywords, "
-                             f"e.g. seeds=3); got a {type(options).__name__}.")
+            raise ArenaError(_("The arena's second argument is a kit.arena.RunOptions (or give settings as keywords, "
+                               "e.g. seeds=3); got a {kind}.").format(kind=type(options).__name__))
         return dataclasses.replace(options or cls(), **overrides)
 
 
@@ -108,17 +109,18 @@ def _entrants(agents: Any, timeout_s: float | None, max_retries: int | None) -> 
         specs = [a for a in agents if not isinstance(a, Agent)]
         if any(not isinstance(s, (dict, AgentSpec)) for s in specs):
             wrong = next(type(s).__name__ for s in specs if not isinstance(s, (dict, AgentSpec)))
-            raise ArenaError(f"agents are kit.Agent objects or dicts like {{'name': ..., 'prompt': ...}}; got a {wrong}.")
+            raise ArenaError(_("agents are kit.Agent objects or dicts like {{'name': ..., 'prompt': ...}}; got a "
+                               "{kind}.").format(kind=wrong))
         raw = [s.model_dump() if isinstance(s, AgentSpec) else s for s in specs]
         from_specs = iter(parse_config({"agents": raw}).build_agents() if specs else ())
         built = [a if isinstance(a, Agent) else next(from_specs) for a in agents]
     if not built:
-        raise ArenaError("The arena needs at least one agent.")
+        raise ArenaError(_("The arena needs at least one agent."))
     names = [agent.name for agent in built]
     twice = sorted({name for name in names if names.count(name) > 1})
     if twice:
-        raise ArenaError(f"Two agents are called {', '.join(map(repr, twice))}: give each its own name, "
-                         "e.g. kit.Agent(prompt, name='polite-v2').")
+        raise ArenaError(_("Two agents are called {names}: give each its own name, e.g. kit.Agent(prompt, "
+                           "name='polite-v2').").format(names=", ".join(map(repr, twice))))
     entrants = []
     for agent in built:
         if timeout_s is not None or max_retries is not None:
@@ -168,14 +170,17 @@ def _plan(agents: Any, options: RunOptions) -> _Plan:
     for name, low in (("seeds", 1), ("max_turns", 1)):
         value = getattr(options, name)
         if isinstance(value, bool) or not isinstance(value, int) or value < low:
-            raise ArenaError(f"{name} must be a whole number of at least {low}; got {value!r}.")
+            raise ArenaError(_("{name} must be a whole number of at least {low}; got {value}.").format(
+                name=name, low=low, value=repr(value)))
     concurrency = options.concurrency
     if concurrency is not None and (isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1):
-        raise ArenaError(f"concurrency must be a whole number of at least 1; got {concurrency!r}.")
+        raise ArenaError(_("{name} must be a whole number of at least {low}; got {value}.").format(
+            name="concurrency", low=1, value=repr(concurrency)))
     for name in ("timeout_s", "conversation_timeout_s"):
         limit = getattr(options, name)
         if limit is not None and (isinstance(limit, bool) or not isinstance(limit, (int, float)) or limit <= 0):
-            raise ArenaError(f"{name} is a number of seconds above 0 (or None for no limit); got {limit!r}.")
+            raise ArenaError(_("{name} is a number of seconds above 0 (or None for no limit); got {value}.").format(
+                name=name, value=repr(limit)))
     entrants = _entrants(agents, options.timeout_s, options.max_retries)
     cast = _personas(options.personas)
     prices = options.prices
@@ -213,7 +218,7 @@ def _record(entrant: _Entrant, played: Played, prices: Prices) -> dict[str, Any]
 def _play(plan: _Plan) -> bool:
     """Play the conversations left, appending each record as it ends; False when the run was interrupted."""
     jobs = [Job(e.agent, plan.people[p], s, plan.options.max_turns) for e, p, s in plan.todo]
-    entrants = [e for e, _, _ in plan.todo]
+    entrants = [e for e, _persona, _seed in plan.todo]
 
     def save(played: Played) -> None:
         record = _record(entrants[played.index], played, plan.prices)
@@ -221,7 +226,7 @@ def _play(plan: _Plan) -> bool:
         plan.latest[key_of(record)] = record
 
     try:
-        batch = play_many(jobs, concurrency=plan.options.concurrency, progress=plan.options.progress, desc="arena",
+        batch = play_many(jobs, concurrency=plan.options.concurrency, progress=plan.options.progress, desc=_("arena"),
                           on_result=save, conversation_timeout_s=plan.options.conversation_timeout_s)
     finally:
         plan.store.close()
@@ -239,7 +244,7 @@ def run(agents: Any, options: RunOptions | None = None, **settings: Any) -> Aren
     """
     plan = _plan(agents, RunOptions.of(options, settings))
     if not _play(plan):
-        raise KeyboardInterrupt("arena interrupted: the conversations that finished are in the results file")
+        raise KeyboardInterrupt(_("arena interrupted: the conversations that finished are in the results file"))
     return plan.arena()
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from kit.arena.config import ArenaError
+from kit.i18n import _
 from kit.keys import scrub
 
 FORMAT = "kit-arena/1"
@@ -23,29 +24,31 @@ REQUIRED = {"agent": str, "fingerprint": str, "persona": str, "seed": int, "stat
 def shape_problem(record: Any) -> str | None:
     """What makes a record unusable (a field missing or of the wrong type), or None if it can be ranked."""
     if not isinstance(record, dict):
-        return "not a JSON object"
+        return _("not a JSON object")
     for field, kind in REQUIRED.items():
         if not isinstance(record.get(field), kind) or isinstance(record.get(field), bool):
-            return f"`{field}` should be a {kind.__name__}, not {record.get(field)!r:.40}"
+            return _("`{field}` should be a {kind}, not {value}").format(field=field, kind=kind.__name__,
+                                                                          value=f"{record.get(field)!r:.40}")
     if record["status"] == "scored":
         if not _number(record.get("total")):
-            return f"`total` of a scored conversation should be a number, not {record.get('total')!r:.40}"
+            return _("`total` of a scored conversation should be a number, not {value}").format(
+                value=f"{record.get('total')!r:.40}")
         scores = record.get("scores")
         if not isinstance(scores, dict) or not all(isinstance(k, str) and (v is None or _number(v))
                                                    for k, v in scores.items()):
-            return "`scores` should map grader names to numbers (or null: not applicable)"
+            return _("`scores` should map grader names to numbers (or null: not applicable)")
         if not isinstance(record.get("transcript"), (dict, type(None))):
-            return "`transcript` should be a transcript object"
+            return _("`transcript` should be a transcript object")
     elif record["status"] == "failed":
         if not isinstance(record.get("reason"), str):
-            return "`reason` of a failed conversation should be text"
+            return _("`reason` of a failed conversation should be text")
     else:
-        return f"`status` should be scored or failed, not {record['status']!r:.40}"
+        return _("`status` should be scored or failed, not {value}").format(value=f"{record['status']!r:.40}")
     tokens = record.get("tokens", {})
     if not isinstance(tokens, dict) or not all(isinstance(v, int) and not isinstance(v, bool) for v in tokens.values()):
-        return "`tokens` should map prompt/completion/calls to whole numbers"
+        return _("`tokens` should map prompt/completion/calls to whole numbers")
     if record.get("cost") is not None and not _number(record["cost"]):
-        return f"`cost` should be a number or null, not {record['cost']!r:.40}"
+        return _("`cost` should be a number or null, not {value}").format(value=f"{record['cost']!r:.40}")
     return None
 
 
@@ -82,13 +85,14 @@ class ResultStore:
             except json.JSONDecodeError:
                 record = None
             if record is None:
-                warnings.warn(f"{self.path}, line {number}: not a complete arena result (perhaps the run was stopped "
-                              "while writing it); skipped and left in the file. That conversation will be played again.",
-                              stacklevel=2)
+                warnings.warn(_("{path}, line {number}: not a complete arena result (perhaps the run was stopped "
+                                "while writing it); skipped and left in the file. That conversation will be played "
+                                "again.").format(path=self.path, number=number), stacklevel=2)
                 continue
             if problem := shape_problem(record):
-                warnings.warn(f"{self.path}, line {number}: {problem}; skipped and left in the file (was it edited by "
-                              "hand?). That conversation will be played again.", stacklevel=2)
+                warnings.warn(_("{path}, line {number}: {problem}; skipped and left in the file (was it edited by "
+                                "hand?). That conversation will be played again.").format(
+                                    path=self.path, number=number, problem=problem), stacklevel=2)
                 continue
             records.append(record)
         return records
@@ -112,14 +116,15 @@ class ResultStore:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         lock_path = self.path.with_name(self.path.name + ".lock")
         if lock_path.is_symlink():
-            raise ArenaError(f"{lock_path}: the arena's lock file is a link; remove it.")
+            raise ArenaError(_("{path}: the arena's lock file is a link; remove it.").format(path=lock_path))
         descriptor = os.open(lock_path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             os.close(descriptor)
-            raise ArenaError(f"{self.path}: another arena is playing into this results file right now. Wait for it to "
-                             "finish (then run again to add what is missing), or choose another results file.") from None
+            raise ArenaError(_("{path}: another arena is playing into this results file right now. Wait for it to "
+                               "finish (then run again to add what is missing), or choose another results file.").format(
+                                   path=self.path)) from None
         self._lock = descriptor
 
     def close(self) -> None:
@@ -139,8 +144,9 @@ class ResultStore:
     def _refuse_links(self) -> None:
         """A results path that is a link (or a pipe, a folder) is someone else's file: never read or append to it."""
         if self.path.is_symlink() or (self.path.exists() and not self.path.is_file()):
-            raise ArenaError(f"{self.path}: the results file is a link or not a regular file; the arena reads and appends "
-                             "only to a file of its own. Remove it or choose another results path.")
+            raise ArenaError(_("{path}: the results file is a link or not a regular file; the arena reads and appends "
+                               "only to a file of its own. Remove it or choose another results path.").format(
+                                   path=self.path))
 
     def _open(self) -> None:
         """Open for appending; if the last line was cut short, end it so the next record starts cleanly."""
@@ -150,7 +156,8 @@ class ResultStore:
         try:
             descriptor = os.open(self.path, flags, 0o600)
         except OSError as error:
-            raise ArenaError(f"{self.path}: cannot open the results file to append ({error.strerror}).") from None
+            raise ArenaError(_("{path}: cannot open the results file to append ({reason}).").format(
+                path=self.path, reason=error.strerror)) from None
         self._file = os.fdopen(descriptor, "ab")
         size = self.path.stat().st_size
         if size:
@@ -158,6 +165,7 @@ class ResultStore:
                 existing.seek(size - 1)
                 ends_cleanly = existing.read(1) == b"\n"
             if not ends_cleanly:
-                warnings.warn(f"{self.path}: the last line was cut short (the run was stopped while writing it); "
-                              "it is kept as it is and new results start on the next line.", stacklevel=3)
+                warnings.warn(_("{path}: the last line was cut short (the run was stopped while writing it); it is "
+                                "kept as it is and new results start on the next line.").format(path=self.path),
+                              stacklevel=3)
                 self._file.write(b"\n")

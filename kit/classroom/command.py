@@ -7,13 +7,14 @@ import sys
 from pathlib import Path
 
 from kit.errors import KitError
+from kit.i18n import _
 
 
 def parser(prog: str = "kit class") -> argparse.ArgumentParser:
     """The arguments of `kit class`."""
     commands = argparse.ArgumentParser(
-        prog=prog, description="Read the class's progress exports and show who climbed, and which lessons "
-        "and graders the class struggles with.")
+        prog=prog, description=_("Read the class's progress exports and show who climbed, and which lessons "
+                                  "and graders the class struggles with."))
     add_arguments(commands)
     return commands
 
@@ -21,10 +22,10 @@ def parser(prog: str = "kit class") -> argparse.ArgumentParser:
 def add_arguments(commands: argparse.ArgumentParser) -> None:
     """Add `kit class`'s arguments to a parser (kit/cli.py calls this on its `class` sub-parser)."""
     commands.add_argument("sources", nargs="+", metavar="FOLDER_OR_FILE",
-                          help="folders of progress exports (*.jsonl, sub-folders too) or single files")
-    commands.add_argument("--pass-mark", type=float, default=80.0, help="total at which a lesson counts as passed")
-    commands.add_argument("--html", metavar="PATH", help="also write the report, with its plots, as an HTML page")
-    commands.add_argument("--overwrite", action="store_true", help="let --html replace an existing file")
+                          help=_("folders of progress exports (*.jsonl, sub-folders too) or single files"))
+    commands.add_argument("--pass-mark", type=float, default=80.0, help=_("total at which a lesson counts as passed"))
+    commands.add_argument("--html", metavar="PATH", help=_("also write the report, with its plots, as an HTML page"))
+    commands.add_argument("--overwrite", action="store_true", help=_("let --html replace an existing file"))
 
 
 def report(args: argparse.Namespace) -> int:
@@ -32,13 +33,13 @@ def report(args: argparse.Namespace) -> int:
     from kit.classroom import ClassroomError, collect
 
     if args.html and Path(args.html).exists() and not args.overwrite:  # say so before reading, not after
-        raise ClassroomError(f"{args.html} already exists; choose another name, or add --overwrite.")
+        raise ClassroomError(_("{path} already exists; choose another name, or add --overwrite.").format(path=args.html))
     room = collect(args.sources, pass_mark=args.pass_mark)
     graders = room.graders()
     for part in (room, room.leaderboard(), room.lessons(), graders, graders.hints()):
         print(part, end="\n\n")
     if args.html:
-        print(f"Report written to {room.save_report(args.html, overwrite=args.overwrite)}")
+        print(_("Report written to {path}").format(path=room.save_report(args.html, overwrite=args.overwrite)))
     return 1 if room.problems else 0
 
 

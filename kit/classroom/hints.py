@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from kit.errors import KitError
+from kit.i18n import _
 
 if TYPE_CHECKING:
     import pandas
@@ -91,10 +92,12 @@ class Hints:
 
 def hints_text(hints: pandas.DataFrame) -> str:
     """The hints as plain lines, for the terminal."""
-    lines = ["What the weakest graders told a typical learner (replayed on the practice model)"]
+    lines = [_("What the weakest graders told a typical learner") + _(" (replayed on the practice model)")]
     for row in hints.itertuples():
-        said = f"{row.learner}: {row.hint}" if isinstance(row.hint, str) else "(no attempt there replays exactly)"
-        lines.append(f"  {row.lesson} · {row.grader} (mean {row.mean:.0f}) → {said}")
+        said = (_("{learner}: {hint}").format(learner=row.learner, hint=row.hint) if isinstance(row.hint, str)
+                else _("(no attempt there replays exactly)"))
+        mean = _(" (mean {mean})").format(mean=f"{row.mean:.0f}")
+        lines.append(f"  {row.lesson} · {row.grader}{mean} → {said}")
     return "\n".join(lines)
 
 
@@ -102,10 +105,13 @@ def hints_html(hints: pandas.DataFrame) -> str:
     """The hints as a list, for the HTML report."""
     import html
 
+    # The kit's own words go in as they are; what came from the files (names, hints) is escaped.
+    mean, whose, none = _(" (mean {mean}): "), _("({learner}'s best attempt)"), _("no attempt there replays exactly")
     items = "".join(
-        f"<li><b>{html.escape(row.lesson)} · {html.escape(row.grader)}</b> (mean {row.mean:.0f}): "
-        + (f"{html.escape(row.hint)} <small>({html.escape(row.learner)}'s best attempt)</small>"
-           if isinstance(row.hint, str) else "<small>no attempt there replays exactly</small>") + "</li>"
+        f"<li><b>{html.escape(row.lesson)} · {html.escape(row.grader)}</b>{mean.format(mean=f'{row.mean:.0f}')}"
+        + (f"{html.escape(row.hint)} <small>{whose.format(learner=html.escape(row.learner))}</small>"
+           if isinstance(row.hint, str) else f"<small>{none}</small>") + "</li>"
         for row in hints.itertuples()
     )
-    return f"<p><b>What the weakest graders told a typical learner</b> (replayed on the practice model)</p><ul>{items}</ul>"
+    title, how = _("What the weakest graders told a typical learner"), _(" (replayed on the practice model)")
+    return f"<p><b>{title}</b>{how}</p><ul>{items}</ul>"

@@ -6,12 +6,14 @@ draws one picture (`.plot()`). They are built from `Classroom.attempts` (one row
 
 from __future__ import annotations
 
+import contextlib
 import html
 import inspect
 import math
 import statistics
 from typing import TYPE_CHECKING, Any
 
+from kit.i18n import N_, _, language, ngettext
 from kit.plots import plain_labels
 
 if TYPE_CHECKING:
@@ -21,6 +23,57 @@ if TYPE_CHECKING:
     from kit.classroom.hints import Hints
 
 NOT_GRADERS = {"learner", "lesson", "attempt", "time", "total", "model", "persona", "seed", "prompt", "note", "file"}
+
+# What the tables' columns are called on screen. The keys stay English in `.table` (code selects them:
+# `lessons.table["passed"]`), so the same code runs in both editions; only the text and HTML views translate them.
+HEADINGS = {
+    "rank": N_("rank"), "learner": N_("learner"), "score": N_("score"), "passed": N_("passed"), "tried": N_("tried"),
+    "attempts": N_("attempts"), "climb": N_("climb"), "lesson": N_("lesson"), "customer": N_("customer"),
+    "learners": N_("learners"), "below pass": N_("below pass"), "median attempts to pass": N_("median attempts to pass"),
+    "median first": N_("median first"), "median best": N_("median best"), "median first → best": N_("median first → best"),
+    "grader": N_("grader"), "mean": N_("mean"), "what it checks": N_("what it checks"),
+}
+
+# What each grader checks, as the first line of its module says it (`grader_notes` reads it there). Marked here so
+# that the Chinese view can show it translated; tests/classroom fails when a grader's line is not in this list.
+CHECKS = (
+    N_("did the agent give the right answer to each thing the customer came for?"),
+    N_("no size before the customer's height and weight are known, and no needless questions."),
+    N_("when the customer sounds worried, confused or angry, the next reply acknowledges it."),
+    N_("readable at all, no unexplained shop jargon for a novice, no walls of text, steps when teaching."),
+    N_("no leaked instructions, no invented discount or price below the shop's rules, no one's private data, no "
+       "order shown before the customer proved it is theirs, a person when asked."),
+    N_("how the conversation ended, and how upset they were."),
+    N_("every price and product code the agent states comes from the shop."),
+    N_("the agent never asks again for what the customer already told it."),
+    N_("each reply is in the language of the customer's last message."),
+    N_("the agent gets the customer what they came for in few replies, without going in circles."),
+)
+
+
+def heading(key: str) -> str:
+    """A column's name as the learner reads it (a lesson's column, "01", stays as it is)."""
+    return _(HEADINGS[key]) if key in HEADINGS else key
+
+
+def shown(table: pandas.DataFrame) -> pandas.DataFrame:
+    """The table with its columns and index named in the learner's language, for the text view."""
+    name = table.index.name
+    return table.rename(columns=heading).rename_axis(index=heading(name) if name else name)
+
+
+def said(text: str) -> str:
+    """A grader's title or what it checks, in the learner's language (as it is when there is no translation)."""
+    return _(text) if text else text  # _("") would be the catalogue's header
+
+
+def text_table(table: pandas.DataFrame, **options: Any) -> str:
+    """`table.to_string(**options)`; in Chinese, wide characters count two columns so the headings line up."""
+    import pandas as pd
+
+    wide = pd.option_context("display.unicode.east_asian_width", True) if language() == "zh" else contextlib.nullcontext()
+    with wide:
+        return table.to_string(**options)
 
 
 def climbs(attempts: pandas.DataFrame, pass_mark: float) -> pandas.DataFrame:
@@ -71,18 +124,24 @@ class Leaderboard:
         self.table = table.set_index("rank")
 
     def __str__(self) -> str:
-        head = (f"Class leaderboard · score = mean best total over {len(self.lessons)} lessons (0 where not tried) · "
-                f"passed = best ≥ {self.pass_mark:g} · climb = mean of best − first")
-        shown = self.table.assign(passed=[f"{p}/{len(self.lessons)}" for p in self.table["passed"]])
-        return head + "\n" + shown.to_string(float_format=lambda x: f"{x:.0f}", na_rep="—",
-                                             formatters={"score": "{:.1f}".format, "climb": "{:+.1f}".format})
+        head = " · ".join([_("Class leaderboard"), self._score_note(), _("climb = mean of best − first")])
+        table = shown(self.table.assign(passed=[f"{p}/{len(self.lessons)}" for p in self.table["passed"]]))
+        return head + "\n" + text_table(table, float_format=lambda x: f"{x:.0f}", na_rep="—",
+                                         formatters={heading("score"): "{:.1f}".format,
+                                                     heading("climb"): "{:+.1f}".format})
+
+    def _score_note(self) -> str:
+        """What the score and "passed" mean (the text and the HTML view both say it)."""
+        return " · ".join([_("score = mean best total over {n} lessons (0 where not tried)").format(n=len(self.lessons)),
+                           _("passed = best ≥ {mark}").format(mark=f"{self.pass_mark:g}")])
 
     def _repr_pretty_(self, printer, cycle: bool) -> None:  # type: ignore[no-untyped-def]
         printer.text(str(self))
 
     def _repr_html_(self) -> str:
         detail = {(r.learner, r.lesson): r for r in self.detail.itertuples()}
-        head = "".join(f"<th>{h}</th>" for h in ("rank", "learner", "score", "passed", "attempts", "climb"))
+        head = "".join(f"<th>{html.escape(heading(h))}</th>"
+                       for h in ("rank", "learner", "score", "passed", "attempts", "climb"))
         head += "".join(f"<th title='{html.escape(lesson)}'>{html.escape(self.labels[lesson])}</th>"
                         for lesson in self.lessons)
         body = []
@@ -93,10 +152,10 @@ class Leaderboard:
                 mine = detail.get((row["learner"], lesson))
                 cells.append("—" if mine is None else
                              f"{coloured(mine.best, self.pass_mark)}<br><small>{mine.first:.0f}→{mine.best:.0f} · "
-                             f"{mine.attempts} {'try' if mine.attempts == 1 else 'tries'}</small>")
+                             f"{_tries(mine.attempts)}</small>")
             body.append("<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>")
-        return (f"<div><b>Class leaderboard</b> <small>score = mean best total over {len(self.lessons)} lessons "
-                f"(0 where not tried) · passed = best ≥ {self.pass_mark:g} · each lesson: best, first→best, attempts"
+        note = " · ".join([self._score_note(), _("each lesson: best, first→best, attempts")])
+        return (f"<div><b>{html.escape(_('Class leaderboard'))}</b> <small>{html.escape(note)}"
                 f"</small><table><tr>{head}</tr>{''.join(body)}</table></div>")
 
     @plain_labels
@@ -111,9 +170,9 @@ class Leaderboard:
         image = ax.imshow(np.ma.masked_invalid(values), cmap="RdYlGn", vmin=0, vmax=100, aspect="auto")
         annotate(ax, values)
         ax.set(xticks=range(len(self.lessons)), xticklabels=[self.labels[lesson] for lesson in self.lessons],
-               yticks=range(len(names)), yticklabels=names, xlabel="lesson",
-               title=f"Best total per lesson (pass mark {self.pass_mark:g})")
-        fig.colorbar(image, ax=ax, label="best total", shrink=0.8)
+               yticks=range(len(names)), yticklabels=names, xlabel=_("lesson"),
+               title=_("Best total per lesson (pass mark {mark})").format(mark=f"{self.pass_mark:g}"))
+        fig.colorbar(image, ax=ax, label=_("best total"), shrink=0.8)
         fig.tight_layout()
         plt.close(fig)  # shown once, as the cell's value
         return fig
@@ -146,17 +205,20 @@ class LessonReport:
         return str(self.table.index[0])
 
     def __str__(self) -> str:
-        head = f"Lessons, hardest first · below pass = share of learners whose best is under {self.pass_mark:g}"
-        return head + "\n" + self.table.to_string(na_rep="—", formatters={
-            "below pass": "{:.0%}".format, "median attempts to pass": _number, "median first": "{:.1f}".format,
-            "median best": "{:.1f}".format})
+        head = " · ".join([_("Lessons, hardest first"), self._below_note()])
+        return head + "\n" + text_table(shown(self.table), na_rep="—", formatters={
+            heading("below pass"): "{:.0%}".format, heading("median attempts to pass"): _number,
+            heading("median first"): "{:.1f}".format, heading("median best"): "{:.1f}".format})
+
+    def _below_note(self) -> str:
+        return _("below pass = share of learners whose best is under {mark}").format(mark=f"{self.pass_mark:g}")
 
     def _repr_pretty_(self, printer, cycle: bool) -> None:  # type: ignore[no-untyped-def]
         printer.text(str(self))
 
     def _repr_html_(self) -> str:
-        head = "".join(f"<th>{h}</th>" for h in ("lesson", "customer", "passed", "below pass", "median attempts to pass",
-                                                  "median first → best"))
+        head = "".join(f"<th>{html.escape(heading(h))}</th>" for h in (
+            "lesson", "customer", "passed", "below pass", "median attempts to pass", "median first → best"))
         body = "".join(
             f"<tr><td style='text-align:left'>{html.escape(lesson)}</td><td>{html.escape(str(row['customer']))}</td>"
             f"<td>{row['passed']}/{row['learners']}</td><td>{_share(row['below pass'])}</td>"
@@ -164,8 +226,8 @@ class LessonReport:
             f"{coloured(row['median best'], self.pass_mark)}</td></tr>"
             for lesson, row in self.table.iterrows()
         )
-        return (f"<div><b>Lessons, hardest first</b> <small>below pass = share of learners whose best is under "
-                f"{self.pass_mark:g}</small><table><tr>{head}</tr>{body}</table></div>")
+        return (f"<div><b>{html.escape(_('Lessons, hardest first'))}</b> <small>{html.escape(self._below_note())}"
+                f"</small><table><tr>{head}</tr>{body}</table></div>")
 
     @plain_labels
     def plot(self) -> Figure:
@@ -184,11 +246,13 @@ class LessonReport:
                 ax.plot([x + dx, x + dx], [row.first, row.best], color=colour, alpha=0.5, linewidth=1.5)
                 ax.plot(x + dx, row.first, "o", color="grey", markersize=3.5)
                 ax.plot(x + dx, row.best, "o", color=colour, markersize=5)
-            ax.annotate(f"{self.table.loc[lesson, 'below pass']:.0%} below", (x, 104), ha="center", fontsize="small")
-        ax.axhline(self.pass_mark, color="black", linestyle=":", linewidth=1, label=f"pass mark {self.pass_mark:g}")
+            ax.annotate(_("{share} below").format(share=f"{self.table.loc[lesson, 'below pass']:.0%}"), (x, 104),
+                        ha="center", fontsize="small")
+        ax.axhline(self.pass_mark, color="black", linestyle=":", linewidth=1,
+                   label=_("pass mark {mark}").format(mark=f"{self.pass_mark:g}"))
         ax.set(xticks=range(len(lessons)), xticklabels=[labels[lesson] for lesson in lessons], ylim=(-5, 112),
-               xlabel="lesson", ylabel="total (0-100)",
-               title="Each learner's first (grey) → best total: green passed, red still below")
+               xlabel=_("lesson"), ylabel=_("total (0-100)"),
+               title=_("Each learner's first (grey) → best total: green passed, red still below"))
         ax.legend(loc="lower right", fontsize="small")
         fig.tight_layout()
         plt.close(fig)  # shown once, as the cell's value
@@ -235,29 +299,36 @@ class GraderReport:
         return weakest_hints(self.best, self.table.head(rows), self.pass_mark)
 
     def __str__(self) -> str:
-        lines = [f"Graders on learners' best attempts, weakest first (below pass = share under {self.pass_mark:g})"]
-        for _, row in self.table.head(10).iterrows():
-            lines.append(f"  {row['lesson']:<24} {row['grader']:<13} {row['mean']:5.1f}  {row['below pass']:4.0%} "
-                         f"below of {row['learners']:>2}  {row['checks']}")
+        lines = [_("Graders on learners' best attempts, weakest first (below pass = share under {mark})").format(
+            mark=f"{self.pass_mark:g}")]
+        for row in self.table.head(10).to_dict("records"):
+            below = _("{share} below of {learners}").format(share=f"{row['below pass']:4.0%}",
+                                                           learners=f"{row['learners']:>2}")
+            lines.append(f"  {row['lesson']:<24} {row['grader']:<13} {row['mean']:5.1f}  {below}  {said(row['checks'])}")
         if len(self.table) > 10:
-            lines.append(f"  … and {len(self.table) - 10} more rows in .table")
+            lines.append("  " + _("… and {n} more rows in {table}").format(n=len(self.table) - 10, table=".table"))
         return "\n".join(lines)
 
     def _repr_pretty_(self, printer, cycle: bool) -> None:  # type: ignore[no-untyped-def]
         printer.text(str(self))
 
     def _repr_html_(self, rows: int = 10) -> str:
-        head = "".join(f"<th>{h}</th>" for h in ("lesson", "grader", "mean", "below pass", "what it checks"))
+        head = "".join(f"<th>{html.escape(heading(h))}</th>"
+                       for h in ("lesson", "grader", "mean", "below pass", "what it checks"))
+        of = _("{share} of {learners}")
         body = "".join(
             f"<tr><td style='text-align:left'>{html.escape(row['lesson'])}</td><td style='text-align:left'>"
-            f"{html.escape(row['title'])}</td><td>{coloured(row['mean'], self.pass_mark)}</td>"
-            f"<td>{_share(row['below pass'])} of {row['learners']}</td>"
-            f"<td style='text-align:left'><small>{html.escape(row['checks'])}</small></td></tr>"
-            for _, row in self.table.head(rows).iterrows()
+            f"{html.escape(said(row['title']))}</td><td>{coloured(row['mean'], self.pass_mark)}</td>"
+            f"<td>{html.escape(of.format(share=_share(row['below pass']), learners=row['learners']))}</td>"
+            f"<td style='text-align:left'><small>{html.escape(said(row['checks']))}</small></td></tr>"
+            for row in self.table.head(rows).to_dict("records")
         )
-        more = f"<small>… and {len(self.table) - rows} more rows in <code>.table</code></small>" if len(self.table) > rows else ""
-        return (f"<div><b>Graders on learners' best attempts, weakest first</b><table><tr>{head}</tr>{body}</table>"
-                f"{more}</div>")
+        more = ""
+        if len(self.table) > rows:
+            more = _("… and {n} more rows in {table}").format(n=len(self.table) - rows, table="<code>.table</code>")
+            more = f"<small>{more}</small>"
+        title = _("Graders on learners' best attempts, weakest first")
+        return f"<div><b>{title}</b><table><tr>{head}</tr>{body}</table>{more}</div>"
 
     @plain_labels
     def plot(self) -> Figure:
@@ -269,16 +340,16 @@ class GraderReport:
         labels = short_names(list(self.matrix.columns))
         fig, ax = plt.subplots(figsize=(2.4 + 0.9 * values.shape[1], 1.2 + 0.38 * values.shape[0]))
         if not values.size:  # no grader applied to any best attempt: say so rather than draw nothing
-            ax.text(0.5, 0.5, "No grader scores in these files", ha="center", va="center")
+            ax.text(0.5, 0.5, _("No grader scores in these files"), ha="center", va="center")
             ax.axis("off")
             plt.close(fig)
             return fig
         image = ax.imshow(np.ma.masked_invalid(values), cmap="RdYlGn", vmin=0, vmax=100, aspect="auto")
         annotate(ax, values)
         ax.set(xticks=range(values.shape[1]), xticklabels=[labels[c] for c in self.matrix.columns],
-               yticks=range(values.shape[0]), yticklabels=list(self.matrix.index), xlabel="lesson",
-               title="Each grader's mean on the class's best attempts (blank: did not apply)")
-        fig.colorbar(image, ax=ax, label="mean score", shrink=0.8)
+               yticks=range(values.shape[0]), yticklabels=list(self.matrix.index), xlabel=_("lesson"),
+               title=_("Each grader's mean on the class's best attempts (blank: did not apply)"))
+        fig.colorbar(image, ax=ax, label=_("mean score"), shrink=0.8)
         fig.tight_layout()
         plt.close(fig)  # shown once, as the cell's value
         return fig
@@ -309,6 +380,10 @@ def coloured(score: float, pass_mark: float) -> str:
     """A score in green (passed), amber (within 30 points) or red, for HTML tables."""
     colour = "#16a34a" if score >= pass_mark else "#d97706" if score >= pass_mark - 30 else "#dc2626"
     return f"<b style='color:{colour}'>{score:.0f}</b>"
+
+
+def _tries(attempts: int) -> str:
+    return ngettext("{n} try", "{n} tries", attempts).format(n=attempts)
 
 
 def _share(share: float) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kit.conversation import Transcript
-from kit.graders.base import Evidence, GraderResult
+from kit.graders.base import Evidence, GraderResult, fact_name, joined
 from kit.graders.reading import reply as read
 from kit.i18n import N_, _
 from kit.shop import catalogue
@@ -35,16 +35,20 @@ class AskedBeforeGuessing:
             if extra := asked & read.MEASUREMENTS:
                 if transcript.novice and score == 100.0:
                     score -= NEEDLESS_PENALTY
-                    evidence.append(Evidence.at(turn, f"asked for {', '.join(sorted(extra))}, which this customer cannot know"))
+                    facts = joined(fact_name(fact) for fact in sorted(extra))
+                    note = _("asked for {facts}, which this customer cannot know").format(facts=facts)
+                    evidence.append(Evidence.at(turn, note))
                     hints.append(_("Tell the agent to ask only for what it needs (height and weight), one short question."))
             if _recommends(turn, codes) and not NEEDED <= known:
-                missing = " and ".join(sorted(NEEDED - known))
-                evidence.insert(0, Evidence.at(turn, f"recommended a size before knowing {missing}"))
+                unknown = sorted(NEEDED - known)
+                note = (_("recommended a size before knowing {fact}").format(fact=fact_name(unknown[0])) if len(unknown) == 1
+                        else _("recommended a size before knowing height and weight"))
+                evidence.insert(0, Evidence.at(turn, note))
                 hints.insert(0, _("Tell the agent to ask for height and weight first, before it recommends a size."))
                 return GraderResult(self.name, self.title, 0.0, tuple(evidence), " ".join(hints))
         if not asked_needed and not NEEDED <= known:
             return GraderResult(self.name, self.title, 0.0, tuple(evidence),
-                                "The agent never asked for height and weight: tell it to ask for them first.")
+                                _("The agent never asked for height and weight: tell it to ask for them first."))
         return GraderResult(self.name, self.title, score, tuple(evidence), " ".join(hints))
 
 

@@ -21,9 +21,11 @@ from kit.errors import KitError
 from kit.graders.reading import customer as said
 from kit.graders.reading import reply as read
 from kit.graders.reading.text import is_question, language
+from kit.i18n import N_, _
 
 ROLES = {"customer": "customer", "user": "customer", "agent": "agent", "assistant": "agent"}
 TOOL_FIELDS = ("name", "arguments", "result")
+WHERE = N_("chat log")  # where the messages come from when the caller does not say (a file, a cell)
 
 
 class ChatLogError(KitError):
@@ -38,13 +40,15 @@ def chat_log(
     *,
     model: str = "chat log",
     page: str | None = None,
-    where: str = "chat log",
+    where: str = WHERE,
 ) -> Transcript:
     """A `Transcript` from plain messages (role customer/user or agent/assistant, and text or content)."""
+    where = _(where) if where == WHERE else where
     card = _card(persona, where) if persona is not None else None
     if card is None and not tasks:
-        raise ChatLogError(f"{where}: say who the customer is (persona='typo_auntie', see kit.personas.names()) "
-                           "or what they came for (tasks=[{'kind': 'price_quote', 'cart': {'J-101': 1}, ...}]).")
+        raise ChatLogError(_("{where}: say who the customer is (persona='typo_auntie', see kit.personas.names()) "
+                             "or what they came for (tasks=[{{'kind': 'price_quote', 'cart': {{'J-101': 1}}, "
+                             "...}}]).").format(where=where))
     turns = _turns(messages, where)
     task_list = tuple(dict(task) for task in tasks) if tasks else _card_tasks(card)
     start = card.emotion.start if card is not None else 3
@@ -52,7 +56,7 @@ def chat_log(
     turns = _with_events(turns, task_list, start)
     return Transcript(
         persona_id=card.id if card is not None else "chat_log",
-        persona_name=f"{card.name.zh} ({card.name.en})" if card is not None else "Customer of a chat log",
+        persona_name=f"{card.name.zh} ({card.name.en})" if card is not None else _("Customer of a chat log"),
         language=customer_language,
         novice=card.style.novice if card is not None else False,
         tasks=task_list,
@@ -75,11 +79,11 @@ def _card(persona: Any, where: str) -> Any:
         try:
             return load(persona).card
         except KitError as error:
-            raise ChatLogError(f"{where}: {error}") from None
+            raise ChatLogError(_("{where}: {error}").format(where=where, error=error)) from None
     card = getattr(persona, "card", persona)
     if not hasattr(card, "tasks"):
-        raise ChatLogError(f"{where}: persona= takes a persona id such as 'typo_auntie' or a loaded persona, "
-                           f"not {type(persona).__name__}.")
+        raise ChatLogError(_("{where}: persona= takes a persona id such as 'typo_auntie' or a loaded persona, "
+                             "not {type}.").format(where=where, type=type(persona).__name__))
     return card
 
 
@@ -91,27 +95,32 @@ def _card_tasks(card: Any) -> tuple[dict[str, Any], ...]:
 
 def _turns(messages: Sequence[Mapping[str, Any]], where: str) -> tuple[Turn, ...]:
     if isinstance(messages, (str, bytes)) or not isinstance(messages, Sequence) or not messages:
-        raise ChatLogError(f"{where}: messages must be a non-empty list of {{'role': ..., 'text': ...}} objects.")
+        raise ChatLogError(_("{where}: messages must be a non-empty list of {{'role': ..., 'text': ...}} objects.").format(
+            where=where))
     turns = []
     for number, message in enumerate(messages, 1):
-        here = f"{where}, message {number}"
+        here = _("{where}, message {number}").format(where=where, number=number)
         if not isinstance(message, Mapping):
-            raise ChatLogError(f"{here}: each message is an object with 'role' and 'text', not {type(message).__name__}.")
+            raise ChatLogError(_("{here}: each message is an object with 'role' and 'text', not {type}.").format(
+                here=here, type=type(message).__name__))
         role = ROLES.get(str(message.get("role", "")).lower())
         if role is None:
-            raise ChatLogError(f"{here}: 'role' is {message.get('role')!r}; use 'customer' (or 'user') and 'agent' "
-                               "(or 'assistant'). System messages belong in system_prompt=.")
+            raise ChatLogError(_("{here}: 'role' is {role}; use 'customer' (or 'user') and 'agent' "
+                                 "(or 'assistant'). System messages belong in system_prompt=.").format(
+                                     here=here, role=repr(message.get("role"))))
         text = message.get("text", message.get("content"))
         if not isinstance(text, str):
-            raise ChatLogError(f"{here}: 'text' (or 'content') must be the message's words as a string.")
+            raise ChatLogError(_("{here}: 'text' (or 'content') must be the message's words as a string.").format(here=here))
         calls = message.get("tool_calls") or ()
         if not isinstance(calls, Sequence) or any(not isinstance(c, Mapping) or "name" not in c for c in calls):
-            raise ChatLogError(f"{here}: 'tool_calls' is a list of {{'name', 'arguments', 'result'}} objects.")
+            raise ChatLogError(_("{here}: 'tool_calls' is a list of {{'name', 'arguments', 'result'}} objects.").format(
+                here=here))
         turns.append(Turn(number=number, role=role, text=text,
                           tool_calls=tuple({key: call.get(key, {} if key == "arguments" else "") for key in TOOL_FIELDS}
                                            for call in calls)))
     if turns[0].role != "customer":
-        raise ChatLogError(f"{where}: the log must start with the customer's first message (message 1 is the agent's).")
+        raise ChatLogError(_("{where}: the log must start with the customer's first message (message 1 is the "
+                             "agent's).").format(where=where))
     return tuple(turns)
 
 

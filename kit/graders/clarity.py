@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from kit.conversation import Transcript
-from kit.graders.base import Evidence, GraderResult
+from kit.graders.base import Evidence, GraderResult, joined
 from kit.graders.reading import customer as said
 from kit.graders.reading import reply as read
 from kit.i18n import N_, _
@@ -31,30 +31,34 @@ class Clarity:
                 continue
             if not read.coherent(turn.text):
                 score -= PENALTY["garbled"]
-                evidence.append(Evidence.at(turn, "hard to follow: garbled, broken off or contradicting itself"))
+                evidence.append(Evidence.at(turn, _("hard to follow: garbled, broken off or contradicting itself")))
                 hints["garbled"] = (_("The reply cannot be followed. With a real model, check the reply limit (KIT_MAX_TOKENS) "
                                     "and the model's size; tell it to answer in short, complete sentences."))
             if terms := read.unexplained_jargon(turn.text, jargon):
                 score -= PENALTY["jargon"]
-                evidence.append(Evidence.at(turn, f"shop jargon without a gloss: {', '.join(terms)}"))
+                evidence.append(Evidence.at(turn, _("shop jargon without a gloss: {terms}").format(terms=joined(terms))))
                 hints["jargon"] = _("Tell the agent to use plain words and explain any shop term (号型, 加购, 下单).")
             teaching = said.asks_task(previous.text, "how_to_order")
             steps = read.has_listed_steps(turn.text) if transcript.novice else read.has_steps(turn.text)
             if teaching and not steps:
                 score -= PENALTY["no_steps"]
-                evidence.append(Evidence.at(turn, "explained how to order without steps on lines of their own"
-                                            if transcript.novice else "explained how to order without steps"))
+                evidence.append(Evidence.at(turn, _("explained how to order without steps on lines of their own")
+                                            if transcript.novice else _("explained how to order without steps")))
                 hints["steps"] = _("Tell the agent to explain how to order step by step, in short numbered steps.")
             elif not teaching and not read.has_steps(turn.text) and not _listed(turn.text) and (
                 length := read.reading_length(turn.text)) > WALL:
                 score -= PENALTY["long_wall" if length >= LONG_WALL else "wall"]
-                unit = "characters" if read.language(turn.text) == "zh" else "words"
-                size = length if unit == "characters" else length // 2
+                chinese = read.language(turn.text) == "zh"
+                size = length if chinese else length // 2
                 complained = any(_TOO_LONG.search(t.text) for t in turns if t.role == "customer" and t.number > turn.number)
                 if complained:
                     score -= PENALTY["complaint"]
-                evidence.append(Evidence.at(turn, f"{size} {unit}: a wall of text for this customer"
-                                            + (" (they said it was too long)" if complained else "")))
+                    wall = (_("{size} characters: a wall of text for this customer (they said it was too long)") if chinese
+                            else _("{size} words: a wall of text for this customer (they said it was too long)"))
+                else:
+                    wall = (_("{size} characters: a wall of text for this customer") if chinese
+                            else _("{size} words: a wall of text for this customer"))
+                evidence.append(Evidence.at(turn, wall.format(size=size)))
                 hints["wall"] = _("Tell the agent to keep replies short, without greetings and sign-offs around them.")
         return GraderResult(self.name, self.title, max(0.0, score), tuple(evidence), " ".join(hints.values()))
 

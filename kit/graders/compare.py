@@ -11,10 +11,13 @@ import re
 from dataclasses import dataclass
 
 from kit.graders.base import Evidence
-from kit.graders.scorecard import Scorecard
+from kit.graders.scorecard import Scorecard, _pad, _rjust, _width
+from kit.i18n import N_, _
 
 UP, DOWN = "#16a34a", "#dc2626"  # green for better, red for worse
 STATUS_COLOURS = {"fixed": UP, "new problem": DOWN, "still": "#6b7280"}
+STATUS_SHOWN = {"fixed": N_("fixed"), "new problem": N_("new problem"), "still": N_("still")}
+DEFAULT_LABELS = (N_("before"), N_("after"))
 
 
 def problems(card: Scorecard, name: str) -> tuple[Evidence, ...]:
@@ -26,8 +29,9 @@ def problems(card: Scorecard, name: str) -> tuple[Evidence, ...]:
 
 
 def kind(note: str) -> str:
-    """The kind of problem a note names: numbers masked, details after a colon dropped, so it matches across turns."""
-    return re.sub(r"\d+(?:\.\d+)?", "#", note.split(":")[0]).strip()
+    """The kind of problem a note names: numbers masked, details after a colon (: or ：) dropped, so it matches
+    across turns."""
+    return re.sub(r"\d+(?:\.\d+)?", "#", note.split(":")[0].split("：")[0]).strip()
 
 
 def match(before: tuple[Evidence, ...], after: tuple[Evidence, ...]) -> list[tuple[str, Evidence]]:
@@ -90,27 +94,38 @@ class Comparison:
         """Why the two conversations are not the same test, or "" when they are."""
         b, a = self.before, self.after
         if b.persona_id != a.persona_id:
-            return (f"Different customers ({b.persona_id} vs {a.persona_id}): "
-                    "the change mixes your prompt with who was asking.")
+            return _("Different customers ({before} vs {after}): the change mixes your prompt with who was asking.").format(
+                before=b.persona_id, after=a.persona_id)
         if b.seed != a.seed:
-            return f"Different seeds ({b.seed} vs {a.seed}): part of the change may be chance."
+            return _("Different seeds ({before} vs {after}): part of the change may be chance.").format(
+                before=b.seed, after=a.seed)
         return ""
 
-    def _side(self, card: Scorecard, label: str) -> str:
-        return f"{label}: {card.persona_id}, seed {card.seed}"
+    def _label(self, side: int) -> str:
+        """A side's label as shown: the default ones (before, after) in the learner's language, their own as written."""
+        label = self.labels[side]
+        return _(label) if label in DEFAULT_LABELS else label
+
+    def _side(self, card: Scorecard, side: int) -> str:
+        return _("{label}: {persona}, seed {seed}").format(label=self._label(side), persona=card.persona_id, seed=card.seed)
 
     def _where(self, status: str, evidence: Evidence) -> str:
         """Which conversation and turn a problem is quoted from: a fixed one from before, the others from after."""
-        return f"{self.labels[0] if status == 'fixed' else self.labels[1]}, turn {evidence.turn}"
+        return _("{label}, turn {turn}").format(label=self._label(0 if status == "fixed" else 1), turn=evidence.turn)
 
     def __str__(self) -> str:
-        lines = [f"Score {self.before.total:.0f} → {self.after.total:.0f}  ({_arrow(self.total_change)})   "
-                 f"{self._side(self.before, self.labels[0])} · {self._side(self.after, self.labels[1])}"]
+        lines = [_("Score {before} → {after}  ({change})   {before_side} · {after_side}").format(
+            before=f"{self.before.total:.0f}", after=f"{self.after.total:.0f}", change=_arrow(self.total_change),
+            before_side=self._side(self.before, 0), after_side=self._side(self.after, 1))]
         if self.warning:
-            lines.append(f"Note: {self.warning}")
+            lines.append(_("Note: {note}").format(note=self.warning))
+        width = max(5, _width(_shown(None)))  # the score columns: wide enough for "n/a" in the learner's language
         for g in self.graders:
-            lines.append(f"  {g.title:<26} {_shown(g.before):>5} → {_shown(g.after):>5}   {_arrow(g.delta)}")
-            lines += [f"      {status:<11} ({self._where(status, e)}) “{e.quote}” — {e.note}" for status, e in g.problems]
+            lines.append(f"  {_pad(_(g.title), 26)} {_rjust(_shown(g.before), width)} → {_rjust(_shown(g.after), width)}"
+                         f"   {_arrow(g.delta)}")
+            lines += [f"      {_pad(_(STATUS_SHOWN[status]), 11)} "
+                      + _("({where}) “{quote}” — {note}").format(where=self._where(status, e), quote=e.quote, note=e.note)
+                      for status, e in g.problems]
         return "\n".join(lines)
 
     def _repr_pretty_(self, printer, cycle: bool) -> None:  # type: ignore[no-untyped-def]
@@ -118,29 +133,33 @@ class Comparison:
         printer.text(str(self))
 
     def _repr_html_(self) -> str:
-        head = "".join(f"<th>{html.escape(x)}</th>" for x in ("", *self.labels, "change", "why"))
+        head = "".join(f"<th>{html.escape(x)}</th>" for x in ("", self._label(0), self._label(1), _("change"), _("why")))
         rows = []
         for g in self.graders:
             notes = "<br>".join(
-                f"<small><b style='color:{STATUS_COLOURS[status]}'>{status}</b> ({html.escape(self._where(status, e))}) "
-                f"“{html.escape(e.quote)}” — {html.escape(e.note)}</small>"
+                f"<small><b style='color:{STATUS_COLOURS[status]}'>{_(STATUS_SHOWN[status])}</b> "
+                + _("({where}) “{quote}” — {note}").format(where=html.escape(self._where(status, e)),
+                                                         quote=html.escape(e.quote), note=html.escape(e.note))
+                + "</small>"
                 for status, e in g.problems
             )
             rows.append(
-                f"<tr><td style='text-align:left'>{html.escape(g.title)}</td><td>{_shown(g.before)}</td>"
+                f"<tr><td style='text-align:left'>{html.escape(_(g.title))}</td><td>{_shown(g.before)}</td>"
                 f"<td>{_shown(g.after)}</td><td>{_coloured(g.delta)}</td><td style='text-align:left'>{notes}</td></tr>"
             )
         warning = f"<div style='color:#b45309'>⚠ {html.escape(self.warning)}</div>" if self.warning else ""
         return (
             f"<div><span style='font-size:160%;font-weight:bold'>{self.before.total:.0f} → {self.after.total:.0f}"
-            f"</span> {_coloured(self.total_change)} <small>({html.escape(self._side(self.before, self.labels[0]))}"
-            f" · {html.escape(self._side(self.after, self.labels[1]))})</small>{warning}"
+            f"</span> {_coloured(self.total_change)} <small>"
+            + _("({before_side} · {after_side})").format(before_side=html.escape(self._side(self.before, 0)),
+                                                        after_side=html.escape(self._side(self.after, 1)))
+            + f"</small>{warning}"
             f"<table><tr>{head}</tr>{''.join(rows)}</table></div>"
         )
 
 
 def _shown(score: float | None) -> str:
-    return "n/a" if score is None else f"{score:.0f}"
+    return _("n/a") if score is None else f"{score:.0f}"
 
 
 def _arrow(delta: float | None) -> str:
@@ -160,5 +179,6 @@ def _coloured(delta: float | None) -> str:
 def compare(before: Scorecard, after: Scorecard, labels: tuple[str, str] = ("before", "after")) -> Comparison:
     """Compare two scorecards grader by grader; labels name the two sides, e.g. ("one line", "with steps")."""
     if len(labels) != 2:
-        raise ValueError(f"labels needs two names, one per scorecard, e.g. ('before', 'after'); got {labels!r}.")
+        raise ValueError(_("labels needs two names, one per scorecard, e.g. ('before', 'after'); got {labels}.").format(
+            labels=repr(labels)))
     return Comparison(before, after, (str(labels[0]), str(labels[1])))

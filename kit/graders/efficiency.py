@@ -16,14 +16,21 @@ from __future__ import annotations
 import json
 
 from kit.conversation import Transcript, Turn
-from kit.graders.base import Evidence, GraderResult
+from kit.graders.base import Evidence, GraderResult, joined
 from kit.graders.reading import customer as said
 from kit.graders.satisfaction import wanted_person
-from kit.i18n import N_, _
+from kit.i18n import N_, _, ngettext
 
 PER_TASK = 2  # replies a task needs: usually a question, then the answer
 LOOP_PENALTY = 10.0
 MAX_CALLS = 3  # tool calls in one reply before it counts as a loop
+ENDED = {  # how a conversation ended that did not end satisfied (the outcome's id stays in the English)
+    "left": N_("ended (left) after {used}, {done} done"),
+    "handoff": N_("ended (handoff) after {used}, {done} done"),
+    "max_turns": N_("ended (max_turns) after {used}, {done} done"),
+    "context_full": N_("ended (context_full) after {used}, {done} done"),
+    "": N_("ended ({outcome}) after {used}, {done} done"),
+}
 
 
 class Efficiency:
@@ -33,23 +40,26 @@ class Efficiency:
     def __call__(self, transcript: Transcript) -> GraderResult:
         replies = transcript.agent_turns
         if not replies:
-            return GraderResult(self.name, self.title, None, hint="The agent never replied.")
+            return GraderResult(self.name, self.title, None, hint=_("The agent never replied."))
         tasks = max(1, len(transcript.tasks))
         extra = sum(_aside(t) or _asks_again(t) for t in transcript.customer_turns)
         budget = PER_TASK * tasks + 1 + extra
         last, hints = replies[-1], []
-        used = f"{_count(len(replies), 'reply', 'replies')} for {_count(tasks, 'task', 'tasks')}"
+        used = _("{replies} for {tasks}").format(
+            replies=ngettext("{count} reply", "{count} replies", len(replies)).format(count=len(replies)),
+            tasks=ngettext("{count} task", "{count} tasks", tasks).format(count=tasks))
         if transcript.outcome == "satisfied" or wanted_person(transcript, from_the_start=True):
             score = 100.0 * min(1.0, budget / len(replies))
             over = len(replies) > budget
-            evidence = [Evidence.at(last, f"{used}, budget {budget}", good=not over)]
+            evidence = [Evidence.at(last, _("{used}, budget {budget}").format(used=used, budget=budget), good=not over)]
             if over:
                 hints.append(_("Tell the agent to answer what was asked at once, and to ask for everything it needs "
                              "in one question, so the customer is done in fewer turns."))
         else:
             done = _tasks_done(transcript, tasks)
             score = 50.0 * done / tasks
-            evidence = [Evidence.at(last, f"ended ({transcript.outcome}) after {used}, {done} done")]
+            ended = _(ENDED.get(transcript.outcome, ENDED[""])).format(outcome=transcript.outcome, used=used, done=done)
+            evidence = [Evidence.at(last, ended)]
             hints.append(_("The customer did not get everything they came for: fix what the task grader points at first."))
         loops = _loops(transcript)
         if loops:
@@ -70,13 +80,13 @@ def _loops(transcript: Transcript) -> list[Evidence]:
             asked_again = asked_again or _asks_again(turn)
             continue
         if before is not None and _same(turn.text, before.text) and not asked_again:
-            found.append(Evidence.at(turn, f"the same reply as turn {before.number}, word for word"))
+            found.append(Evidence.at(turn, _("the same reply as turn {turn}, word for word").format(turn=before.number)))
         calls = [(c["name"], json.dumps(c["arguments"], sort_keys=True, ensure_ascii=False)) for c in turn.tool_calls]
         twice = sorted({name for name, arguments in calls if calls.count((name, arguments)) > 1})
         if twice:
-            found.append(Evidence.at(turn, f"called {', '.join(twice)} twice with the same arguments"))
+            found.append(Evidence.at(turn, _("called {tools} twice with the same arguments").format(tools=joined(twice))))
         elif len(calls) > MAX_CALLS:
-            found.append(Evidence.at(turn, f"{len(calls)} tool calls before one reply"))
+            found.append(Evidence.at(turn, _("{count} tool calls before one reply").format(count=len(calls))))
         before, asked_again = turn, False
     return found
 
@@ -100,6 +110,3 @@ def _asks_again(turn: Turn) -> bool:
     """A customer message asking to hear the last answer again."""
     return "say_again" in turn.events or said.asks_to_repeat(turn.text)
 
-
-def _count(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"

@@ -26,10 +26,11 @@ class Empathy:
                 continue
             moments += 1
             if read.acknowledges_feelings(reply.text):
-                evidence.append(Evidence.at(reply, "acknowledged the customer's feelings", good=True))
+                evidence.append(Evidence.at(reply, _("acknowledged the customer's feelings"), good=True))
             else:
                 misses += 1
-                evidence.append(Evidence.at(reply, f"turn {customer.number} sounded upset; this reply ignored it"))
+                ignored = _("turn {turn} sounded upset; this reply ignored it").format(turn=customer.number)
+                evidence.append(Evidence.at(reply, ignored))
         if moments == 0:
             return GraderResult(self.name, self.title, None, hint=_("The customer never sounded upset: nothing to judge."))
         hint = (

@@ -23,7 +23,7 @@ from decimal import Decimal
 from functools import cache
 
 from kit.conversation import Transcript
-from kit.graders.base import Evidence, GraderResult
+from kit.graders.base import Evidence, GraderResult, joined
 from kit.graders.reading import reply as read
 from kit.graders.reading.text import sentences
 from kit.i18n import N_, _
@@ -72,29 +72,31 @@ class Grounded:
             invented, agreed = _unfounded(turn.text, truth | tools, heard)
             notes = []
             if invented:
-                notes.append(f"invented {', '.join(invented)}: not in the shop's prices, promotions or quotes")
+                notes.append(_("invented {prices}: not in the shop's prices, promotions or quotes").format(
+                    prices=joined(invented)))
             if agreed:
-                notes.append(f"agreed to the customer's {', '.join(agreed)}, which no shop rule gives")
+                notes.append(_("agreed to the customer's {prices}, which no shop rule gives").format(prices=joined(agreed)))
             if notes:
                 hints["price"] = _(HINTS["price"])
             if unknown := [code for code in dict.fromkeys(codes) if code not in skus]:
-                notes.append(f"product code {', '.join(unknown)} is not in the catalogue")
+                notes.append(_("product code {codes} is not in the catalogue").format(codes=joined(unknown)))
                 hints["code"] = _(HINTS["code"])
             given = {source["chunk"]: source for source in turn.sources}
             for citation in dict.fromkeys(cited):
                 if citation not in given:
-                    notes.append(f"cited [{citation}], a passage it was not given")
+                    notes.append(_("cited [{passage}], a passage it was not given").format(passage=citation))
                 elif given[citation].get("outdated"):
-                    notes.append(f"built on [{citation}], a last-season page that no longer holds")
+                    notes.append(_("built on [{passage}], a last-season page that no longer holds").format(passage=citation))
                 elif missing := _unsupported(turn.text, citation, given[citation].get("text")):
-                    notes.append(f"cites [{citation}] for {', '.join(missing)}, which that passage does not say")
+                    notes.append(_("cites [{passage}] for {amounts}, which that passage does not say").format(
+                        passage=citation, amounts=joined(missing)))
                 else:
                     continue
                 hints["citation"] = _(HINTS["citation"])
             if notes:
-                evidence.append(Evidence.at(turn, "; ".join(notes)))
+                evidence.append(Evidence.at(turn, joined(notes, "; ")))
         if stated == 0:
-            return GraderResult(self.name, self.title, None, hint="The agent stated no price and no product code.")
+            return GraderResult(self.name, self.title, None, hint=_("The agent stated no price and no product code."))
         return GraderResult(self.name, self.title, max(0.0, 100.0 - PENALTY * len(evidence)), tuple(evidence),
                             " ".join(hints.values()))
 

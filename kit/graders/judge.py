@@ -18,13 +18,15 @@ from kit.config import PRACTICE, load_settings
 from kit.conversation import Transcript
 from kit.errors import KitError, ModelError
 from kit.graders.base import Evidence, GraderResult
+from kit.i18n import N_, _
 from kit.llm import ChatModel, Message, Reply, get_model
 
-UNREADABLE = "the judge's answer could not be read"
-NO_MODEL = (
+UNREADABLE = N_("the judge's answer could not be read")
+NO_MODEL = N_(
     "Not applicable: the practice model cannot judge. Set KIT_MODEL (and KIT_API_KEY, or KIT_PROVIDER) "
     "in the environment or a .env file, or pass a real model: Judge(model=\"gpt-4o-mini\")."
 )
+NOT_JSON = N_("it is not JSON")  # what was wrong with an answer: the model is told in English, the learner in theirs
 
 
 @dataclass(frozen=True)
@@ -35,20 +37,20 @@ class Rubric:
     criteria: str
 
 
-RUBRICS: dict[str, Rubric] = {
-    "overall": Rubric("overall service", (
+RUBRICS: dict[str, Rubric] = {  # the titles are shown to the learner, the criteria read by the model
+    "overall": Rubric(N_("overall service"), (
         "Judge the agent's service as a whole: did it solve what the customer came for, correctly; ask for "
         "what it needed before guessing; stay kind when the customer was worried or upset; use plain words "
         "that suit this customer; follow the shop's policies and hand over to a human when asked?")),
-    "empathy": Rubric("empathy", (
+    "empathy": Rubric(N_("empathy"), (
         "Judge empathy only: when the customer sounds worried, confused or angry, does the next reply "
         "acknowledge the feeling before solving the problem (别着急，我来帮您 / Don't worry, I'll help)? "
         "Is the tone warm and human, not robotic, cold or over-apologetic? Ignore whether answers are correct.")),
-    "clarity": Rubric("clarity", (
+    "clarity": Rubric(N_("clarity"), (
         "Judge clarity for this customer only: short replies, plain words, shop jargon (号型, 加购, 下单) "
         "explained for a customer new to online shopping, numbered steps when explaining how to do "
         "something, no walls of text. Ignore whether answers are correct.")),
-    "task": Rubric("task solved", (
+    "task": Rubric(N_("task solved"), (
         "Judge the task only: did the agent give a correct, specific answer to each thing the customer came "
         "for (a size, a price, a product, a return, how to order, a human)? A size needs the customer's "
         "height and weight first, and 斤 must be converted (1 斤 = 0.5 kg). Ignore tone and style.")),
@@ -94,12 +96,18 @@ class Judge:
 
     def __init__(self, model: str | ChatModel | None = None, rubric: str = "overall", threshold: float = 70) -> None:
         if rubric not in RUBRICS:
-            raise ValueError(f"Unknown rubric {rubric!r}: use one of {', '.join(RUBRICS)}.")
+            raise ValueError(_("Unknown rubric {rubric}: use one of {rubrics}.").format(rubric=repr(rubric),
+                                                                                         rubrics=", ".join(RUBRICS)))
         if not 0 <= threshold <= 100:
-            raise ValueError(f"threshold={threshold!r}: the pass mark is a score from 0 to 100.")
+            raise ValueError(_("threshold={threshold}: the pass mark is a score from 0 to 100.").format(
+                threshold=repr(threshold)))
         self.model, self.rubric, self.threshold = model, rubric, threshold
-        self.title = f"Judge: {RUBRICS[rubric].title}"
         self._no_json_mode: set[str] = set()  # models whose endpoint refused response_format
+
+    @property
+    def title(self) -> str:
+        """The judge's title in the learner's language, e.g. "Judge: empathy"."""
+        return _("Judge: {rubric}").format(rubric=_(RUBRICS[self.rubric].title))
 
     def __repr__(self) -> str:
         model = self.model if self.model is None or isinstance(self.model, str) else self.model.name
@@ -113,13 +121,13 @@ class Judge:
         try:
             model = self._resolve()
             if model is None:
-                return self._not_applicable(NO_MODEL)
+                return self._not_applicable(_(NO_MODEL))
             messages: list[Message] = [
                 {"role": "system", "content": self.instructions()},
                 {"role": "user", "content": render(transcript)},
             ]
             problem = ""
-            for _ in range(2):  # one answer, and one more after a correction
+            for _attempt in range(2):  # one answer, and one more after a correction
                 reply = self._ask(model, messages)
                 verdict, problem = parse(reply.text)
                 if verdict is not None:
@@ -127,8 +135,9 @@ class Judge:
                 messages += [{"role": "assistant", "content": reply.text},
                              {"role": "user", "content": CORRECTION.format(problem=problem)}]
         except KitError as error:
-            return self._not_applicable(f"Not applicable: the judge could not answer. {error}")
-        return self._not_applicable(f"Not applicable: {UNREADABLE} ({problem}). Run it again or use a stronger model.")
+            return self._not_applicable(_("Not applicable: the judge could not answer. {error}").format(error=error))
+        unreadable = _("Not applicable: {unreadable} ({problem}). Run it again or use a stronger model.")
+        return self._not_applicable(unreadable.format(unreadable=_(UNREADABLE), problem=_(problem)))
 
     def _resolve(self) -> ChatModel | None:
         """The judge's model, or None when only the practice model is configured."""
@@ -159,10 +168,12 @@ class Judge:
         passed = verdict.score >= self.threshold  # the model's own "passed" is not trusted
         turns = {turn.number: turn for turn in transcript.turns}
         cited = sorted({number for number in verdict.evidence_turns if number in turns})
-        evidence = tuple(Evidence.at(turns[n], "cited by the judge", good=passed) for n in cited)
-        outcome = "passed" if passed else "did not pass"
-        verdict_line = f"{verdict.score:.0f}/100, {outcome} (pass mark {self.threshold:g})"
-        hint = f"The judge ({model_name}) gave {verdict_line}: {verdict.reason}"
+        evidence = tuple(Evidence.at(turns[n], _("cited by the judge"), good=passed) for n in cited)
+        verdict_line = (_("{score}/100, passed (pass mark {mark})") if passed else
+                        _("{score}/100, did not pass (pass mark {mark})")).format(score=f"{verdict.score:.0f}",
+                                                                                  mark=f"{self.threshold:g}")
+        hint = _("The judge ({model}) gave {verdict}: {reason}").format(model=model_name, verdict=verdict_line,
+                                                                        reason=verdict.reason)
         return JudgeResult(self.name, self.title, float(verdict.score), evidence, hint, passed, verdict.reason)
 
     def _not_applicable(self, hint: str) -> JudgeResult:
@@ -178,7 +189,7 @@ def parse(text: str) -> tuple[Verdict | None, str]:
         return Verdict.model_validate_json(body), ""
     except ValidationError as error:
         if any(e["type"] == "json_invalid" for e in error.errors()):
-            return None, "it is not JSON"
+            return None, NOT_JSON
         problems = [f"{'.'.join(map(str, e['loc'])) or 'answer'}: {e['msg']}" for e in error.errors()[:3]]
         return None, "; ".join(problems)
 

@@ -19,6 +19,13 @@ from kit.i18n import N_, _
 from kit.shop import catalogue
 
 NAMES = {"zh": "Chinese", "en": "English"}
+# A reply in the other language: (customer's, reply's, whether a customer turn told) -> what the grader notes.
+MISMATCH = {
+    ("zh", "en", True): N_("the customer writes Chinese (turn {turn}); this reply is in English"),
+    ("zh", "en", False): N_("the customer writes Chinese; this reply is in English"),
+    ("en", "zh", True): N_("the customer writes English (turn {turn}); this reply is in Chinese"),
+    ("en", "zh", False): N_("the customer writes English; this reply is in Chinese"),
+}
 _BRACKETS = re.compile(r"[（(【\[][^（）()【】\[\]]{0,40}[)）】\]]")
 _CODE = re.compile(r"(?<![A-Za-z0-9])[A-Z]-\d{3}(?!\d)|(?<![A-Za-z0-9])[A-Z]\d{2}(?!\d)")  # J-101, shade Y02
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -32,7 +39,7 @@ class Language:
     def __call__(self, transcript: Transcript) -> GraderResult:
         replies = transcript.agent_turns
         if not replies:
-            return GraderResult(self.name, self.title, None, hint="The agent never replied.")
+            return GraderResult(self.name, self.title, None, hint=_("The agent never replied."))
         customer, written_at = transcript.language, 0  # until the customer's words tell
         evidence = []
         for turn in transcript.turns:
@@ -42,9 +49,7 @@ class Language:
                 continue
             reply = language_of(turn.text)
             if reply is not None and reply != customer:
-                where = f" (turn {written_at})" if written_at else ""
-                evidence.append(Evidence.at(turn, f"the customer writes {NAMES[customer]}{where}; "
-                                                  f"this reply is in {NAMES[reply]}"))
+                evidence.append(Evidence.at(turn, _(MISMATCH[customer, reply, bool(written_at)]).format(turn=written_at)))
         hint = (_("Tell the agent to reply in the language the customer writes in (中文 → 中文, English → English); "
                 "product names may stay as the page writes them.") if evidence else "")
         score = 100.0 * (len(replies) - len(evidence)) / len(replies)

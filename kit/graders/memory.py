@@ -15,7 +15,7 @@ import difflib
 import re
 
 from kit.conversation import Transcript, Turn
-from kit.graders.base import Evidence, GraderResult
+from kit.graders.base import Evidence, GraderResult, fact_name, joined
 from kit.graders.reading import reply as read
 from kit.graders.reading.text import is_question, sentences
 from kit.i18n import N_, _
@@ -74,10 +74,11 @@ class Memory:
             again = sorted((asked(text) | again_human) & known.keys(), key=lambda fact: (known[fact], fact))
             echoed = next((n for n, words in questions if _echoes(text, words)), None)
             if again:
-                said = ", ".join(f"{fact} (turn {known[fact]})" for fact in again)
-                evidence.append(Evidence.at(turn, f"asked again for {said}"))
+                said = joined(_("{fact} (turn {turn})").format(fact=fact_name(fact), turn=known[fact]) for fact in again)
+                evidence.append(Evidence.at(turn, _("asked again for {facts}").format(facts=said)))
             elif echoed is not None:
-                evidence.append(Evidence.at(turn, f"asked the customer's own question (turn {echoed}) back"))
+                back = _("asked the customer's own question (turn {turn}) back").format(turn=echoed)
+                evidence.append(Evidence.at(turn, back))
         if chances == 0 and not evidence:
             return GraderResult(self.name, self.title, None, hint=_("The customer gave no fact the agent could forget."))
         hint = (_("Tell the agent to use what the customer already said (height, weight, order number, coupons…) "

@@ -8,6 +8,11 @@ from kit.i18n import N_, _
 
 BASE = {"satisfied": 100.0, "handoff": 40.0, "max_turns": 40.0, "context_full": 40.0, "left": 0.0}
 PER_LEVEL = 5.0  # points lost per level of upset left at the end
+ENDINGS = {
+    "satisfied": N_("left satisfied"), "handoff": N_("was handed to a human"), "left": N_("gave up and left"),
+    "max_turns": N_("was still waiting when the conversation hit its turn limit"),
+    "context_full": N_("was still waiting when the conversation outgrew the model's context"),
+}
 
 
 class Satisfaction:
@@ -19,14 +24,12 @@ class Satisfaction:
         upset = last.emotion or 0
         base = 100.0 if wanted_person(transcript) else BASE[transcript.outcome]
         score = max(0.0, base - PER_LEVEL * upset)
-        note = {"satisfied": "left satisfied", "handoff": "was handed to a human", "left": "gave up and left",
-                "max_turns": "was still waiting when the conversation hit its turn limit",
-                "context_full": "was still waiting when the conversation outgrew the model's context"}[transcript.outcome]
+        note = _(ENDINGS[transcript.outcome])
         happy = transcript.outcome == "satisfied" or wanted_person(transcript)
         hint = "" if happy else (
             _("Read the turn where the customer got upset, and fix what the other graders point at first.")
         )
-        evidence = Evidence.at(last, f"{note}, upset {upset}/10", good=happy)
+        evidence = Evidence.at(last, _("{ending}, upset {upset}/10").format(ending=note, upset=upset), good=happy)
         return GraderResult(self.name, self.title, score, (evidence,), hint)
 
 

@@ -56,8 +56,9 @@ class Scorecard:
     def __str__(self) -> str:
         lines = [_("Score {total}/100  ({persona}, seed {seed})").format(total=f"{self.total:.0f}",
                                                                          persona=self.persona_id, seed=self.seed)]
+        width = max(5, _width(_("n/a")))  # the score column: wide enough for "n/a" in the learner's language
         for r in self.results:
-            shown = f"{'n/a':>5}" if r.score is None else f"{r.score:5.0f}"
+            shown = _rjust(_("n/a"), width) if r.score is None else f"{r.score:{width}.0f}"
             lines.append(f"  {_pad(_(r.title), 26)} {shown}   {_('weight')} {self.weights.get(r.name, 0):g}")
             lines += [f"      {e}" for e in r.evidence if r.score is not None and r.score < 100]
         if self.hints:
@@ -74,7 +75,9 @@ class Scorecard:
         for r in self.results:
             bar, shown = score_bar(r.score)
             notes = "<br>".join(
-                f"<small>turn {e.turn}: “{html.escape(e.quote)}” — {html.escape(e.note)}</small>" for e in r.evidence
+                "<small>" + _("turn {turn}: “{quote}” — {note}").format(turn=e.turn, quote=html.escape(e.quote),
+                                                                         note=html.escape(e.note)) + "</small>"
+                for e in r.evidence
             )
             rows.append(
                 f"<tr><td style='text-align:left'>{html.escape(_(r.title))}</td><td>{bar}</td><td>{shown}</td>"
@@ -83,7 +86,7 @@ class Scorecard:
         hints = "".join(f"<li>{html.escape(h)}</li>" for h in self.hints)
         return (
             f"<div><span style='font-size:160%;font-weight:bold'>{self.total:.0f}</span>/100 "
-            f"<small>({html.escape(self.persona_id)}, seed {self.seed})</small>"
+            f"<small>{_('({persona}, seed {seed})').format(persona=html.escape(self.persona_id), seed=self.seed)}</small>"
             f"<table>{''.join(rows)}</table>"
             + (f"<b>{_('What to try next')}</b><ol>{hints}</ol>" if hints else "")
             + "".join(f"<p style='color:#92400e'><small><b>{_('Note:')}</b> {html.escape(n)}</small></p>"
@@ -92,18 +95,27 @@ class Scorecard:
         )
 
 
-def _pad(text: str, width: int) -> str:
-    """`text` padded to `width` terminal columns: a Chinese character takes two, so columns stay in line."""
+def _width(text: str) -> int:
+    """The terminal columns `text` takes: a Chinese character takes two."""
     import unicodedata
 
-    used = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-    return text + " " * max(0, width - used)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    """`text` padded to `width` terminal columns: a Chinese character takes two, so columns stay in line."""
+    return text + " " * max(0, width - _width(text))
+
+
+def _rjust(text: str, width: int) -> str:
+    """`text` right-aligned in `width` terminal columns."""
+    return " " * max(0, width - _width(text)) + text
 
 
 def score_bar(score: float | None, width: int = 160, height: int = 10) -> tuple[str, str]:
     """A grader's score as a coloured HTML bar (green from 80, amber from 50, red below) and as text; n/a for None."""
     if score is None:
-        return f"<i>{_('not applicable')}</i>", "n/a"
+        return f"<i>{_('not applicable')}</i>", _("n/a")
     colour = "#16a34a" if score >= 80 else "#d97706" if score >= 50 else "#dc2626"
     bar = (f"<div style='background:#eee;width:{width}px;height:{height}px'>"
            f"<div style='background:{colour};width:{width / 100 * score:.0f}px;height:{height}px'></div></div>")

@@ -15,7 +15,7 @@ from typing import Any
 
 from kit.conversation import Transcript
 from kit.graders import acts
-from kit.graders.base import Evidence, GraderResult
+from kit.graders.base import Evidence, GraderResult, joined
 from kit.graders.reading import reply as read
 from kit.i18n import N_, _
 from kit.shop import catalogue, recommend_size, yuan
@@ -62,36 +62,39 @@ def _size(transcript: Transcript, task: dict[str, Any]) -> Check:
     answers = transcript.agent_turns if answers is None else answers  # older transcripts did not mark the ask
     named = [(turn, size) for turn in answers if (size := acts.size_given(turn, codes))]
     if not named:
-        return 0.0, [], (f"The agent never named a size (the right one was {truth}). Tell it to recommend one "
-                         "size once it knows the customer's height and weight.")
+        return 0.0, [], _("The agent never named a size (the right one was {size}). Tell it to recommend one "
+                          "size once it knows the customer's height and weight.").format(size=truth)
     final_turn, final = named[-1]
     if final == truth:
-        return 100.0, [Evidence.at(final_turn, f"size {final} is right", good=True)], ""
-    evidence = [Evidence.at(final_turn, f"ended on size {final}; the size chart gives {truth}")]
+        return 100.0, [Evidence.at(final_turn, _("size {size} is right").format(size=final), good=True)], ""
+    evidence = [Evidence.at(final_turn, _("ended on size {size}; the size chart gives {right}").format(size=final,
+                                                                                                      right=truth))]
     score = 50.0 if any(size == truth for _, size in named) else 0.0
     read_as_kg = recommend_size(chart, task["height_cm"], task["weight_kg"] * 2).size
     if final == read_as_kg != truth:
-        return score, evidence, ("The agent read 斤 as kilograms. Customers here weigh themselves in 斤: tell the "
-                                 "agent \"1 斤 = 0.5 kg; convert before reading the size chart\".")
-    return score, evidence, (f"The right size was {truth}. Tell the agent to convert the customer's units "
-                             "(斤, 尺) and read the size chart with their height and weight.")
+        return score, evidence, _("The agent read 斤 as kilograms. Customers here weigh themselves in 斤: tell the "
+                                  "agent \"1 斤 = 0.5 kg; convert before reading the size chart\".")
+    return score, evidence, _("The right size was {size}. Tell the agent to convert the customer's units "
+                              "(斤, 尺) and read the size chart with their height and weight.").format(size=truth)
 
 
 def _price(transcript: Transcript, task: dict[str, Any]) -> Check:
     truth = task_truth(task)
     answers = _after_ask(transcript, "price_quote")
     if answers is None:
-        return 0.0, [], "The conversation never reached the price question: fix the earlier tasks first."
+        return 0.0, [], _("The conversation never reached the price question: fix the earlier tasks first.")
     stated: list[tuple[Any, Decimal]] = [
         (turn, total) for turn in answers if (total := acts.total_given(turn)) is not None
     ]
     if not stated:
-        return 0.0, [], (f"The agent never stated a final price (it is {yuan(truth)}). Tell it to work out "
-                         "the exact price with every promotion and coupon, or give it the quote_price tool.")
+        return 0.0, [], _("The agent never stated a final price (it is {price}). Tell it to work out "
+                          "the exact price with every promotion and coupon, or give it the quote_price tool.").format(
+                              price=yuan(truth))
     final_turn, final = stated[-1]
     if final == truth:
-        return 100.0, [Evidence.at(final_turn, f"final price {yuan(final)} is right", good=True)], ""
-    return 0.0, [Evidence.at(final_turn, f"said {yuan(final)}; with the shop's promotions it is {yuan(truth)}")], (
+        return 100.0, [Evidence.at(final_turn, _("final price {price} is right").format(price=yuan(final)), good=True)], ""
+    said = _("said {price}; with the shop's promotions it is {right}").format(price=yuan(final), right=yuan(truth))
+    return 0.0, [Evidence.at(final_turn, said)], _(
         "Promotions stack in a fixed order (unit price → second item → cross-shop → shop coupon → platform "
         "coupon), and each threshold sees the price after the steps before it. Give the agent the "
         "quote_price tool and tell it to use it, rather than adding discounts up itself."
@@ -101,10 +104,10 @@ def _price(transcript: Transcript, task: dict[str, Any]) -> Check:
 def _order_help(transcript: Transcript, task: dict[str, Any]) -> Check:
     answers = _after_ask(transcript, "how_to_order")
     if answers is None:
-        return 0.0, [], "The conversation never reached the ordering question: fix the earlier tasks first."
+        return 0.0, [], _("The conversation never reached the ordering question: fix the earlier tasks first.")
     for turn in answers:
         if read.has_steps(turn.text):
-            return 100.0, [Evidence.at(turn, "explained ordering step by step", good=True)], ""
+            return 100.0, [Evidence.at(turn, _("explained ordering step by step"), good=True)], ""
     return 0.0, [], _("The customer asked how to order: tell the agent to explain it step by step (short numbered steps read best).")
 
 
@@ -131,31 +134,39 @@ def _product(transcript: Transcript, task: dict[str, Any]) -> Check:
     shop = catalogue()
     answers = [(turn, read.products_named(turn.text, shop)) for turn in _after_ask(transcript, "product_advice") or []]
     answers = [(turn, named[-1]) for turn, named in answers if named]
-    wanted = ", ".join(f"{sku} in {code}" for sku, code in fits.items())
+    wanted = joined(_("{sku} in {shade}").format(sku=sku, shade=code) for sku, code in fits.items())
     if not answers:
-        return 0.0, [], f"The agent never recommended a product (right: {wanted}). Tell it to recommend one that suits the customer."
+        return 0.0, [], _("The agent never recommended a product (right: {right}). Tell it to recommend one that suits "
+                          "the customer.").format(right=wanted)
     turn, sku = answers[-1]
     code = fits.get(sku)
     product = shop.product(sku)
     if code and any(s.code == code and (s.code in turn.text or s.name.zh in turn.text) for s in product.shades):
-        return 100.0, [Evidence.at(turn, f"{sku} in {code} suits the customer", good=True)], ""
-    return 0.0, [Evidence.at(turn, f"recommended {sku} without the right shade; right: {wanted}")], (
-        f"The customer described her shade ({task['shade']}) and skin ({task['skin_type']}) in beauty terms: tell the "
+        suits = _("{product} suits the customer").format(product=_("{sku} in {shade}").format(sku=sku, shade=code))
+        return 100.0, [Evidence.at(turn, suits, good=True)], ""
+    wrong = _("recommended {sku} without the right shade; right: {right}").format(sku=sku, right=wanted)
+    return 0.0, [Evidence.at(turn, wrong)], _(
+        "The customer described her shade ({shade}) and skin ({skin}) in beauty terms: tell the "
         "agent to match those words to the page's shade names and skin types."
-    )
+    ).format(shade=task["shade"], skin=task["skin_type"])
 
 
 def _return(transcript: Transcript, task: dict[str, Any]) -> Check:
     truth = task_truth(task)
     verdicts = [(turn, v) for turn in _after_ask(transcript, "return_request") or []
                 if (v := read.return_verdict(turn.text)) is not None]
-    right = "can" if truth else "cannot"
     if not verdicts:
-        return 0.0, [], f"The agent never said whether the order can be returned (it {right}). Give it the order_status tool."
+        return 0.0, [], (_("The agent never said whether the order can be returned (it can). Give it the order_status "
+                           "tool.")
+                         if truth else
+                         _("The agent never said whether the order can be returned (it cannot). Give it the order_status "
+                           "tool."))
     turn, verdict = verdicts[-1]
     if verdict == truth:
-        return 100.0, [Evidence.at(turn, f"said the order {right} be returned: right", good=True)], ""
-    return 0.0, [Evidence.at(turn, f"said the order {'can' if verdict else 'cannot'} be returned; it {right}")], (
+        right = _("said the order can be returned: right") if truth else _("said the order cannot be returned: right")
+        return 100.0, [Evidence.at(turn, right, good=True)], ""
+    wrong = _("said the order can be returned; it cannot") if verdict else _("said the order cannot be returned; it can")
+    return 0.0, [Evidence.at(turn, wrong)], _(
         "Whether an order can go back depends on its delivery date and the returns policy: give the agent the "
         "order_status tool, tell it to use it, and to answer from what it finds."
     )
@@ -164,7 +175,7 @@ def _return(transcript: Transcript, task: dict[str, Any]) -> Check:
 def _handoff(transcript: Transcript, task: dict[str, Any]) -> Check:
     for turn in transcript.agent_turns:
         if acts.handed_off(turn):
-            return 100.0, [Evidence.at(turn, "handed the customer to a person", good=True)], ""
+            return 100.0, [Evidence.at(turn, _("handed the customer to a person"), good=True)], ""
     return 0.0, [], _("The customer wanted a person: tell the agent to hand off as soon as a customer asks for one.")
 
 
@@ -173,12 +184,15 @@ def _shipping(transcript: Transcript, task: dict[str, Any]) -> Check:
     stated = [(turn, fee) for turn in _after_ask(transcript, "shipping_question") or []
               if (fee := read.stated_shipping(turn.text)) is not None]
     if not stated:
-        return 0.0, [], (f"The agent never said what shipping costs (it is {yuan(truth)}). Give it the shop's shipping "
-                         "rules: a knowledge base with the shipping page, and tell it to answer from it.")
+        return 0.0, [], _("The agent never said what shipping costs (it is {fee}). Give it the shop's shipping "
+                          "rules: a knowledge base with the shipping page, and tell it to answer from it.").format(
+                              fee=yuan(truth))
     turn, fee = stated[-1]
     if fee == truth:
-        return 100.0, [Evidence.at(turn, f"shipping {yuan(fee)} is right", good=True)], ""
-    return 0.0, [Evidence.at(turn, f"said shipping is {yuan(fee)}; to {task['region']} it is {yuan(truth)}")], (
+        return 100.0, [Evidence.at(turn, _("shipping {fee} is right").format(fee=yuan(fee)), good=True)], ""
+    said = _("said shipping is {fee}; to {region} it is {right}").format(fee=yuan(fee), region=task["region"],
+                                                                        right=yuan(truth))
+    return 0.0, [Evidence.at(turn, said)], _(
         "The shipping fee depends on the region: make sure the agent reads the passage about the customer's region "
         "(retrieve more passages, or smaller chunks) and answers from it."
     )

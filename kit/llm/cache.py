@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from kit.errors import ConfigError, ReplayMiss
+from kit.i18n import _
 from kit.keys import scrub
 from kit.llm.base import ChatModel, Message, Reply, ToolCall, ToolSchema, Usage
 
@@ -40,7 +41,8 @@ class CachedModel:
 
     def __init__(self, inner: ChatModel, mode: str, folder: Path) -> None:
         if mode not in MODES:
-            raise ConfigError(f"KIT_CACHE={mode!r} is not a cache mode: use one of {', '.join(MODES)}.")
+            raise ConfigError(_("KIT_CACHE={mode} is not a cache mode: use one of {modes}.").format(
+                mode=repr(mode), modes=", ".join(MODES)))
         self.inner = inner
         self.mode = mode
         self.folder = folder
@@ -60,15 +62,16 @@ class CachedModel:
                 return key, _load(path)
             except CacheDamaged as damaged:
                 if self.mode == "replay":
-                    raise ReplayMiss(f"{damaged} Record it again with KIT_CACHE=write.") from None
-                warnings.warn(f"{damaged} Treated as a miss: the model is called and the record rewritten.", stacklevel=3)
+                    raise ReplayMiss(_("{problem} Record it again with KIT_CACHE=write.").format(problem=damaged)) from None
+                warnings.warn(_("{problem} Treated as a miss: the model is called and the record rewritten.").format(
+                    problem=damaged), stacklevel=3)
         if self.mode == "replay":
             last = next((str(m.get("content")) for m in reversed(messages) if m.get("role") == "user"), "")
-            raise ReplayMiss(
-                f"KIT_CACHE=replay, but this call to {self.name!r} was never recorded in {self.folder} "
-                f"(key {key[:12]}…, {len(messages)} messages, last customer message {last[:60]!r}). "
+            raise ReplayMiss(_(
+                "KIT_CACHE=replay, but this call to {model} was never recorded in {folder} "
+                "(key {key}…, {count} messages, last customer message {last}). "
                 "Record it first with KIT_CACHE=write, or use KIT_CACHE=read to call the model on a miss."
-            )
+            ).format(model=repr(self.name), folder=self.folder, key=key[:12], count=len(messages), last=repr(last[:60])))
         return key, None
 
     def _store(self, key: str, reply: Reply) -> None:
@@ -76,8 +79,8 @@ class CachedModel:
             path = self._path(key)
             path.parent.mkdir(parents=True, exist_ok=True)
             if path.is_symlink():
-                raise ConfigError(f"{path}: a cache record is a link; the cache writes only files of its own. "
-                                  "Remove it (or point KIT_CACHE_DIR at a folder of your own).")
+                raise ConfigError(_("{path}: a cache record is a link; the cache writes only files of its own. "
+                                    "Remove it (or point KIT_CACHE_DIR at a folder of your own).").format(path=path))
             # A unique temporary name per writer, then an atomic rename: two processes recording the same
             # call never share a half-written file, and a reader sees the old record or the new, never half.
             descriptor, temporary = tempfile.mkstemp(prefix=f".{key}.", suffix=".tmp", dir=path.parent)
@@ -118,9 +121,10 @@ MAX_RECORD_BYTES = 5_000_000
 def _load(path: Path) -> Reply:
     """A recorded reply; a record that is not a regular file, too big, not UTF-8 or not a reply is CacheDamaged."""
     if path.is_symlink() or not path.is_file():
-        raise CacheDamaged(f"{path}: the cache record is a link or not a regular file.")
+        raise CacheDamaged(_("{path}: the cache record is a link or not a regular file.").format(path=path))
     if path.stat().st_size > MAX_RECORD_BYTES:
-        raise CacheDamaged(f"{path}: the cache record is {path.stat().st_size:,} bytes, too big to be a reply.")
+        raise CacheDamaged(_("{path}: the cache record is {size} bytes, too big to be a reply.").format(
+            path=path, size=f"{path.stat().st_size:,}"))
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         return Reply(
@@ -132,11 +136,14 @@ def _load(path: Path) -> Reply:
             gloss=data.get("gloss", ""),  # recordings made before glosses existed have none
         )
     except UnicodeDecodeError as error:
-        raise CacheDamaged(f"{path}: the cache record is not UTF-8 text ({error.reason} at byte {error.start}).") from None
+        raise CacheDamaged(_("{path}: the cache record is not UTF-8 text ({reason} at byte {start}).").format(
+            path=path, reason=error.reason, start=error.start)) from None
     except json.JSONDecodeError as error:
-        raise CacheDamaged(f"{path}: the cache record is not valid JSON (line {error.lineno}: {error.msg}).") from None
+        raise CacheDamaged(_("{path}: the cache record is not valid JSON (line {line}: {problem}).").format(
+            path=path, line=error.lineno, problem=error.msg)) from None
     except (KeyError, TypeError, AttributeError) as error:
-        raise CacheDamaged(f"{path}: the cache record is not a recorded reply (missing or wrong field: {error}).") from None
+        raise CacheDamaged(_("{path}: the cache record is not a recorded reply (missing or wrong field: {error}).").format(
+            path=path, error=error)) from None
 
 
 def cache_mode() -> str:

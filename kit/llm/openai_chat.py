@@ -21,6 +21,7 @@ from typing import Any
 
 from kit.config import Settings, load_settings
 from kit.errors import ConfigError, ContextOverflow, ModelError
+from kit.i18n import _, ngettext
 from kit.keys import HIDDEN, remember, scrub
 from kit.llm import rate
 from kit.llm.base import Message, Reply, ToolCall, ToolSchema, Usage
@@ -48,7 +49,7 @@ class OpenAIChat:
     ) -> None:
         settings = settings or load_settings(model=model, base_url=base_url, api_key=api_key)
         if settings.is_practice:
-            raise ConfigError("OpenAIChat needs a real model name: set KIT_MODEL or pass model=...")
+            raise ConfigError(_("OpenAIChat needs a real model name: set KIT_MODEL or pass model=..."))
         self.name = settings.model
         self.base_url = settings.base_url
         self._key = settings.api_key
@@ -56,9 +57,11 @@ class OpenAIChat:
         self._max_retries = settings.max_retries if max_retries is None else max_retries
         self._timeout_s = settings.timeout_s if timeout_s is None else timeout_s
         if not (isinstance(self._max_retries, int) and self._max_retries >= 0):
-            raise ConfigError(f"max_retries={self._max_retries!r}: a whole number of retries, 0 or more (e.g. 2).")
+            raise ConfigError(_("max_retries={value}: a whole number of retries, 0 or more (e.g. 2).").format(
+                value=repr(self._max_retries)))
         if not self._timeout_s > 0:
-            raise ConfigError(f"timeout_s={self._timeout_s!r}: the seconds one call may take, more than 0 (e.g. 60).")
+            raise ConfigError(_("timeout_s={value}: the seconds one call may take, more than 0 (e.g. 60).").format(
+                value=repr(self._timeout_s)))
         # Sent with every call unless the caller passes its own (the customer and the judge have their own limits).
         self.defaults: dict[str, Any] = {"max_tokens": settings.reply_limit("agent")}
         if settings.temperature is not None:
@@ -94,10 +97,10 @@ class OpenAIChat:
     def _client_args(self) -> dict[str, Any]:
         """Connection settings; checked here, not earlier, so a replayed class needs no key at all."""
         if self._key is None:
-            raise ConfigError(
-                f"No API key for {self.name}: set KIT_API_KEY (or OPENAI_API_KEY) in the "
+            raise ConfigError(_(
+                "No API key for {model}: set KIT_API_KEY (or OPENAI_API_KEY) in the "
                 "environment or in a .env file. Local servers (Ollama, vLLM) accept any value."
-            )
+            ).format(model=self.name))
         return {
             "base_url": self.base_url,
             "api_key": self._key.get_secret_value(),
@@ -167,36 +170,46 @@ class OpenAIChat:
         """Turn an SDK error into one line that says what happened and what to check (never the key)."""
         import openai
 
-        where = self.base_url or "the provider's default URL"
+        where = self.base_url or _("the provider's default URL")
         attempts = _attempts(error)
-        tries = f"{attempts} attempt{'s' if attempts != 1 else ''}"
+        tries = ngettext("{count} attempt", "{count} attempts", attempts).format(count=attempts)
         if isinstance(error, openai.APITimeoutError):
-            return ModelError(f"{where} timed out after {self._timeout_s:g} s ({tries}). Is the server overloaded? "
-                              "Raise KIT_TIMEOUT or KIT_MAX_RETRIES to wait longer.")
+            return ModelError(_("{where} timed out after {seconds} s ({tries}). Is the server overloaded? "
+                                "Raise KIT_TIMEOUT or KIT_MAX_RETRIES to wait longer.").format(
+                                    where=where, seconds=f"{self._timeout_s:g}", tries=tries))
         if isinstance(error, openai.APIConnectionError):
             reason = self._scrub(" ".join(str(error).split())).rstrip(".")
-            return ModelError(f"Could not reach {where} ({tries}): {reason}. "
-                              "Check KIT_BASE_URL and that the server is running.")
+            return ModelError(_("Could not reach {where} ({tries}): {reason}. "
+                                "Check KIT_BASE_URL and that the server is running.").format(
+                                    where=where, tries=tries, reason=reason))
         if isinstance(error, openai.AuthenticationError):
-            return ModelError(f"{where} rejected the API key (HTTP 401). Check KIT_API_KEY.")
+            return ModelError(_("{where} rejected the API key (HTTP 401). Check KIT_API_KEY.").format(where=where))
         if isinstance(error, openai.NotFoundError):
-            return ModelError(f"{where} does not know the model {self.name!r} (HTTP 404). Check KIT_MODEL.")
+            return ModelError(_("{where} does not know the model {model} (HTTP 404). Check KIT_MODEL.").format(
+                where=where, model=repr(self.name)))
         if isinstance(error, openai.APIStatusError):
             message = self._scrub(" ".join(re.sub(r"^Error code: \d+ - ", "", str(error.message)).split()))
             if error.status_code in (400, 413) and _CONTEXT.search(message):
-                return ContextOverflow(f"{where} answered HTTP {error.status_code}: the conversation no longer fits "
-                                       f"{self.name}'s context ({message[:200]})")
-            return ModelError(f"{where} answered HTTP {error.status_code} after {tries}: {message}")
-        return ModelError(f"The call to {where} failed: {self._scrub(str(error))}")
+                return ContextOverflow(_("{where} answered HTTP {status}: the conversation no longer fits "
+                                         "{model}'s context ({message})").format(
+                                             where=where, status=error.status_code, model=self.name,
+                                             message=message[:200]))
+            return ModelError(_("{where} answered HTTP {status} after {tries}: {message}").format(
+                where=where, status=error.status_code, tries=tries, message=message))
+        return ModelError(_("The call to {where} failed: {problem}").format(where=where,
+                                                                            problem=self._scrub(str(error))))
 
     def _unreadable(self, fault: Exception) -> ModelError:
         """The one line for a response that could not be read on any attempt."""
-        where = self.base_url or "the provider's default URL"
+        where = self.base_url or _("the provider's default URL")
         attempts = self._max_retries + 1
-        what = str(fault) if isinstance(fault, UnreadableResponse) else "its body is not valid JSON"
-        return ModelError(f"{where} answered {attempts} time{'s' if attempts != 1 else ''} with a response that "
-                          f"could not be read ({self._scrub(what)}). This is a fault of the server or of a proxy "
-                          "in between, not the model's reply; check KIT_BASE_URL, or raise KIT_MAX_RETRIES.")
+        what = str(fault) if isinstance(fault, UnreadableResponse) else _("its body is not valid JSON")
+        return ModelError(ngettext(
+            "{where} answered {count} time with a response that could not be read ({what}). This is a fault of the "
+            "server or of a proxy in between, not the model's reply; check KIT_BASE_URL, or raise KIT_MAX_RETRIES.",
+            "{where} answered {count} times with a response that could not be read ({what}). This is a fault of the "
+            "server or of a proxy in between, not the model's reply; check KIT_BASE_URL, or raise KIT_MAX_RETRIES.",
+            attempts).format(where=where, count=attempts, what=self._scrub(what)))
 
     def _scrub(self, text: str) -> str:
         """Remove the key from a server's or library's message, in case one echoes it."""
@@ -234,20 +247,21 @@ def _to_reply(response: Any, latency_s: float) -> Reply:
     """Convert the SDK's response object into the kit's `Reply`; `UnreadableResponse` if it is not one."""
     if isinstance(response, str):  # the SDK hands back the text of a body that is not JSON
         start = " ".join(response.split())[:80]
-        raise UnreadableResponse(f"not JSON but {start!r}" if start else "an empty body")
+        raise UnreadableResponse(_("not JSON but {start}").format(start=repr(start)) if start else _("an empty body"))
     try:
         message = response.choices[0].message
     except (AttributeError, IndexError, TypeError):
-        raise UnreadableResponse("JSON without a message in `choices`") from None
+        raise UnreadableResponse(_("JSON without a message in `choices`")) from None
     calls = []
     for call in message.tool_calls or ():
         try:
             arguments = json.loads(call.function.arguments or "{}")
         except json.JSONDecodeError:
-            raise UnreadableResponse(f"the arguments of the call to {call.function.name!r} are cut off or "
-                                     f"not JSON: {call.function.arguments[:80]!r}") from None
+            raise UnreadableResponse(_("the arguments of the call to {tool} are cut off or not JSON: {start}").format(
+                tool=repr(call.function.name), start=repr(call.function.arguments[:80]))) from None
         if not isinstance(arguments, dict):
-            raise UnreadableResponse(f"the arguments of the call to {call.function.name!r} are not a JSON object")
+            raise UnreadableResponse(_("the arguments of the call to {tool} are not a JSON object").format(
+                tool=repr(call.function.name)))
         calls.append(ToolCall(id=call.id, name=call.function.name, arguments=scrub(arguments)))
     usage = response.usage
     return Reply(

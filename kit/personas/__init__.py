@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kit.errors import KitError, UnknownPersona
+from kit.i18n import N_, _
 from kit.personas.card import PersonaCard, load_card
 from kit.personas.engine import CustomerMessage, CustomerSession
 
@@ -51,8 +52,8 @@ class Persona:
 
         played_by = get_model(model)
         if played_by.name == "practice":
-            raise KitError("The practice model plays agents, not customers: pass a real model, or leave "
-                           "customer_model unset for the scripted customer.")
+            raise KitError(_("The practice model plays agents, not customers: pass a real model, or leave "
+                             "customer_model unset for the scripted customer."))
         return ModelCustomerSession(self.card, seed, played_by)
 
     def preview(self, seed: int = 0) -> CustomerMessage:
@@ -75,25 +76,26 @@ class Persona:
         )
 
 
-TRAITS = {  # what makes a card difficult, in a few words, for the cast table
-    "typos": lambda c: c.style.typo_rate > 0.05,
-    "new to online shopping": lambda c: c.style.novice,
-    "asks twice": lambda c: c.style.repeats,
-    "says little": lambda c: not c.style.volunteers,
-    "changes topic / attacks": lambda c: any(a.kind != "change_mind" for a in c.asides),
-    "changes their mind": lambda c: any(a.kind == "change_mind" for a in c.asides),
-    "starts upset": lambda c: c.emotion.start >= 6,
-    "English": lambda c: c.language == "en",
-    "dialect": lambda c: c.style.dialect is not None,
-    "old units (尺)": lambda c: c.language == "zh" and any("尺" in fact.say.zh for fact in c.facts.values()),
-    "beauty jargon": lambda c: any(task.kind == "product_advice" for task in c.tasks),
-    "stacked coupons": lambda c: any(len(getattr(task, "coupons", ())) >= 2 for task in c.tasks),
-    "wants a person": lambda c: any(task.kind == "handoff" for task in c.tasks),
+TRAITS = {  # what makes a card difficult, in a few words, for the cast table (shown translated)
+    N_("typos"): lambda c: c.style.typo_rate > 0.05,
+    N_("new to online shopping"): lambda c: c.style.novice,
+    N_("asks twice"): lambda c: c.style.repeats,
+    N_("says little"): lambda c: not c.style.volunteers,
+    N_("changes topic / attacks"): lambda c: any(a.kind != "change_mind" for a in c.asides),
+    N_("changes their mind"): lambda c: any(a.kind == "change_mind" for a in c.asides),
+    N_("starts upset"): lambda c: c.emotion.start >= 6,
+    N_("English"): lambda c: c.language == "en",
+    N_("dialect"): lambda c: c.style.dialect is not None,
+    N_("old units (尺)"): lambda c: c.language == "zh" and any("尺" in fact.say.zh for fact in c.facts.values()),
+    N_("beauty jargon"): lambda c: any(task.kind == "product_advice" for task in c.tasks),
+    N_("stacked coupons"): lambda c: any(len(getattr(task, "coupons", ())) >= 2 for task in c.tasks),
+    N_("wants a person"): lambda c: any(task.kind == "handoff" for task in c.tasks),
 }
 
 
 def table() -> pandas.DataFrame:
-    """The cast at a glance: who, what they want, and what makes them difficult."""
+    """The cast at a glance: who, what they want, and what makes them difficult (a table only ever shown, so its
+    headers and traits are in the learner's language; the ids and task kinds are the ones code uses)."""
     import pandas as pd
 
     rows = []
@@ -101,9 +103,9 @@ def table() -> pandas.DataFrame:
         card = load(name).card
         rows.append({
             "id": name,
-            "name": f"{card.name.zh} · {card.name.en}",
-            "wants": ", ".join(task.kind for task in card.tasks),
-            "difficult because": ", ".join(trait for trait, test in TRAITS.items() if test(card)) or "—",
+            _("name"): f"{card.name.zh} · {card.name.en}",
+            _("wants"): ", ".join(task.kind for task in card.tasks),
+            _("difficult because"): ", ".join(_(trait) for trait, test in TRAITS.items() if test(card)) or "—",
         })
     return pd.DataFrame(rows).set_index("id")
 
@@ -115,5 +117,6 @@ def load(persona_id: str | Path) -> Persona:
         return Persona(load_card(path))
     path = CARDS / f"{persona_id}.yaml"
     if not path.is_file():
-        raise UnknownPersona(f"No persona called {str(persona_id)!r}. Known personas: {', '.join(names())}.")
+        raise UnknownPersona(_("No persona called {name}. Known personas: {known}.").format(
+            name=repr(str(persona_id)), known=", ".join(names())))
     return Persona(load_card(path))

@@ -17,6 +17,7 @@ from functools import lru_cache
 from pydantic import BaseModel, ConfigDict, Field, PositiveInt, ValidationError, field_validator, model_validator
 
 from kit.errors import CardError
+from kit.i18n import N_, _, language
 from kit.yaml_files import parse, read_text
 
 
@@ -106,10 +107,10 @@ class ReturnTask(_Task):
 
         order = orders().find(self.order_id)
         if order is None:
-            raise ValueError(f"no order {self.order_id!r} in the shop's sample orders")
+            raise ValueError(_("no order {order_id} in the shop's sample orders").format(order_id=repr(self.order_id)))
         view = orders().status(self.order_id, order.customer.phone[-4:])
         if view.days_since_delivery is None:
-            raise ValueError(f"order {self.order_id} is not delivered yet: nothing to return")
+            raise ValueError(_("order {order_id} is not delivered yet: nothing to return").format(order_id=self.order_id))
         category = catalogue().product(order.items[0].sku).category
         return can_return(category, view.days_since_delivery, reason=self.reason).allowed
 
@@ -171,7 +172,7 @@ class Aside(_Card):
     @model_validator(mode="after")
     def _question_has_answer(self) -> Aside:
         if self.kind == "question" and not self.answered_if:
-            raise ValueError("a question aside needs answered_if: the words that show it was answered")
+            raise ValueError(_("a question aside needs answered_if: the words that show it was answered"))
         return self
 
 
@@ -197,13 +198,15 @@ class Emotion(_Card):
     def _known_triggers(self) -> Emotion:
         for field, triggers in (("raise", self.raise_), ("lower", self.lower)):
             if unknown := sorted(set(triggers) - TRIGGERS):
-                raise ValueError(f"{field}: unknown trigger {', '.join(unknown)}; triggers are: {', '.join(sorted(TRIGGERS))}")
+                raise ValueError(_("{field}: unknown trigger {unknown}; triggers are: {triggers}").format(
+                    field=field, unknown=", ".join(unknown), triggers=", ".join(sorted(TRIGGERS))))
         return self
 
     @model_validator(mode="after")
     def _order(self) -> Emotion:
         if not self.start < self.human_at <= self.leave_at:
-            raise ValueError(f"need start < human_at <= leave_at, got {self.start}, {self.human_at}, {self.leave_at}")
+            raise ValueError(_("need start < human_at <= leave_at, got {start}, {human_at}, {leave_at}").format(
+                start=self.start, human_at=self.human_at, leave_at=self.leave_at))
         return self
 
 
@@ -264,8 +267,8 @@ class PersonaCard(_Card):
     @classmethod
     def _id_is_a_plain_name(cls, value: str) -> str:
         if not re.fullmatch(r"[a-z][a-z0-9_]*", value):
-            raise ValueError(f"{value!r} is not a valid id: use lowercase letters, digits and _, "
-                             "starting with a letter (like typo_auntie)")
+            raise ValueError(_("{value} is not a valid id: use lowercase letters, digits and _, "
+                               "starting with a letter (like typo_auntie)").format(value=repr(value)))
         return value
     name: Line
     language: Literal["zh", "en"]
@@ -279,14 +282,16 @@ class PersonaCard(_Card):
     @model_validator(mode="after")
     def _said_facts_exist(self) -> PersonaCard:
         if missing := [fact for fact in self.says_first if fact not in self.facts]:
-            raise ValueError(f"says_first: no fact {', '.join(missing)} under facts: add it there first")
+            raise ValueError(_("says_first: no fact {missing} under facts: add it there first").format(
+                missing=", ".join(missing)))
         return self
 
     @model_validator(mode="after")
     def _asides_apart(self) -> PersonaCard:
         at = sorted(aside.at_reply for aside in self.asides)
         if any(later - earlier < 2 for earlier, later in zip(at, at[1:])):
-            raise ValueError(f"asides: at_reply {at} must be at least 2 apart (the reply after an aside answers it)")
+            raise ValueError(_("asides: at_reply {at} must be at least 2 apart (the reply after an aside answers "
+                               "it)").format(at=at))
         return self
     style: Style
     emotion: Emotion
@@ -315,7 +320,8 @@ class PersonaCard(_Card):
         for number, task in enumerate(self.tasks):
             where = f"tasks.{number}"
             if number and not task.ask:
-                raise ValueError(f"{where}.ask: every task after the first needs the line(s) that ask it")
+                raise ValueError(_("{where}.ask: every task after the first needs the line(s) that ask it").format(
+                    where=where))
             if isinstance(task, SizeTask):
                 try:
                     catalogue().chart_for(task.sku)
@@ -338,13 +344,17 @@ class PersonaCard(_Card):
                 except (ValueError, KeyError) as error:
                     raise ValueError(f"{where}: {error.args[0] if error.args else error}") from None
                 if isinstance(task, ProductTask) and not truth:
-                    raise ValueError(f"{where}.shade: no {task.category} in the catalogue suits {task.skin_type} in shade {task.shade}")
+                    raise ValueError(_("{where}.shade: no {category} in the catalogue suits {skin_type} in shade "
+                                       "{shade}").format(where=where, category=task.category,
+                                                         skin_type=task.skin_type, shade=task.shade))
             if isinstance(task, ReturnTask) and "phone_last4" not in self.facts:
-                raise ValueError(f"{where}: a return_request needs a phone_last4 fact (the shop verifies the customer)")
+                raise ValueError(_("{where}: a return_request needs a phone_last4 fact (the shop verifies the "
+                                   "customer)").format(where=where))
         if isinstance(self.tasks[0], OrderHelpTask) and len(self.tasks) == 1:
-            raise ValueError("tasks: a customer who only asks how to order needs a product task too")
+            raise ValueError(_("tasks: a customer who only asks how to order needs a product task too"))
         if any(isinstance(t, SizeTask) for t in self.tasks) and (missing := {"height", "weight"} - set(self.facts)):
-            raise ValueError(f"facts: a size_advice task needs facts for {', '.join(sorted(missing))}")
+            raise ValueError(_("facts: a size_advice task needs facts for {missing}").format(
+                missing=", ".join(sorted(missing))))
         needs = {task.kind for task in self.tasks} | {
             trait for trait, on in (("novice", self.style.novice), ("repeats", self.style.repeats),
                                     ("asides", bool(self.asides))) if on
@@ -352,7 +362,8 @@ class PersonaCard(_Card):
         for need in sorted(needs):
             for field in NEEDED_LINES[need]:
                 if not getattr(self.lines, field):
-                    raise ValueError(f"lines.{field}: needed by this card's {need} (add at least one line)")
+                    raise ValueError(_("lines.{field}: needed by this card's {need} (add at least one line)").format(
+                        field=field, need=need))
         return self
 
 
@@ -382,10 +393,11 @@ def load_card(path: Path) -> PersonaCard:
 
 @lru_cache(maxsize=256)
 def _load_card(path: Path, mtime_ns: int, size: int) -> PersonaCard:
-    text = read_text(path, "persona card", CardError)
-    raw = parse(text, path, "persona card", CardError)
+    text = read_text(path, N_("persona card"), CardError)
+    raw = parse(text, path, N_("persona card"), CardError)
     if not isinstance(raw, dict):
-        raise CardError(f"{path}: a persona card is a YAML mapping (id:, name:, goal:, ...), not {type(raw).__name__}")
+        raise CardError(_("{path}: a persona card is a YAML mapping (id:, name:, goal:, ...), not {kind}").format(
+            path=path, kind=type(raw).__name__))
     try:
         return PersonaCard.model_validate(raw)
     except ValidationError as error:
@@ -393,14 +405,33 @@ def _load_card(path: Path, mtime_ns: int, size: int) -> PersonaCard:
         issues = _pair_misspellings(issues)
         problems = []
         for loc, message in issues:
-            field = ".".join(str(part) for part in loc) or "(card)"
+            field = ".".join(str(part) for part in loc) or _("(card)")
             line = _line_of(text, loc)
             where = f"{path}:{line}" if line else str(path)
-            problems.append(f"{where}: {field}: {message}")
+            problems.append(f"{where}: {field}: {_(message) if message == REQUIRED else message}")
         raise CardError("; ".join(problems)) from None
 
 
+# A validator's message that starts with a field ("tasks.0.sku: ...") is reported under that field; the Chinese
+# messages keep the field and its ASCII ": " first for the same reason.
 _FIELD_FIRST = re.compile(r"([a-z_][\w-]*(?:\.[\w-]+)*): (.+)", re.DOTALL)
+REQUIRED = N_("Field required")  # pydantic's words for a missing field, translated when shown
+# pydantic's own messages for the mistakes a card's author makes most, in Chinese (by error type; its context
+# fills the placeholders). English keeps pydantic's wording as it is.
+PYDANTIC = {
+    "literal_error": N_("Input should be {expected}"),
+    "less_than_equal": N_("Input should be less than or equal to {le}"),
+    "less_than": N_("Input should be less than {lt}"),
+    "greater_than_equal": N_("Input should be greater than or equal to {ge}"),
+    "greater_than": N_("Input should be greater than {gt}"),
+    "float_parsing": N_("Input should be a valid number, unable to parse string as a number"),
+    "int_parsing": N_("Input should be a valid integer, unable to parse string as an integer"),
+    "bool_parsing": N_("Input should be a valid boolean, unable to interpret input"),
+    "string_type": N_("Input should be a valid string"),
+    "too_short": N_("{field_type} should have at least {min_length} item after validation, not {actual_length}"),
+    "union_tag_invalid": N_("Input tag {tag} found using {discriminator} does not match any of the expected tags: "
+                            "{expected_tags}"),
+}
 
 
 def _plain(issue: dict) -> tuple[tuple, str]:
@@ -411,22 +442,32 @@ def _plain(issue: dict) -> tuple[tuple, str]:
         if named := _FIELD_FIRST.fullmatch(message):  # "tasks.0.sku: ..." names the field it is about
             loc = (*loc, *(int(p) if p.isdigit() else p for p in named.group(1).split(".")))
             message = named.group(2)
+    elif issue["type"] in PYDANTIC and language() != "en":
+        try:
+            context = {**issue.get("ctx", {})}
+            if "tag" in context:
+                context["tag"] = repr(context["tag"])
+            context = {key: int(value) if isinstance(value, float) and value.is_integer() else value
+                       for key, value in context.items()}  # 1, as pydantic writes it, not 1.0
+            message = _(PYDANTIC[issue["type"]]).format(**context)
+        except (KeyError, IndexError):  # a context pydantic words differently: its own message stands
+            pass
     return loc, message
 
 
 def _pair_misspellings(issues: list[tuple[tuple, str]]) -> list[tuple[tuple, str]]:
     """An unknown field next to a missing one it resembles is one misspelling, said once."""
-    missing = {loc: message for loc, message in issues if message == "Field required"}
+    missing = {loc: message for loc, message in issues if message == REQUIRED}
     paired, result = set(), []
     for loc, message in issues:
         if message == "Extra inputs are not permitted":
             near = difflib.get_close_matches(str(loc[-1]), [str(m[-1]) for m in missing if m[:-1] == loc[:-1]], n=1)
             if near:
                 paired.add((*loc[:-1], near[0]))
-                message = f"unknown field; did you mean {near[0]}?"
+                message = _("unknown field; did you mean {name}?").format(name=near[0])
             else:
-                message = "unknown field (check its spelling and indentation)"
+                message = _("unknown field (check its spelling and indentation)")
         result.append((loc, message))
-    return sorted((item for item in result if item[0] not in paired), key=lambda item: item[1] == "Field required")
+    return sorted((item for item in result if item[0] not in paired), key=lambda item: item[1] == REQUIRED)
 
 

@@ -14,6 +14,7 @@ from decimal import Decimal
 from functools import cached_property
 
 from kit import signals
+from kit.i18n import _
 from kit.personas.card import (
     Aside, HandoffTask, Line, OrderHelpTask, PersonaCard, PriceTask, ProductTask, ReturnTask, ShippingTask, SizeTask,
     Task,
@@ -105,7 +106,7 @@ class CustomerSession:
     def respond(self, reply: str) -> CustomerMessage:
         """React to the agent's reply and write the next message."""
         if self.ended:
-            raise RuntimeError(f"the conversation already ended ({self.ended})")
+            raise RuntimeError(_("the conversation already ended ({outcome})").format(outcome=self.ended))
         self.replies_seen += 1
         reaction = self._react(reply)
         lines, events = reaction.lines, reaction.events

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from kit import signals
 from kit.errors import ContextOverflow
+from kit.i18n import _
 from kit.llm.base import ChatModel, Message
 from kit.personas.card import (
     FACTS, HandoffTask, Line, OrderHelpTask, PersonaCard, PriceTask, ProductTask, ReturnTask, SizeTask, Task,
@@ -366,7 +367,7 @@ class ModelCustomerSession:
     def respond(self, reply: str) -> CustomerMessage:
         """Show the model the agent's reply and return the customer's next message."""
         if self.ended:
-            raise RuntimeError(f"the conversation already ended ({self.ended})")
+            raise RuntimeError(_("the conversation already ended ({outcome})").format(outcome=self.ended))
         self.history.append({"role": "user", "content": reply})
         scripted = self.shadow.respond(reply) if not self.shadow.ended else None
         return self._turn(scripted, opening=False)
@@ -377,8 +378,8 @@ class ModelCustomerSession:
             return self.model.complete(messages, seed=self.seed, max_tokens=self._limit).text or ""
         except ContextOverflow:
             kept = [messages[0], *messages[-KEPT_MESSAGES:]]
-            self._note(f"the customer's history outgrew {self.model.name}'s context; it sees its prompt and the "
-                       f"last {KEPT_MESSAGES} messages from here")
+            self._note(_("the customer's history outgrew {model}'s context; it sees its prompt and the "
+                         "last {kept} messages from here").format(model=self.model.name, kept=KEPT_MESSAGES))
             return self.model.complete(kept, seed=self.seed, max_tokens=self._limit).text or ""
 
     def _ask_model(self) -> tuple[str, Control, bool] | None:
@@ -401,7 +402,7 @@ class ModelCustomerSession:
         return best
 
     def _note(self, what: str) -> None:
-        note = f"Customer turn {self.turns}: {what}."
+        note = _("Customer turn {turn}: {what}.").format(turn=self.turns, what=what)
         if note not in self.notes:
             self.notes.append(note)
 
@@ -416,9 +417,10 @@ class ModelCustomerSession:
             if scripted is None:
                 self.ended = "left"
                 leave = random.Random(f"{self.card.id}:{self.seed}:{self.turns}:leave").choice(self.card.lines.leave)
-                self._note(f"{self.model.name} wrote no message twice; the customer leaves")
+                self._note(_("{model} wrote no message twice; the customer leaves").format(model=self.model.name))
                 return self._message(_say(leave, self.card.language), ("customer_model_failed",))
-            self._note(f"{self.model.name} wrote no usable message twice; the scripted customer's message stands in")
+            self._note(_("{model} wrote no usable message twice; the scripted customer's message stands "
+                         "in").format(model=self.model.name))
             self.emotion, self.ended = scripted.emotion, scripted.outcome
             self.history.append({"role": "assistant", "content": scripted.intended})
             return self._message(scripted.intended, (*scripted.events, "customer_fallback"))
@@ -434,7 +436,8 @@ class ModelCustomerSession:
             if scripted is not None and scripted.emotion is not None:
                 self.emotion = scripted.emotion
                 events.append("customer_fallback")
-                self._note(f"{self.model.name} gave no [emotion=N] tag; the upset level is the scripted customer's")
+                self._note(_("{model} gave no [emotion=N] tag; the upset level is the scripted "
+                             "customer's").format(model=self.model.name))
         else:
             self.emotion = control.emotion
         for kind in control.asks:
@@ -455,8 +458,8 @@ class ModelCustomerSession:
             if self._overdue > GRACE_TURNS:
                 self.ended = self.shadow.ended
                 events.append("customer_fallback")
-                self._note(f"{self.model.name} did not end the conversation; it ends as the scripted customer's "
-                           f"did ({self.ended})")
+                self._note(_("{model} did not end the conversation; it ends as the scripted customer's "
+                             "did ({outcome})").format(model=self.model.name, outcome=self.ended))
         return self._message(control.text, tuple(events))
 
     def _message(self, intended: str, events: tuple[str, ...]) -> CustomerMessage:

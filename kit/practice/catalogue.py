@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -13,10 +14,21 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from kit.config import configured_model
 from kit.errors import CardError
+from kit.i18n import _, language
 
 CATALOGUE_FILE = Path(__file__).with_name("catalogue.yaml")
 
 Groups = tuple[tuple[str, ...], ...]
+
+
+class Wording(BaseModel):
+    """An instruction's title, effect and failure in Chinese (the English ones are the instruction's own fields)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    title: str
+    does: str
+    without: str
 
 
 class Instruction(BaseModel):
@@ -31,32 +43,46 @@ class Instruction(BaseModel):
     example: dict[str, str]
     does: str
     without: str
+    zh: Wording | None = None  # title, does and without in Chinese, shown when the kit speaks Chinese
+
+    def shown(self, field: str) -> str:
+        """The title, `does` or `without` in the learner's language (English where no Chinese is written)."""
+        if language() == "zh" and self.zh is not None:
+            return str(getattr(self.zh, field))
+        return str(getattr(self, field))
+
+    def examples(self) -> str:
+        """How to phrase it: the example in the learner's language first, then the other one."""
+        if language() == "zh":
+            return f"“{self.example['zh']}” / \"{self.example['en']}\""
+        return f"\"{self.example['en']}\" / “{self.example['zh']}”"
 
     @field_validator("wants", "avoids")
     @classmethod
     def _compiles(cls, groups: Groups) -> Groups:
         for group in groups:
             if not group:
-                raise ValueError("a group needs at least one pattern")
+                raise ValueError(_("a group needs at least one pattern"))
             for pattern in group:
                 try:
                     re.compile(pattern)
                 except re.error as error:
-                    raise ValueError(f"pattern {pattern!r} is not a valid regular expression: {error}") from None
+                    raise ValueError(_("pattern {pattern} is not a valid regular expression: {error}").format(
+                        pattern=repr(pattern), error=error)) from None
         return groups
 
     @field_validator("wants")
     @classmethod
     def _has_wants(cls, groups: Groups) -> Groups:
         if not groups:
-            raise ValueError("needs at least one group of patterns for what it wants")
+            raise ValueError(_("needs at least one group of patterns for what it wants"))
         return groups
 
     @field_validator("example")
     @classmethod
     def _example(cls, example: dict[str, str]) -> dict[str, str]:
         if set(example) != {"en", "zh"}:
-            raise ValueError("example needs an en and a zh phrasing")
+            raise ValueError(_("example needs an en and a zh phrasing"))
         return example
 
 
@@ -120,6 +146,13 @@ def recognise(system_prompt: str) -> dict[str, Recognised]:
     return result
 
 
+def _in_turn(sentences: Iterable[str]) -> str:
+    """Sentences one after another: "a; b" in English, "a；b。" in Chinese (one full stop, at the end)."""
+    if language() != "zh":
+        return "; ".join(sentences)
+    return "；".join(s.rstrip("。") for s in sentences) + "。"
+
+
 @dataclass(frozen=True)
 class LineNote:
     """One line of the prompt as the practice model read it."""
@@ -131,15 +164,18 @@ class LineNote:
     nearest: Instruction | None = None  # for an ignored line: the instruction it comes closest to
 
     def words(self) -> str:
+        """What the practice model made of the line, in the learner's language."""
         if self.kind == "instruction":
-            return "recognised: " + "; ".join(f"{i.title} → {i.does}" for i in self.instructions)
+            return _("recognised: {instructions}").format(
+                instructions=_in_turn(f"{i.shown('title')} → {i.shown('does')}" for i in self.instructions))
         if self.kind == "contradiction":
-            return "contradicts: " + "; ".join(
-                f"this line tells the agent not to {i.title.lower()}, so it will not: {i.without}" for i in self.instructions)
+            return _("contradicts: {instructions}").format(instructions=_in_turn(
+                _("this line tells the agent not to {instruction}, so it will not: {without}").format(
+                    instruction=i.shown("title").lower(), without=i.shown("without")) for i in self.instructions))
         if self.nearest is not None:
-            return (f"ignored (closest: {self.nearest.title}; if you meant it, write for example "
-                    f"\"{self.nearest.example['en']}\" / “{self.nearest.example['zh']}”)")
-        return "ignored: no instruction the practice model knows (a role, a fact or a tone is fine)"
+            return _("ignored (closest: {instruction}; if you meant it, write for example {examples})").format(
+                instruction=self.nearest.shown("title"), examples=self.nearest.examples())
+        return _("ignored: no instruction the practice model knows (a role, a fact or a tone is fine)")
 
 
 @dataclass(frozen=True)
@@ -159,24 +195,28 @@ class Explanation:
         return [row.instruction.id for row in self.rows if row.contradicted]
 
     def __str__(self) -> str:
-        out = ["Practice model (offline stand-in): how it read this prompt, line by line"]
+        out = [_("{practice_model}: how it read this prompt, line by line").format(
+            practice_model=_("Practice model (offline stand-in)"))]
         if real := configured_model():
-            out.append(f"(You are on {real}: it reads the prompt its own way. This is the practice model's reading; "
-                       "your model's transcript shows what it did.)")
+            out.append(_("(You are on {model}: it reads the prompt its own way. This is the practice model's reading; "
+                         "your model's transcript shows what it did.)").format(model=real))
         for line in self.lines:
-            out.append(f"  line {line.number}: {line.text.strip()!r}")
+            out.append("  " + _("line {number}: {text}").format(number=line.number, text=repr(line.text.strip())))
             out.append(f"      {line.words()}")
-        out.append("What it will do:")
+        out.append(_("What it will do:"))
         for row in self.rows:
+            title = row.instruction.shown("title")
             if row.found:
-                out.append(f"  [x] {row.instruction.title} — line {row.line_number}: {row.line.strip()!r}")
-                out.append(f"      → {row.instruction.does}")
+                out.append("  [x] " + _("{instruction} — line {number}: {text}").format(
+                    instruction=title, number=row.line_number, text=repr(row.line.strip())))
+                out.append(f"      → {row.instruction.shown('does')}")
             elif row.contradicted:
-                out.append(f"  [!] {row.instruction.title} — contradicted by line {row.line_number}: {row.line.strip()!r}")
-                out.append(f"      → {row.instruction.without}")
+                out.append("  [!] " + _("{instruction} — contradicted by line {number}: {text}").format(
+                    instruction=title, number=row.line_number, text=repr(row.line.strip())))
+                out.append(f"      → {row.instruction.shown('without')}")
             else:
-                out.append(f"  [ ] {row.instruction.title} — not found")
-                out.append(f"      → without it: {row.instruction.without}")
+                out.append("  [ ] " + _("{instruction} — not found").format(instruction=title))
+                out.append("      → " + _("without it: {without}").format(without=row.instruction.shown("without")))
         return "\n".join(out)
 
     def _repr_pretty_(self, printer, cycle: bool) -> None:  # type: ignore[no-untyped-def]
@@ -192,22 +232,27 @@ class Explanation:
         cells = []
         for row in self.rows:
             mark = "✅" if row.found else "⚠️" if row.contradicted else "—"
-            source = (f"line {row.line_number}: <code>{html.escape(row.line.strip())}</code>" if row.line_number
-                      else "not found")
-            effect = html.escape(row.instruction.does) if row.found else f"<i>without it:</i> {html.escape(row.instruction.without)}"
+            source = (_("line {number}: {text}").format(number=row.line_number,
+                                                        text=f"<code>{html.escape(row.line.strip())}</code>")
+                      if row.line_number else _("not found"))
+            effect = (html.escape(row.instruction.shown("does")) if row.found else
+                      f"<i>{_('without it:')}</i> {html.escape(row.instruction.shown('without'))}")
             cells.append(
-                f"<tr><td>{mark}</td><td style='text-align:left'>{html.escape(row.instruction.title)}</td>"
+                f"<tr><td>{mark}</td><td style='text-align:left'>{html.escape(row.instruction.shown('title'))}</td>"
                 f"<td style='text-align:left'>{source}</td><td style='text-align:left'>{effect}</td></tr>"
             )
+        real = configured_model()
+        on_real = _("You are on {model}: it reads the prompt its own way. This is the practice model's reading; your "
+                    "model's transcript shows what it did.").format(model=f"<b>{html.escape(real)}</b>") if real else ""
         return (
-            "<p><b>Practice model (offline stand-in)</b>: how it read this prompt, line by line</p>"
-            + (f"<p><small>You are on <b>{html.escape(real)}</b>: it reads the prompt its own way. This is the practice "
-               "model's reading; your model's transcript shows what it did.</small></p>"
-               if (real := configured_model()) else "")
-            + "<table><tr><th>line</th><th style='text-align:left'>text</th><th></th><th style='text-align:left'>reading</th></tr>"
-            + lines + "</table><p>What it will do:</p>"
-            "<table><tr><th></th><th style='text-align:left'>instruction</th><th style='text-align:left'>where</th>"
-            "<th style='text-align:left'>effect</th></tr>"
+            "<p>" + _("{practice_model}: how it read this prompt, line by line").format(
+                practice_model=f"<b>{_('Practice model (offline stand-in)')}</b>") + "</p>"
+            + (f"<p><small>{on_real}</small></p>" if real else "")
+            + f"<table><tr><th>{_('line')}</th><th style='text-align:left'>{_('text')}</th><th></th>"
+            f"<th style='text-align:left'>{_('reading')}</th></tr>"
+            + lines + f"</table><p>{_('What it will do:')}</p>"
+            f"<table><tr><th></th><th style='text-align:left'>{_('instruction')}</th>"
+            f"<th style='text-align:left'>{_('where')}</th><th style='text-align:left'>{_('effect')}</th></tr>"
             + "".join(cells)
             + "</table>"
         )

@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from kit.i18n import _
 from kit.rag.documents import Document
 
 CHUNK_SIZE = 120  # units (Chinese characters or English words) per chunk
@@ -98,9 +99,11 @@ def windows(count: int, chunk_size: int, overlap: int) -> list[tuple[int, int]]:
 def check_sizes(chunk_size: int, overlap: int) -> None:
     """Refuse sizes that cannot make progress: the window must be at least 1 and longer than the overlap."""
     if not isinstance(chunk_size, int) or chunk_size < 1:
-        raise ValueError(f"chunk_size must be a whole number of units, at least 1; got {chunk_size!r}.")
+        raise ValueError(_("chunk_size must be a whole number of units, at least 1; got {chunk_size}.").format(
+            chunk_size=repr(chunk_size)))
     if not isinstance(overlap, int) or not 0 <= overlap < chunk_size:
-        raise ValueError(f"overlap must be a whole number from 0 to chunk_size - 1 ({chunk_size - 1}); got {overlap!r}.")
+        raise ValueError(_("overlap must be a whole number from 0 to chunk_size - 1 ({most}); got {overlap}.").format(
+            most=chunk_size - 1, overlap=repr(overlap)))
 
 
 def chunk_doc(doc: Document, chunk_size: int = CHUNK_SIZE, overlap: int = OVERLAP) -> list[Chunk]:

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from kit.errors import KitError
+from kit.i18n import _
 
 DOCS_DIR = Path(__file__).resolve().parent / "docs"
 LANGS = ("zh", "en")
@@ -58,7 +59,7 @@ class Document:
         return f"Document({self.id!r}, {self.title!r}, lang={self.lang!r}, {len(self.text)} characters)"
 
     def __str__(self) -> str:
-        flag = " [outdated]" if self.outdated else ""
+        flag = " " + _("[outdated]") if self.outdated else ""
         return f"{self.id}: {self.title} ({self.lang}, {self.kind}{', ' + self.season if self.season else ''}){flag}"
 
 
@@ -67,12 +68,13 @@ def parse_doc(source: str, path: Path | None = None) -> Document:
     where = str(path) if path else "<text>"
     match = _FRONT.match(source)
     if match is None:
-        raise DocumentError(f"{where}: no front matter. The file must start with a line '---', then the fields "
-                            f"({', '.join(REQUIRED + OPTIONAL)}) one per line, then a line '---'.")
+        raise DocumentError(_("{where}: no front matter. The file must start with a line '---', then the fields "
+                              "({fields}) one per line, then a line '---'.").format(
+            where=where, fields=", ".join(REQUIRED + OPTIONAL)))
     fields = _read_yaml(match.group(1), where)
     text = source[match.end():].strip()
     if not text:
-        raise DocumentError(f"{where}: the page has front matter but no text after it.")
+        raise DocumentError(_("{where}: the page has front matter but no text after it.").format(where=where))
     return Document(text=text, path=path, **_check_fields(fields, where))
 
 
@@ -82,7 +84,8 @@ def load_doc(path: Path | str) -> Document:
     try:
         source = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
-        raise DocumentError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start}).") from None
+        raise DocumentError(_("{path}: not UTF-8 text ({reason} at byte {byte}).").format(
+            path=path, reason=error.reason, byte=error.start)) from None
     return parse_doc(source, path)
 
 
@@ -90,14 +93,15 @@ def load_docs(folder: Path | str = DOCS_DIR) -> list[Document]:
     """Every `*.md` page in `folder`, sorted by file name; ids must be unique."""
     folder = Path(folder)
     if not folder.is_dir():
-        raise DocumentError(f"{folder}: no such folder of help-centre pages.")
+        raise DocumentError(_("{folder}: no such folder of help-centre pages.").format(folder=folder))
     docs = [load_doc(path) for path in sorted(folder.glob("*.md"))]
     if not docs:
-        raise DocumentError(f"{folder}: no .md pages in this folder.")
+        raise DocumentError(_("{folder}: no .md pages in this folder.").format(folder=folder))
     seen: dict[str, Document] = {}
     for doc in docs:
         if doc.id in seen:
-            raise DocumentError(f"{doc.path}: field 'id': {doc.id!r} is already the id of {seen[doc.id].path}.")
+            raise DocumentError(_("{path}: field 'id': {id} is already the id of {other}.").format(
+                path=doc.path, id=repr(doc.id), other=seen[doc.id].path))
         seen[doc.id] = doc
     return docs
 
@@ -110,11 +114,15 @@ def _read_yaml(block: str, where: str) -> dict[str, Any]:
         fields = yaml.safe_load(block)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        line = f" (front matter line {mark.line + 1})" if mark is not None else ""
         problem = getattr(error, "problem", error)
-        raise DocumentError(f"{where}: the front matter is not valid YAML{line}: {problem}") from None
+        if mark is not None:
+            raise DocumentError(_("{where}: the front matter is not valid YAML (front matter line {line}): {problem}").format(
+                where=where, line=mark.line + 1, problem=problem)) from None
+        raise DocumentError(_("{where}: the front matter is not valid YAML: {problem}").format(
+            where=where, problem=problem)) from None
     if not isinstance(fields, dict):
-        raise DocumentError(f"{where}: the front matter must be 'field: value' lines, not {type(fields).__name__}.")
+        raise DocumentError(_("{where}: the front matter must be 'field: value' lines, not {type}.").format(
+            where=where, type=type(fields).__name__))
     return fields
 
 
@@ -126,23 +134,29 @@ def _check_fields(fields: dict[str, Any], where: str) -> dict[str, Any]:
     for name in fields:  # a misspelt field stands in for a missing one: 'outdate' with no 'outdated'
         missing = [f for f in known if f not in fields]
         if name not in known and (close := difflib.get_close_matches(str(name), missing, n=1, cutoff=0.75)):
-            raise DocumentError(f"{where}: unknown field {name!r} in the front matter; did you mean {close[0]!r}?")
+            raise DocumentError(_("{where}: unknown field {name} in the front matter; did you mean {close}?").format(
+                where=where, name=repr(name), close=repr(close[0])))
     for name in REQUIRED:
         if fields.get(name) in (None, ""):
-            raise DocumentError(f"{where}: field {name!r} is missing from the front matter.")
+            raise DocumentError(_("{where}: field {name} is missing from the front matter.").format(
+                where=where, name=repr(name)))
         if not isinstance(fields[name], str):
-            raise DocumentError(f"{where}: field {name!r} must be text, got {fields[name]!r}.")
+            raise DocumentError(_("{where}: field {name} must be text, got {value}.").format(
+                where=where, name=repr(name), value=repr(fields[name])))
     if not _ID.fullmatch(fields["id"]):
-        raise DocumentError(f"{where}: field 'id': {fields['id']!r} may use only letters, digits and . _ - "
-                            "(no spaces, no '#').")
+        raise DocumentError(_("{where}: field 'id': {id} may use only letters, digits and . _ - (no spaces, no '#').").format(
+            where=where, id=repr(fields["id"])))
     if fields["lang"] not in LANGS:
-        raise DocumentError(f"{where}: field 'lang' must be one of {', '.join(LANGS)}, got {fields['lang']!r}.")
+        raise DocumentError(_("{where}: field 'lang' must be one of {langs}, got {lang}.").format(
+            where=where, langs=", ".join(LANGS), lang=repr(fields["lang"])))
     outdated = fields.get("outdated", False)
     if not isinstance(outdated, bool):
-        raise DocumentError(f"{where}: field 'outdated' must be true or false, got {outdated!r}.")
+        raise DocumentError(_("{where}: field 'outdated' must be true or false, got {value}.").format(
+            where=where, value=repr(outdated)))
     season = fields.get("season")
     if season is not None and not isinstance(season, (str, int, date)):  # YAML reads 2025 as int, 2025-03-01 as a date
-        raise DocumentError(f"{where}: field 'season' must be text such as 2025-spring, got {season!r}.")
+        raise DocumentError(_("{where}: field 'season' must be text such as 2025-spring, got {value}.").format(
+            where=where, value=repr(season)))
     return {"id": fields["id"], "title": fields["title"], "lang": fields["lang"], "kind": fields["kind"],
             "season": None if season is None else str(season), "outdated": outdated,
             "extra": {str(name): value for name, value in fields.items() if name not in known}}

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kit.errors import KitError
+from kit.i18n import _, language
 from kit.rag.documents import LANGS, Document, load_docs
 
 if TYPE_CHECKING:
@@ -52,7 +53,7 @@ def recall_at_k(ranking: Sequence[str], relevant: Iterable[str], k: int) -> floa
     """The share of the relevant pages found among the first `k` of `ranking`."""
     wanted = set(relevant)
     if not wanted:
-        raise ValueError("recall needs at least one relevant page.")
+        raise ValueError(_("recall needs at least one relevant page."))
     return len(wanted & set(ranking[:k])) / len(wanted)
 
 
@@ -119,10 +120,10 @@ class RetrievalReport:
         return [r for r in self.results if r.recall(k) < 1]
 
     def __str__(self) -> str:
-        head = f"  {'group':<18} {'n':>4} " + " ".join(f"{f'R@{k}':>6}" for k in self.ks) + f" {'MRR':>6}"
-        lines = [f"Retrieval over {len(self.results)} questions · {self.index}", head]
+        head = f"  {_pad(_('group'), 18)} {'n':>4} " + " ".join(f"{f'R@{k}':>6}" for k in self.ks) + f" {'MRR':>6}"
+        lines = [_("Retrieval over {count} questions · {index}").format(count=len(self.results), index=self.index), head]
         for row in self.rows():
-            lines.append(f"  {row['group']:<18} {row['questions']:>4} "
+            lines.append(f"  {_pad(_group(row['group']), 18)} {row['questions']:>4} "
                          + " ".join(f"{row[f'recall@{k}']:6.1%}" for k in self.ks) + f" {row['MRR']:6.3f}")
         return "\n".join(lines)
 
@@ -131,21 +132,50 @@ class RetrievalReport:
         printer.text(str(self))
 
     def _repr_html_(self) -> str:
-        head = "".join(f"<th>{h}</th>" for h in ("group", "n", *(f"recall@{k}" for k in self.ks), "MRR"))
+        head = "".join(f"<th>{html.escape(h)}</th>" for h in (_("group"), "n", *(f"recall@{k}" for k in self.ks), "MRR"))
         body = "".join(
-            f"<tr><td style='text-align:left'>{html.escape(row['group'])}</td><td>{row['questions']}</td>"
+            f"<tr><td style='text-align:left'>{html.escape(_group(row['group']))}</td><td>{row['questions']}</td>"
             + "".join(f"<td>{row[f'recall@{k}']:.1%}</td>" for k in self.ks) + f"<td>{row['MRR']:.3f}</td></tr>"
             for row in self.rows()
         )
         k = 5 if 5 in self.ks else max(self.ks)
         missed = "".join(
-            f"<li>{html.escape(r.question.text)} <small>wanted {html.escape(', '.join(r.question.relevant))}; "
-            f"got {html.escape(', '.join(r.ranking[:k]) or 'nothing')}</small></li>" for r in self.misses(k)
+            f"<li>{html.escape(r.question.text)} <small>{html.escape(_wanted_got(r, k))}</small></li>" for r in self.misses(k)
         )
-        return (f"<div><b>Retrieval</b> <small>{len(self.results)} questions · {html.escape(self.index)}</small>"
+        summary = html.escape(_("{count} missed in the top {k}").format(count=len(self.misses(k)), k=k))
+        counted = html.escape(_("{count} questions · {index}").format(count=len(self.results), index=self.index))
+        return (f"<div><b>{html.escape(_('Retrieval'))}</b> <small>{counted}</small>"
                 f"<table><tr>{head}</tr>{body}</table>"
-                + (f"<details><summary>{len(self.misses(k))} missed in the top {k}</summary><ul>{missed}</ul></details>"
+                + (f"<details><summary>{summary}</summary><ul>{missed}</ul></details>"
                    if missed else "") + "</div>")
+
+
+def _group(name: str) -> str:
+    """A group's name as the views show it: 'all', 'lang: zh', 'kind: typo' in the kit's language (rows() keeps the keys)."""
+    if name == "all":
+        return _("all")
+    field, _colon, value = name.partition(": ")
+    if field == "lang":
+        return _("lang: {lang}").format(lang=value)
+    if field == "kind":
+        return _("kind: {kind}").format(kind=value)
+    return name
+
+
+def _wanted_got(result: Result, k: int) -> str:
+    """'wanted a, b; got c, d' for a missed question: the labelled pages and the first k found."""
+    wanted = ", ".join(result.question.relevant)
+    if result.ranking[:k]:
+        return _("wanted {wanted}; got {got}").format(wanted=wanted, got=", ".join(result.ranking[:k]))
+    return _("wanted {wanted}; got nothing").format(wanted=wanted)
+
+
+def _pad(text: str, width: int) -> str:
+    """`text` left-aligned in `width` columns of a terminal, where a Chinese character takes two."""
+    import unicodedata
+
+    used = sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+    return text + " " * max(0, width - used)
 
 
 def load_questions(path: Path | str = QUESTIONS) -> list[Question]:
@@ -156,29 +186,32 @@ def load_questions(path: Path | str = QUESTIONS) -> list[Question]:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise QuestionError(f"{path}: no such questions file.") from None
+        raise QuestionError(_("{path}: no such questions file.").format(path=path)) from None
     except yaml.YAMLError as error:
-        raise QuestionError(f"{path}: not valid YAML: {error}") from None
+        raise QuestionError(_("{path}: not valid YAML: {error}").format(path=path, error=error)) from None
     if isinstance(raw, dict) and "questions" in raw:
         raw = raw["questions"]
     if not isinstance(raw, list) or not raw:
-        raise QuestionError(f"{path}: expected a list of questions (optionally under 'questions:').")
-    return [_question(entry, f"{path}: question {number}") for number, entry in enumerate(raw, 1)]
+        raise QuestionError(_("{path}: expected a list of questions (optionally under 'questions:').").format(path=path))
+    return [_question(entry, _("{path}: question {number}").format(path=path, number=number))
+            for number, entry in enumerate(raw, 1)]
 
 
 def _question(entry: Any, where: str) -> Question:
     """One question entry, checked, with its place named in any error."""
     if not isinstance(entry, dict):
-        raise QuestionError(f"{where}: expected 'field: value' lines, got {entry!r}.")
+        raise QuestionError(_("{where}: expected 'field: value' lines, got {entry}.").format(where=where, entry=repr(entry)))
     text, lang, relevant = entry.get("question"), entry.get("lang"), entry.get("relevant")
     if not isinstance(text, str) or not text.strip():
-        raise QuestionError(f"{where}: field 'question' is missing or empty.")
+        raise QuestionError(_("{where}: field 'question' is missing or empty.").format(where=where))
     if lang not in LANGS:
-        raise QuestionError(f"{where} ({text!r}): field 'lang' must be one of {', '.join(LANGS)}, got {lang!r}.")
+        raise QuestionError(_("{where} ({question}): field 'lang' must be one of {langs}, got {lang}.").format(
+            where=where, question=repr(text), langs=", ".join(LANGS), lang=repr(lang)))
     if isinstance(relevant, str):
         relevant = [relevant]
     if not relevant or not isinstance(relevant, list) or not all(isinstance(r, str) for r in relevant):
-        raise QuestionError(f"{where} ({text!r}): field 'relevant' must list at least one page id.")
+        raise QuestionError(_("{where} ({question}): field 'relevant' must list at least one page id.").format(
+            where=where, question=repr(text)))
     kinds = entry.get("kind") or ()
     kinds = (kinds,) if isinstance(kinds, str) else tuple(kinds)
     return Question(text.strip(), lang, tuple(relevant), kinds, str(entry.get("answer_hint") or ""))
@@ -196,17 +229,21 @@ def evaluate(index: Index, questions: Sequence[Question] | Path | str | None = N
     """Ask the index every question and score where the labelled pages came out."""
     ks = tuple(sorted(set(ks)))
     if not ks or any(not isinstance(k, int) or k < 1 for k in ks):
-        raise ValueError(f"ks must be whole numbers, at least 1; got {ks!r}.")
+        raise ValueError(_("ks must be whole numbers, at least 1; got {ks}.").format(ks=repr(ks)))
     questions = _questions(questions)
     if not questions:
-        raise QuestionError("No questions to evaluate.")
+        raise QuestionError(_("No questions to evaluate."))
     for question in questions:
         unknown = [page for page in question.relevant if page not in index.docs]
         if unknown:
-            raise QuestionError(f"Question {question.text!r} names page(s) {', '.join(unknown)}, "
-                                f"which the index does not have (it has {len(index.docs)} pages).")
+            raise QuestionError(_("Question {question} names page(s) {pages}, which the index does not have "
+                                  "(it has {count} pages).").format(
+                question=repr(question.text), pages=", ".join(unknown), count=len(index.docs)))
     results = tuple(Result(q, tuple(index.rank_docs(q.text, k=max(ks)))) for q in questions)
-    return RetrievalReport(results, ks, index.describe())
+    from kit.rag.index import Index
+
+    described = index.describe(translated=True) if isinstance(index, Index) else index.describe()
+    return RetrievalReport(results, ks, described)
 
 
 def sweep(chunk_sizes: Sequence[int] = (40, 80, 120, 200, 400), ks: Sequence[int] = KS, overlap: float = 0.25,
@@ -223,7 +260,8 @@ def sweep(chunk_sizes: Sequence[int] = (40, 80, 120, 200, 400), ks: Sequence[int
     from kit.rag.index import Index
 
     if not 0 <= overlap < 1:
-        raise ValueError(f"overlap is a share of the chunk size, from 0 to below 1; got {overlap!r}.")
+        raise ValueError(_("overlap is a share of the chunk size, from 0 to below 1; got {overlap}.").format(
+            overlap=repr(overlap)))
     pages = load_docs() if docs is None else load_docs(docs) if isinstance(docs, (str, Path)) else list(docs)
     asked = _questions(questions)
     rows = []
@@ -233,14 +271,18 @@ def sweep(chunk_sizes: Sequence[int] = (40, 80, 120, 200, 400), ks: Sequence[int
         rows.append({"chunk_size": size, "overlap": index.overlap, "chunks": len(index.chunks),
                      **{f"recall@{k}": report.recall(k) for k in report.ks}, "MRR": report.mrr()})
     table = pd.DataFrame(rows).set_index("chunk_size").round(3)
-    fig, ax = plt.subplots(figsize=(6, 4))
-    ks_sorted = sorted(set(ks))
-    for size, row in table.iterrows():
-        ax.plot(ks_sorted, [row[f"recall@{k}"] for k in ks_sorted], marker="o",
-                label=f"{size} units ({int(row['chunks'])} chunks), MRR {row['MRR']:.2f}")
-    ax.set(xticks=ks_sorted, ylim=(0, 1.05), xlabel="k (pages looked at)", ylabel="recall@k",
-           title="Recall by chunk size")
-    ax.legend(fontsize="small", loc="lower right")
-    fig.tight_layout()
+    from kit.plots import font_families
+
+    with plt.rc_context({"font.family": font_families()} if language() == "zh" else {}):  # Chinese labels need a CJK font
+        fig, ax = plt.subplots(figsize=(6, 4))
+        ks_sorted = sorted(set(ks))
+        for size, row in table.iterrows():
+            ax.plot(ks_sorted, [row[f"recall@{k}"] for k in ks_sorted], marker="o",
+                    label=_("{size} units ({chunks} chunks), MRR {mrr}").format(
+                        size=size, chunks=int(row["chunks"]), mrr=f"{row['MRR']:.2f}"))
+        ax.set(xticks=ks_sorted, ylim=(0, 1.05), xlabel=_("k (pages looked at)"), ylabel="recall@k",
+               title=_("Recall by chunk size"))
+        ax.legend(fontsize="small", loc="lower right")
+        fig.tight_layout()
     plt.close(fig)  # shown once, as the cell's value
     return table, fig

@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from kit.errors import ConfigError, ModelError
+from kit.i18n import N_, _
 from kit.rag.chunking import CHUNK_SIZE, OVERLAP, Chunk, check_sizes, chunk_docs
 from kit.rag.documents import LANGS, Document, load_docs
 
@@ -115,7 +116,7 @@ def pinyin_terms(text: str) -> list[str]:
     from pypinyin import lazy_pinyin
 
     found: list[str] = []
-    for han, _ in _RUN.findall(text):
+    for han, _other in _RUN.findall(text):
         if han:
             syllables = lazy_pinyin(han)
             found += syllables if len(syllables) == 1 else [f"{a}_{b}" for a, b in zip(syllables, syllables[1:])]
@@ -178,19 +179,21 @@ class OpenAIEmbeddings:
 
         settings = settings or load_settings()
         if settings.is_practice:
-            raise ConfigError(
+            raise ConfigError(_(
                 "Embeddings need a real OpenAI-compatible endpoint, and none is configured (the offline practice "
                 "model has no embeddings). Set KIT_MODEL, KIT_BASE_URL and KIT_API_KEY (or KIT_PROVIDER), "
                 "or search with method='bm25', which needs no endpoint."
-            )
+            ))
         name = model or os.environ.get("KIT_EMBED_MODEL") or EMBED_MODELS.get((settings.provider or "").lower())
         if not name:
-            raise ConfigError(
-                f"Which embedding model at {settings.base_url or 'the endpoint'}? Pass embed_model='...' or set "
-                f"KIT_EMBED_MODEL (e.g. {', '.join(EMBED_MODELS.values())})."
-            )
+            examples = ", ".join(EMBED_MODELS.values())
+            if settings.base_url:
+                raise ConfigError(_("Which embedding model at {url}? Pass embed_model='...' or set KIT_EMBED_MODEL "
+                                    "(e.g. {examples}).").format(url=settings.base_url, examples=examples))
+            raise ConfigError(_("Which embedding model at the endpoint? Pass embed_model='...' or set KIT_EMBED_MODEL "
+                                "(e.g. {examples}).").format(examples=examples))
         if settings.api_key is None:
-            raise ConfigError("No API key for the embeddings endpoint: set KIT_API_KEY (local servers accept any value).")
+            raise ConfigError(_("No API key for the embeddings endpoint: set KIT_API_KEY (local servers accept any value)."))
         self.name, self.base_url, self._key = name, settings.base_url, settings.api_key
         self._client = None
 
@@ -208,8 +211,11 @@ class OpenAIEmbeddings:
             try:
                 response = self._client.embeddings.create(model=self.name, input=texts[start:start + EMBED_BATCH])
             except openai.APIError as error:
-                where = self.base_url or "the provider's default URL"
-                raise ModelError(f"The embeddings call to {where} (model {self.name!r}) failed: {error}") from None
+                if self.base_url:
+                    raise ModelError(_("The embeddings call to {url} (model {model}) failed: {error}").format(
+                        url=self.base_url, model=repr(self.name), error=error)) from None
+                raise ModelError(_("The embeddings call to the provider's default URL (model {model}) failed: "
+                                   "{error}").format(model=repr(self.name), error=error)) from None
             vectors += [item.embedding for item in sorted(response.data, key=lambda item: item.index)]
         return vectors
 
@@ -220,7 +226,7 @@ def _unit_rows(vectors: Sequence[Sequence[float]]) -> np.ndarray:
 
     matrix = np.asarray(vectors, dtype=np.float32)
     if matrix.ndim != 2 or not matrix.shape[1]:
-        raise ModelError(f"The embedding model returned no usable vectors (shape {matrix.shape}).")
+        raise ModelError(_("The embedding model returned no usable vectors (shape {shape}).").format(shape=matrix.shape))
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     return matrix / np.where(norms == 0, 1, norms)
 
@@ -252,15 +258,16 @@ class Hit:
 
     def __str__(self) -> str:
         where = " › ".join(_path(self.title, self.headings))
-        flag = " [OUTDATED]" if self.outdated else ""
+        flag = " " + _("[OUTDATED]") if self.outdated else ""
         return f"{self.score:.3g}  {self.chunk_id}{flag}  {where}\n    {_short(self.text, 160)}"
 
     def _repr_html_(self) -> str:
         parts = ", ".join(f"{name} {value:.3g}" for name, value in self.scores.items())
-        flag = " <span style='color:#b00;font-weight:bold'>[已过期 outdated]</span>" if self.outdated else ""
+        flag = f" <span style='color:#b00;font-weight:bold'>{html.escape(_('[已过期 outdated]'))}</span>" if self.outdated else ""
         path = html.escape(" › ".join(_path(self.title, self.headings)))
+        score = html.escape(_("score {score}").format(score=f"{self.score:.3g}"))
         return (f"<div style='margin:4px 0'><b>{path}</b>{flag} <small><code>{html.escape(self.chunk_id)}</code> "
-                f"score {self.score:.3g}{' (' + html.escape(parts) + ')' if parts else ''}</small>"
+                f"{score}{' (' + html.escape(parts) + ')' if parts else ''}</small>"
                 f"<div style='white-space:pre-wrap'>{html.escape(_short(self.text, 400))}</div></div>")
 
 
@@ -272,11 +279,13 @@ class Hits(list[Hit]):
         self.query = query
 
     def __str__(self) -> str:
-        return f"{len(self)} hits for {self.query!r}" + "".join(f"\n{i}. {hit}" for i, hit in enumerate(self, 1))
+        head = _("{count} hits for {query}").format(count=len(self), query=repr(self.query))
+        return head + "".join(f"\n{i}. {hit}" for i, hit in enumerate(self, 1))
 
     def _repr_html_(self) -> str:
         items = "".join(f"<li>{hit._repr_html_()}</li>" for hit in self)
-        return f"<div><small>{len(self)} hits for</small> <b>{html.escape(self.query)}</b><ol>{items}</ol></div>"
+        head = html.escape(_("{count} hits for").format(count=len(self)))
+        return f"<div><small>{head}</small> <b>{html.escape(self.query)}</b><ol>{items}</ol></div>"
 
 
 class Index:
@@ -287,12 +296,13 @@ class Index:
                  embed: Embed | None = None,
                  chunk_size: int = CHUNK_SIZE, overlap: int = OVERLAP) -> None:
         if method not in METHODS:
-            raise ValueError(f"method must be one of {', '.join(METHODS)}; got {method!r}.")
+            raise ValueError(_("method must be one of {methods}; got {method}.").format(
+                methods=", ".join(METHODS), method=repr(method)))
         if not chunks:
-            raise ValueError("An index needs at least one chunk: the pages have no text.")
+            raise ValueError(_("An index needs at least one chunk: the pages have no text."))
         if not 0 <= outdated_weight <= 1:
-            raise ValueError("outdated_weight must be from 0 (hide outdated pages) to 1 (treat them like the others); "
-                             f"got {outdated_weight!r}.")
+            raise ValueError(_("outdated_weight must be from 0 (hide outdated pages) to 1 (treat them like the others); "
+                               "got {weight}.").format(weight=repr(outdated_weight)))
         self.docs = {doc.id: doc for doc in docs}
         self.chunks = list(chunks)
         self.method, self.outdated_weight, self.spelling = method, outdated_weight, spelling
@@ -307,7 +317,8 @@ class Index:
                 self._pinyin = _BM25(pinyin_corpus)
         if method in ("embeddings", "hybrid"):
             if embed is None:
-                raise ConfigError(f"method={method!r} needs an embedding function or model; see Index.from_docs.")
+                raise ConfigError(_("method={method} needs an embedding function or model; see Index.from_docs.").format(
+                    method=repr(method)))
             self._vectors = _unit_rows(embed(texts))
         import numpy as np
 
@@ -329,14 +340,15 @@ class Index:
         outdated_weight: what an outdated page's score is multiplied by, unless the query asks about the past.
         """
         if method not in METHODS:
-            raise ValueError(f"method must be one of {', '.join(METHODS)}; got {method!r}.")
+            raise ValueError(_("method must be one of {methods}; got {method}.").format(
+                methods=", ".join(METHODS), method=repr(method)))
         check_sizes(chunk_size, overlap)
         if docs is None or isinstance(docs, (str, Path)):
             docs = load_docs() if docs is None else load_docs(docs)
         docs = list(docs)
         embed: Embed | None = None
         if method == "bm25" and embed_model is not None:
-            raise ValueError("embed_model is only used with method='embeddings' or 'hybrid'.")
+            raise ValueError(_("embed_model is only used with method='embeddings' or 'hybrid'."))
         if method != "bm25":
             embed = embed_model if callable(embed_model) else OpenAIEmbeddings(embed_model)
         return cls(docs, chunk_docs(docs, chunk_size, overlap), method=method, pinyin=pinyin, spelling=spelling,
@@ -372,7 +384,7 @@ class Index:
         import numpy as np
 
         if not isinstance(query, str) or not query.strip():
-            raise ValueError(f"The query must be some text; got {query!r}.")
+            raise ValueError(_("The query must be some text; got {query}.").format(query=repr(query)))
         rankings = self.rankings(query)
         # Fuse only rankings that found something: an English query has no pinyin, and RRF of one ranking
         # would only swap BM25's scores for 1/(60 + rank).
@@ -382,7 +394,8 @@ class Index:
             final = np.where(self._outdated & (final > 0), final * self.outdated_weight, final)
         wanted = query_lang(query) if lang == "auto" else lang
         if wanted is not None and wanted not in LANGS:
-            raise ValueError(f"lang must be 'auto', None or one of {', '.join(LANGS)}; got {lang!r}.")
+            raise ValueError(_("lang must be 'auto', None or one of {langs}; got {lang}.").format(
+                langs=", ".join(LANGS), lang=repr(lang)))
         if wanted is not None and (self._lang == wanted).any():  # no page in that language: search them all
             final = np.where(self._lang == wanted, final, -np.inf)
         return final, rankings
@@ -402,7 +415,7 @@ class Index:
         words: zh), "zh" or "en" those pages, None every page.
         """
         if not isinstance(k, int) or k < 1:
-            raise ValueError(f"k must be a whole number, at least 1; got {k!r}.")
+            raise ValueError(_("k must be a whole number, at least 1; got {k}.").format(k=repr(k)))
         final, rankings = self._score(query, lang)
         hits = []
         for i in self._ranked(final)[:k]:
@@ -427,22 +440,29 @@ class Index:
         page = {doc_id: s[0] + sum(w * x for w, x in zip(PAGE_SUPPORT, s[1:])) for doc_id, s in best.items()}
         return sorted(page, key=page.__getitem__, reverse=True)[:k]
 
-    def describe(self) -> str:
-        """One line: how many pages and chunks, and the settings."""
+    def describe(self, translated: bool = False) -> str:
+        """One line: how many pages and chunks, and the settings.
+
+        In English unless `translated` (in the kit's language, for the views): the arena's fingerprint
+        of an agent hashes this line, and the same agent must have the same fingerprint in every language.
+        """
         rankers = {"bm25": "BM25", "embeddings": "embeddings", "hybrid": "BM25 + embeddings"}[self.method]
         if self._pinyin is not None:
             rankers += " + pinyin"
         if self._bm25 is not None and self.spelling:
             rankers += ", spelling"
         outdated = sum(doc.outdated for doc in self.docs.values())
-        return (f"{len(self.docs)} pages ({outdated} outdated) → {len(self.chunks)} chunks "
-                f"(chunk_size {self.chunk_size}, overlap {self.overlap}); {rankers}")
+        line = N_("{pages} pages ({outdated} outdated) → {chunks} chunks (chunk_size {chunk_size}, overlap {overlap}); "
+                  "{rankers}")
+        return (_(line) if translated else line).format(
+            pages=len(self.docs), outdated=outdated, chunks=len(self.chunks), chunk_size=self.chunk_size,
+            overlap=self.overlap, rankers=rankers)
 
     def __repr__(self) -> str:
         return f"Index({self.describe()})"
 
     def __str__(self) -> str:
-        return f"Index: {self.describe()}"
+        return _("Index: {description}").format(description=self.describe(translated=True))
 
     def _repr_html_(self) -> str:
         from collections import Counter
@@ -451,11 +471,13 @@ class Index:
         rows = "".join(
             f"<tr><td style='text-align:left'><code>{html.escape(doc.id)}</code></td>"
             f"<td style='text-align:left'>{html.escape(doc.title)}</td><td>{doc.lang}</td><td>{html.escape(doc.kind)}</td>"
-            f"<td>{counts[doc.id]}</td><td>{'outdated' if doc.outdated else ''}</td></tr>"
+            f"<td>{counts[doc.id]}</td><td>{html.escape(_('outdated')) if doc.outdated else ''}</td></tr>"
             for doc in self.docs.values()
         )
-        return (f"<div><b>Index</b> <small>{html.escape(self.describe())}</small><details><summary>pages</summary>"
-                f"<table><tr><th>id</th><th>title</th><th>lang</th><th>kind</th><th>chunks</th><th></th></tr>"
+        head = f"<th>id</th><th>title</th><th>lang</th><th>kind</th><th>{html.escape(_('chunks'))}</th>"  # front matter fields
+        return (f"<div><b>{html.escape(_('Index'))}</b> <small>{html.escape(self.describe(translated=True))}</small>"
+                f"<details><summary>{html.escape(_('pages'))}</summary>"
+                f"<table><tr>{head}<th></th></tr>"
                 f"{rows}</table></details></div>")
 
 

@@ -22,6 +22,8 @@ from pydantic import (
 )
 
 from kit.errors import CardError
+from kit.i18n import N_, _
+from kit.tools import said
 
 T = TypeVar("T", int, float)
 DATA_DIR = Path(__file__).with_name("data")
@@ -32,7 +34,7 @@ DATA_FILE = DATA_DIR / "clothing.yaml"
 
 def _low_to_high(band: tuple[Any, Any]) -> tuple[Any, Any]:
     if band[0] >= band[1]:
-        raise ValueError(f"range {list(band)} must go from low to high")
+        raise ValueError(_("range {band} must go from low to high").format(band=list(band)))
     return band
 
 
@@ -57,9 +59,12 @@ class Text(_Strict):
 def _both_languages(lists: dict[str, list[str]]) -> dict[str, list[str]]:
     """A {zh: [...], en: [...]} pair of lists must have both languages, item for item."""
     if set(lists) != {"zh", "en"}:
-        raise ValueError(f"needs exactly the keys zh and en, not {', '.join(lists) or 'none'}")
+        if not lists:
+            raise ValueError(_("needs exactly the keys zh and en, not none"))
+        raise ValueError(_("needs exactly the keys zh and en, not {keys}").format(keys=", ".join(lists)))
     if len(lists["zh"]) != len(lists["en"]):
-        raise ValueError(f"zh has {len(lists['zh'])} items and en has {len(lists['en'])}: give each in both languages")
+        raise ValueError(_("zh has {zh} items and en has {en}: give each in both languages").format(
+            zh=len(lists["zh"]), en=len(lists["en"])))
     return lists
 
 
@@ -129,16 +134,19 @@ def _sound_chart(chart: SizeChart) -> SizeChart:
     for index, row in enumerate(chart.rows):
         code = _HAO_XING.match(row.code)
         if code is None:
-            raise ValueError(f"rows.{index}.code: {row.code!r} is not a 号型 code such as 160/84A")
+            raise ValueError(_("rows.{index}.code: {code} is not a 号型 code such as 160/84A").format(
+                index=index, code=repr(row.code)))
         if not row.height_cm[0] <= int(code[1]) <= row.height_cm[1]:
             band = _band(row.height_cm)
-            raise ValueError(f"rows.{index}: code {row.code} is for height {code[1]} cm, outside {band}")
+            raise ValueError(_("rows.{index}: code {code} is for height {height} cm, outside {band}").format(
+                index=index, code=row.code, height=code[1], band=band))
         before = chart.rows[index - 1] if index else None
         for field in ("height_cm", "weight_kg"):
             if before and not all(b < a for b, a in zip(getattr(before, field), getattr(row, field))):
                 raise ValueError(
-                    f"rows.{index}.{field}: {_band(getattr(row, field))} must start and end above the row before "
-                    f"({_band(getattr(before, field))}): sizes go from smallest to largest"
+                    _("rows.{index}.{field}: {band} must start and end above the row before ({before}): sizes go "
+                      "from smallest to largest").format(
+                        index=index, field=field, band=_band(getattr(row, field)), before=_band(getattr(before, field)))
                 )
     return chart
 
@@ -162,7 +170,8 @@ class ShoeSizeTable(_Strict):
     def _ascending(self) -> ShoeSizeTable:
         for index, (before, row) in enumerate(zip(self.rows, self.rows[1:]), start=1):
             if not (before.cn < row.cn and before.eu < row.eu and before.us < row.us and before.foot_mm < row.foot_mm):
-                raise ValueError(f"rows.{index}: cn, eu, us and foot_mm must all go up from the row before")
+                raise ValueError(_("rows.{index}: cn, eu, us and foot_mm must all go up from the row before").format(
+                    index=index))
         return self
 
     @property
@@ -181,7 +190,8 @@ def _band(band: tuple[float, float]) -> str:
 def _exact(value: Any) -> Any:
     """Prices are quoted strings in YAML: a float such as 299.9 is not exact money."""
     if isinstance(value, float):
-        raise ValueError(f'write the price as a quoted string such as "{value:.2f}", so it stays exact')
+        raise ValueError(_('write the price as a quoted string such as "{price}", so it stays exact').format(
+            price=f"{value:.2f}"))
     return value
 
 
@@ -210,7 +220,7 @@ class Delivery(_Strict):
     @classmethod
     def _ordered(cls, days: tuple[int, int]) -> tuple[int, int]:
         if not 1 <= days[0] <= days[1]:
-            raise ValueError(f"days {list(days)} must be at least 1 and go from fewest to most")
+            raise ValueError(_("days {days} must be at least 1 and go from fewest to most").format(days=list(days)))
         return days
 
 
@@ -267,13 +277,14 @@ class Cosmetic(Product):
     def _codes_unique(cls, shades: tuple[Shade, ...]) -> tuple[Shade, ...]:
         codes = [shade.code for shade in shades]
         if twice := sorted({code for code in codes if codes.count(code) > 1}):
-            raise ValueError(f"shade code {', '.join(twice)} is used more than once")
+            raise ValueError(_("shade code {codes} is used more than once").format(codes=", ".join(twice)))
         return shades
 
     @model_validator(mode="after")
     def _suits_or_not(self) -> Cosmetic:
         if both := [skin.value for skin in self.not_for if skin in self.skin_types]:
-            raise ValueError(f"not_for: {', '.join(both)} is also under skin_types; a skin type is one or the other")
+            raise ValueError(_("not_for: {skins} is also under skin_types; a skin type is one or the other").format(
+                skins=", ".join(both)))
         return self
 
 
@@ -359,7 +370,7 @@ class Catalogue(_Strict):
             if product.sku == sku:
                 return product
         known = ", ".join(p.sku for p in self.products)
-        raise KeyError(f"No product with SKU {sku!r}; the shop has: {known}")
+        raise said(KeyError, N_("No product with SKU {sku}; the shop has: {known}"), sku=repr(sku), known=known)
 
     def of_kind(self, kind: str) -> tuple[Product, ...]:
         """The products of one kind: clothing, cosmetics or shoes."""
@@ -370,14 +381,15 @@ class Catalogue(_Strict):
         product = self.product(sku)
         chart = getattr(product, "size_chart", None)
         if chart is None:
-            raise KeyError(f"{sku} ({product.name.en}) has no size chart")
+            raise said(KeyError, N_("{sku} ({name}) has no size chart"), sku=sku, name=product.name.in_)
         return self.size_charts[chart]
 
     def shoe_sizes_for(self, sku: str) -> ShoeSizeTable:
         """A shoe's size table by foot length."""
         product = self.product(sku)
         if not isinstance(product, Shoe):
-            raise KeyError(f"{sku} ({product.name.en}) is not a shoe and has no shoe size table")
+            raise said(KeyError, N_("{sku} ({name}) is not a shoe and has no shoe size table"), sku=sku,
+                       name=product.name.in_)
         return self.shoe_sizes[product.size_table]
 
     def steps(self, product: Product, lang: str) -> list[str]:
@@ -391,7 +403,7 @@ class Catalogue(_Strict):
             if wanted in {skin.value, info.name.zh, info.name.en.lower(), *(w.lower() for w in info.also)}:
                 return skin
         known = ", ".join(f"{skin.value} ({info.name.zh})" for skin, info in self.skin_types.items())
-        raise KeyError(f"No skin type {word!r}; the shop knows: {known}")
+        raise said(KeyError, N_("No skin type {word}; the shop knows: {known}"), word=repr(word), known=known)
 
 
 def load_catalogue(path: Path = DATA_DIR) -> Catalogue:
@@ -405,7 +417,7 @@ def load_catalogue(path: Path = DATA_DIR) -> Catalogue:
         shop = Catalogue.model_validate(merged)
     except ValidationError as error:
         problems = [f"{path}: {_describe(merged, issue)}" for issue in error.errors()]
-        hint = f"(a whole catalogue is a folder with {', '.join(CATALOGUE_FILES)})"
+        hint = _("(a whole catalogue is a folder with {files})").format(files=", ".join(CATALOGUE_FILES))
         raise CardError("\n".join([*problems, hint])) from None
     if problems := _cross_check(parts, shop):
         raise CardError("\n".join(problems))
@@ -418,12 +430,14 @@ def _read(file: Path) -> BaseModel:
         with file.open(encoding="utf-8") as stream:
             raw = yaml.load(stream, Loader=_Loader)
     except FileNotFoundError:
-        raise CardError(f"{file}: the catalogue needs this file ({', '.join(CATALOGUE_FILES)})") from None
+        raise CardError(_("{path}: the catalogue needs this file ({files})").format(
+            path=file, files=", ".join(CATALOGUE_FILES))) from None
     except yaml.YAMLError as error:
-        raise CardError(f"{file}: not valid YAML: {error}") from None
+        raise CardError(_("{path}: not valid YAML: {error}").format(path=file, error=error)) from None
     kind = raw.get("kind") if isinstance(raw, dict) else None
     if kind not in _FILES:
-        raise CardError(f"{file}: kind: should be one of {', '.join(_FILES)}, not {kind!r}")
+        raise CardError(_("{path}: kind: should be one of {kinds}, not {kind}").format(
+            path=file, kinds=", ".join(_FILES), kind=repr(kind)))
     try:
         return _FILES[kind].model_validate(raw)
     except ValidationError as error:
@@ -438,27 +452,36 @@ class _Loader(_SafeLoader):  # type: ignore[misc, valid-type]
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen = set()
-        for key_node, _ in node.value:
+        for key_node, _value in node.value:
             key = self.construct_object(key_node, deep=True)
             if key in seen:
-                raise yaml.constructor.ConstructorError(None, None, f"{key!r} is given twice", key_node.start_mark)
+                problem = _("{key} is given twice").format(key=repr(key))
+                raise yaml.constructor.ConstructorError(None, None, problem, key_node.start_mark)
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
 
 
-_ENTRY = {"size_charts": "size chart", "shoe_sizes": "shoe size table", "jargon": "jargon", "skin_types": "skin type"}
+_ENTRY = {
+    "size_charts": N_("size chart {key} ({path}): {message}"),
+    "shoe_sizes": N_("shoe size table {key} ({path}): {message}"),
+    "jargon": N_("jargon {key} ({path}): {message}"),
+    "skin_types": N_("skin type {key} ({path}): {message}"),
+}
 
 
 def _describe(raw: Any, issue: Any) -> str:
     """'product C-104 (products.3.shades.2.undertone): Input should be ...': entry, field path, problem."""
     loc, message = issue["loc"], issue["msg"].removeprefix("Value error, ")
-    path = ".".join(str(part) for part in loc) or "(top level)"
+    path = ".".join(str(part) for part in loc) or _("(top level)")
     if len(loc) > 1 and loc[0] == "products" and isinstance(loc[1], int):
         entry = raw["products"][loc[1]]
         sku = entry.get("sku") if isinstance(entry, dict) else None
-        return f"product {sku or f'number {loc[1] + 1} (no sku)'} ({path}): {message}"
+        if sku:
+            return _("product {sku} ({path}): {message}").format(sku=sku, path=path, message=message)
+        return _("product number {number} (no sku) ({path}): {message}").format(
+            number=loc[1] + 1, path=path, message=message)
     if len(loc) > 1 and loc[0] in _ENTRY:
-        return f"{_ENTRY[loc[0]]} {loc[1]} ({path}): {message}"
+        return _(_ENTRY[loc[0]]).format(key=loc[1], path=path, message=message)
     return f"{path}: {message}"
 
 
@@ -475,12 +498,14 @@ def _merge(parts: list[tuple[Path, BaseModel]]) -> tuple[dict[str, Any], list[st
             elif isinstance(value, dict):
                 for key, item in value.items():
                     if (section, key) in where:
-                        problems.append(f"{file}: {section}.{key}: already defined in {where[section, key]}")
+                        problems.append(_("{path}: {section}.{key}: already defined in {other}").format(
+                            path=file, section=section, key=key, other=where[section, key]))
                     where[section, key] = file
                     merged.setdefault(section, {})[key] = item
     for skin, info in merged.get("skin_types", {}).items():  # skin-type names are jargon too, glossed once
         if info.name.zh in merged.get("jargon", {}):
-            problems.append(f"{where['skin_types', skin]}: jargon.{info.name.zh}: already glossed under skin_types")
+            problems.append(_("{path}: jargon.{word}: already glossed under skin_types").format(
+                path=where["skin_types", skin], word=info.name.zh))
         merged.setdefault("jargon", {})[info.name.zh] = info.gloss
     return merged, problems
 
@@ -492,16 +517,18 @@ def _cross_check(parts: list[tuple[Path, BaseModel]], shop: Catalogue) -> list[s
     for file, part in parts:
         for index, product in enumerate(getattr(part, "products", ())):
             if product.sku in first:
-                where = f"{file}: product {product.sku} (products.{index}.sku)"
-                problems.append(f"{where}: already used in {first[product.sku]}")
+                problems.append(_("{path}: product {sku} (products.{index}.sku): already used in {first}").format(
+                    path=file, sku=product.sku, index=index, first=first[product.sku]))
             first.setdefault(product.sku, file)
             for field, message in _product_problems(product, shop):
-                problems.append(f"{file}: product {product.sku} (products.{index}.{field}): {message}")
+                problems.append(_("{path}: product {sku} (products.{index}.{field}): {message}").format(
+                    path=file, sku=product.sku, index=index, field=field, message=message))
     if shop.of_kind("cosmetics"):
         cosmetics_file = next(file for file, part in parts if isinstance(part, _CosmeticsFile))
         for section, enum in (("skin_types", SkinType), ("undertones", Undertone), ("finishes", Finish)):
             if missing := [member.value for member in enum if member not in getattr(shop, section)]:
-                problems.append(f"{cosmetics_file}: {section}: no entry for {', '.join(missing)}")
+                problems.append(_("{path}: {section}: no entry for {missing}").format(
+                    path=cosmetics_file, section=section, missing=", ".join(missing)))
     return problems
 
 
@@ -509,18 +536,26 @@ def _product_problems(product: Product, shop: Catalogue) -> list[tuple[str, str]
     """(field, problem) for each id this product names that the catalogue lacks, and for its stock."""
     problems = []
     if product.category not in shop.categories:
-        problems.append(("category", f"{product.category!r} is not under categories ({', '.join(shop.categories)})"))
+        problems.append(("category", _("{category} is not under categories ({known})").format(
+            category=repr(product.category), known=", ".join(shop.categories))))
     if product.delivery.ships_from not in shop.warehouses:
-        known = ", ".join(shop.warehouses)
-        problems.append(("delivery.ships_from", f"{product.delivery.ships_from!r} is not a warehouse ({known})"))
+        problems.append(("delivery.ships_from", _("{warehouse} is not a warehouse ({known})").format(
+            warehouse=repr(product.delivery.ships_from), known=", ".join(shop.warehouses))))
     if isinstance(product, Clothing) and product.size_chart and product.size_chart not in shop.size_charts:
-        problems.append(("size_chart", f"no size chart {product.size_chart!r} ({', '.join(shop.size_charts)})"))
+        problems.append(("size_chart", _("no size chart {chart} ({known})").format(
+            chart=repr(product.size_chart), known=", ".join(shop.size_charts))))
     if isinstance(product, Shoe) and product.size_table not in shop.shoe_sizes:
-        problems.append(("size_table", f"no shoe size table {product.size_table!r} ({', '.join(shop.shoe_sizes)})"))
+        problems.append(("size_table", _("no shoe size table {table} ({known})").format(
+            table=repr(product.size_table), known=", ".join(shop.shoe_sizes))))
     variants = _variants(product, shop)
     if isinstance(product.stock, dict) and variants is not None and set(product.stock) != set(variants):
-        problems.append(("stock", f"counts are for {', '.join(product.stock)}; give one for each of "
-                                  f"{', '.join(variants) or 'nothing: use one number'}"))
+        counted = ", ".join(product.stock)
+        if variants:
+            problem = _("counts are for {counted}; give one for each of {variants}").format(
+                counted=counted, variants=", ".join(variants))
+        else:
+            problem = _("counts are for {counted}; give one for each of nothing: use one number").format(counted=counted)
+        problems.append(("stock", problem))
     return problems
 
 

@@ -33,6 +33,7 @@ from pydantic import (
 )
 
 from kit.errors import CardError
+from kit.i18n import _, language
 from kit.shop.catalogue import Catalogue, Text, catalogue
 from kit.shop.money import ZERO, money, yuan
 from kit.shop.policies import Policies, PolicyAnswer, policies
@@ -76,7 +77,7 @@ class Customer(_Strict):
     @classmethod
     def _mobile(cls, phone: str) -> str:
         if not re.fullmatch(r"1[3-9]\d{9}", phone):
-            raise ValueError(f"{phone!r} is not an 11-digit mobile number like 13812345678")
+            raise ValueError(_("{phone} is not an 11-digit mobile number like 13812345678").format(phone=repr(phone)))
         return phone
 
     def masked_name(self) -> str:
@@ -100,7 +101,7 @@ class Address(_Strict):
     @classmethod
     def _delivered_to(cls, region: str, info: ValidationInfo) -> str:
         if not _shop(info)[1].shipping.zone_of(region).delivers:  # an unknown region lists the known ones
-            raise ValueError(f"the shop does not deliver to {region}")
+            raise ValueError(_("the shop does not deliver to {region}").format(region=region))
         return region
 
     def masked(self, rules: Policies) -> str:
@@ -125,7 +126,7 @@ class Item(_Strict):
         try:
             _shop(info)[0].product(sku)
         except KeyError:
-            raise ValueError(f"no product {sku!r} in the catalogue") from None
+            raise ValueError(_("no product {sku} in the catalogue").format(sku=repr(sku))) from None
         return sku
 
     @field_validator("colour")
@@ -134,7 +135,11 @@ class Item(_Strict):
         if "sku" in info.data:
             colours = getattr(_shop(info)[0].product(info.data["sku"]), "colours", {}).get("zh", [])
             if (colour is None and colours) or (colour is not None and colour not in colours):
-                raise ValueError(f"{info.data['sku']} comes in {', '.join(colours) or 'no colours'}, not {colour!r}")
+                if not colours:
+                    raise ValueError(_("{sku} comes in no colours, not {colour}").format(
+                        sku=info.data["sku"], colour=repr(colour)))
+                raise ValueError(_("{sku} comes in {colours}, not {colour}").format(
+                    sku=info.data["sku"], colours=", ".join(colours), colour=repr(colour)))
         return colour
 
     @field_validator("size")
@@ -144,7 +149,10 @@ class Item(_Strict):
             shop, sku = _shop(info)[0], info.data["sku"]
             sizes = shop.chart_for(sku).sizes if getattr(shop.product(sku), "size_chart", None) else ()
             if (size is None and sizes) or (size is not None and size not in sizes):
-                raise ValueError(f"{sku} comes in sizes {', '.join(sizes) or '(none)'}, not {size!r}")
+                if not sizes:
+                    raise ValueError(_("{sku} comes in sizes (none), not {size}").format(sku=sku, size=repr(size)))
+                raise ValueError(_("{sku} comes in sizes {sizes}, not {size}").format(
+                    sku=sku, sizes=", ".join(sizes), size=repr(size)))
         return size
 
     @property
@@ -171,7 +179,8 @@ class Refund(_Strict):
     def _known(cls, reason: str, info: ValidationInfo) -> str:
         reasons = _shop(info)[1].returns.reasons
         if reason not in reasons:
-            raise ValueError(f"unknown reason {reason!r}; the reasons are: {', '.join(reasons)}")
+            raise ValueError(_("unknown reason {reason}; the reasons are: {reasons}").format(
+                reason=repr(reason), reasons=", ".join(reasons)))
         return reason
 
 
@@ -200,7 +209,7 @@ class Order(_Strict):
     @classmethod
     def _not_empty(cls, entries: tuple[Any, ...]) -> tuple[Any, ...]:
         if not entries:
-            raise ValueError("needs at least one entry")
+            raise ValueError(_("needs at least one entry"))
         return entries
 
     @field_validator("id")
@@ -208,14 +217,16 @@ class Order(_Strict):
     def _digits(cls, order_id: str, info: ValidationInfo) -> str:
         privacy = _shop(info)[1].privacy
         if not (order_id.isdigit() and len(order_id) == privacy.order_id_digits):
-            raise ValueError(f"an order id has {privacy.order_id_digits} digits, like {privacy.order_id_example}")
+            raise ValueError(_("an order id has {digits} digits, like {example}").format(
+                digits=privacy.order_id_digits, example=privacy.order_id_example))
         return order_id
 
     @field_validator("discount")
     @classmethod
     def _not_above_goods(cls, discount: Decimal, info: ValidationInfo) -> Decimal:
         if "items" in info.data and discount > _goods(info.data["items"]):
-            raise ValueError(f"{discount} is more than the goods total {_goods(info.data['items'])}")
+            raise ValueError(_("{discount} is more than the goods total {goods}").format(
+                discount=discount, goods=_goods(info.data["items"])))
         return discount
 
     @field_validator("shipping")
@@ -226,7 +237,9 @@ class Order(_Strict):
             answer = _shop(info)[1].shipping.fee_for(total, info.data["address"].region)
             if shipping != answer.amount:
                 raise ValueError(
-                    f"{shipping}, but policies.yaml charges {answer.amount} ({answer.rule_id}): {answer.explanation.en}"
+                    _("{shipping}, but policies.yaml charges {amount} ({rule}): {explanation}").format(
+                        shipping=shipping, amount=answer.amount, rule=answer.rule_id,
+                        explanation=answer.explanation.in_(language()))
                 )
         return shipping
 
@@ -237,7 +250,8 @@ class Order(_Strict):
             goods, discount, shipping = _goods(info.data["items"]), info.data["discount"], info.data["shipping"]
             expected = goods - discount + shipping
             if paid != expected:
-                raise ValueError(f"{paid}, but goods {goods} - discount {discount} + shipping {shipping} = {expected}")
+                raise ValueError(_("{paid}, but goods {goods} - discount {discount} + shipping {shipping} = {expected}").format(
+                    paid=paid, goods=goods, discount=discount, shipping=shipping, expected=expected))
         return paid
 
     @field_validator("payment")
@@ -245,7 +259,8 @@ class Order(_Strict):
     def _a_method(cls, payment: str | None, info: ValidationInfo) -> str | None:
         methods = _shop(info)[1].refunds.methods
         if payment is not None and payment not in methods:
-            raise ValueError(f"unknown payment method {payment!r}; the methods are: {', '.join(methods)}")
+            raise ValueError(_("unknown payment method {method}; the methods are: {methods}").format(
+                method=repr(payment), methods=", ".join(methods)))
         return payment
 
     @field_validator("carrier")
@@ -253,7 +268,8 @@ class Order(_Strict):
     def _a_carrier(cls, carrier: str | None, info: ValidationInfo) -> str | None:
         carriers = _shop(info)[1].shipping.carriers
         if carrier is not None and carrier not in carriers:
-            raise ValueError(f"unknown carrier {carrier!r}; the carriers are: {', '.join(carriers)}")
+            raise ValueError(_("unknown carrier {carrier}; the carriers are: {carriers}").format(
+                carrier=repr(carrier), carriers=", ".join(carriers)))
         return carrier
 
     @field_validator("tracking")
@@ -263,14 +279,16 @@ class Order(_Strict):
         if tracking is not None and carrier is not None:
             pattern = _shop(info)[1].shipping.carriers[carrier].tracking
             if not pattern.fullmatch(tracking):
-                raise ValueError(f"{tracking!r} is not a {carrier} tracking number (they look like {pattern.pattern})")
+                raise ValueError(_("{tracking} is not a {carrier} tracking number (they look like {pattern})").format(
+                    tracking=repr(tracking), carrier=carrier, pattern=pattern.pattern))
         return tracking
 
     @field_validator("refund")
     @classmethod
     def _not_above_paid(cls, refund: Refund | None, info: ValidationInfo) -> Refund | None:
         if refund is not None and "paid" in info.data and refund.amount > info.data["paid"]:
-            raise ValueError(f"amount {refund.amount} is more than the {info.data['paid']} paid")
+            raise ValueError(_("amount {amount} is more than the {paid} paid").format(
+                amount=refund.amount, paid=info.data["paid"]))
         return refund
 
     @property
@@ -304,14 +322,15 @@ class OrderBook(_Strict):
     def _histories_valid(self) -> OrderBook:
         missing = [status.value for status in Status if status not in self.statuses]
         if missing:
-            raise ValueError(f"statuses: missing {', '.join(missing)}")
+            raise ValueError(_("statuses: missing {missing}").format(missing=", ".join(missing)))
         problems: list[str] = []
         seen: set[str] = set()
         for order in self.orders:
             if order.id in seen:
-                problems.append(f"order {order.id} (id): used by an earlier order too")
+                problems.append(_("order {order} (id): used by an earlier order too").format(order=order.id))
             seen.add(order.id)
-            problems += [f"order {order.id} ({field}): {problem}" for field, problem in self._problems(order)]
+            problems += [_("order {order} ({field}): {problem}").format(order=order.id, field=field, problem=problem)
+                         for field, problem in self._problems(order)]
         if problems:
             raise ValueError("\n".join(problems))
         return self
@@ -321,45 +340,50 @@ class OrderBook(_Strict):
         history: tuple[Event, ...] = order.history
         problems: list[tuple[str, str]] = []
         if history[0].status != Status.PLACED:
-            problems.append(("history.0", f"an order starts with {Status.PLACED.value}, not {history[0].status.value}"))
+            problems.append(("history.0", _("an order starts with {placed}, not {status}").format(
+                placed=Status.PLACED.value, status=history[0].status.value)))
         for index, (before, event) in enumerate(pairwise(history), start=1):
             allowed = self.statuses[before.status].next
             if event.status not in allowed:
-                after = ", ".join(status.value for status in allowed) or "nothing"
-                problems.append(
-                    (
-                        f"history.{index}",
-                        f"{event.status.value} cannot follow {before.status.value} (may follow: {after})",
-                    )
-                )
+                if allowed:
+                    problem = _("{status} cannot follow {before} (may follow: {after})").format(
+                        status=event.status.value, before=before.status.value,
+                        after=", ".join(status.value for status in allowed))
+                else:
+                    problem = _("{status} cannot follow {before} (may follow: nothing)").format(
+                        status=event.status.value, before=before.status.value)
+                problems.append((f"history.{index}", problem))
             if event.at < before.at:
                 problems.append(
                     (
                         f"history.{index}",
-                        f"{event.at.isoformat()} is before history.{index - 1} ({before.at.isoformat()})",
+                        _("{at} is before history.{previous} ({before})").format(
+                            at=event.at.isoformat(), previous=index - 1, before=before.at.isoformat()),
                     )
                 )
         if history[-1].at > self.now:
             problems.append(
                 (
                     f"history.{len(history) - 1}",
-                    f"{history[-1].at.isoformat()} is after the shop's clock, now: {self.now.isoformat()}",
+                    _("{at} is after the shop's clock, now: {now}").format(
+                        at=history[-1].at.isoformat(), now=self.now.isoformat()),
                 )
             )
         placed = self.local(history[0].at).strftime("%Y%m%d")
         if not order.id.startswith(placed):
-            problems.append(("id", f"should start with {placed}, the day the order was placed"))
+            problems.append(("id", _("should start with {placed}, the day the order was placed").format(placed=placed)))
         reached = {event.status for event in history}
         shipped = Status.SHIPPED in reached
         given = (order.carrier is not None, order.tracking is not None)
         if shipped and not all(given):
-            problems.append(("carrier", "a shipped order needs carrier and tracking"))
+            problems.append(("carrier", _("a shipped order needs carrier and tracking")))
         if not shipped and any(given):
-            problems.append(("carrier", "not shipped yet, so no carrier or tracking"))
+            problems.append(("carrier", _("not shipped yet, so no carrier or tracking")))
         if Status.PAID in reached and order.payment is None:
-            problems.append(("payment", "a paid order needs its payment method"))
+            problems.append(("payment", _("a paid order needs its payment method")))
         if (Status.REFUNDING in reached) != (order.refund is not None):
-            problems.append(("refund", f"needed exactly when the history reaches {Status.REFUNDING.value}"))
+            problems.append(("refund", _("needed exactly when the history reaches {status}").format(
+                status=Status.REFUNDING.value)))
         return problems
 
     def local(self, moment: datetime) -> datetime:
@@ -628,7 +652,9 @@ def _where(raw: Any, loc: tuple[Any, ...]) -> str:
         entry = raw["orders"][loc[1]]
         name = entry.get("id", f"#{loc[1]}") if isinstance(entry, dict) else f"#{loc[1]}"
         rest = ".".join(str(part) for part in loc[2:])
-        return f"order {name} ({rest}): " if rest else f"order {name}: "
+        if rest:
+            return _("order {order} ({field}): {problem}").format(order=name, field=rest, problem="")
+        return _("order {order}: {problem}").format(order=name, problem="")
     return f"{'.'.join(str(part) for part in loc)}: " if loc else ""
 
 
@@ -637,9 +663,9 @@ def load_orders(path: Path = ORDERS_FILE, shop: Catalogue | None = None, rules: 
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
-        raise CardError(f"{path}: not valid YAML: {error}") from None
+        raise CardError(_("{path}: not valid YAML: {error}").format(path=path, error=error)) from None
     if not isinstance(raw, dict):
-        raise CardError(f"{path}: an orders file is a mapping with now:, statuses: and orders:")
+        raise CardError(_("{path}: an orders file is a mapping with now:, statuses: and orders:").format(path=path))
     context = {"catalogue": shop or catalogue(), "policies": rules or policies()}
     try:
         return OrderBook.model_validate(raw, context=context)

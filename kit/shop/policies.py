@@ -22,6 +22,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from kit.errors import CardError
+from kit.i18n import _
 from kit.shop.catalogue import Text
 from kit.shop.money import ZERO, money
 
@@ -61,20 +62,23 @@ def _placeholders(template: str) -> set[str]:
 def _money_in(value: Decimal | int | str, name: str) -> Decimal:
     """An amount in yuan from a caller: exact (never a float), not negative, in whole fen."""
     if isinstance(value, float | bool):
-        raise ValueError(f"{name}: give money as Decimal('12.30') or '12.30', not {value!r}, so it stays exact")
+        raise ValueError(_("{name}: give money as Decimal('12.30') or '12.30', not {value}, so it stays exact").format(
+            name=name, value=repr(value)))
     try:
         amount = Decimal(value)
     except (InvalidOperation, TypeError):
-        raise ValueError(f"{name}: {value!r} is not an amount in yuan") from None
+        raise ValueError(_("{name}: {value} is not an amount in yuan").format(name=name, value=repr(value))) from None
     if not amount.is_finite() or amount < 0 or amount != money(amount):
-        raise ValueError(f"{name}: {value!r} must be an amount in yuan, 0 or more, with at most 2 decimals")
+        raise ValueError(_("{name}: {value} must be an amount in yuan, 0 or more, with at most 2 decimals").format(
+            name=name, value=repr(value)))
     return money(amount)
 
 
 def _count_in(value: int, name: str, least: int = 0) -> int:
     """A whole number from a caller (days or items), at least `least`."""
     if isinstance(value, bool) or not isinstance(value, int) or value < least:
-        raise ValueError(f"{name}: {value!r} must be a whole number, {least} or more")
+        raise ValueError(_("{name}: {value} must be a whole number, {least} or more").format(
+            name=name, value=repr(value), least=least))
     return value
 
 
@@ -156,8 +160,9 @@ class _Section(_Strict):
                     unknown = _placeholders(getattr(template, lang)) - known
                     if unknown:
                         raise ValueError(
-                            f"rule {rule.id}, {part}.{lang}: unknown placeholder {{{sorted(unknown)[0]}}}; "
-                            f"this one may use: {', '.join(sorted(known))}"
+                            _("rule {rule}, {part}.{lang}: unknown placeholder {placeholder}; this one may use: "
+                              "{known}").format(rule=rule.id, part=part, lang=lang,
+                                                placeholder="{" + sorted(unknown)[0] + "}", known=", ".join(sorted(known)))
                         )
         return self
 
@@ -223,22 +228,25 @@ class Returns(_Section):
     def _consistent(self) -> Returns:
         if self.quality_days <= self.no_reason_days:
             raise ValueError(
-                f"quality_days ({self.quality_days}) must be longer than no_reason_days ({self.no_reason_days})"
+                _("quality_days ({quality}) must be longer than no_reason_days ({no_reason})").format(
+                    quality=self.quality_days, no_reason=self.no_reason_days)
             )
         if "no_reason" not in self.reasons:
-            raise ValueError("reasons: must include no_reason (the 7-day rule); the others are the shop's fault")
+            raise ValueError(_("reasons: must include no_reason (the 7-day rule); the others are the shop's fault"))
         seen: dict[str, str] = {}
         for name, group in self.groups.items():
             for category in group.categories:
                 if category in seen:
-                    raise ValueError(f"groups: category {category!r} is in both {seen[category]} and {name}")
+                    raise ValueError(_("groups: category {category} is in both {first} and {second}").format(
+                        category=repr(category), first=seen[category], second=name))
                 seen[category] = name
         for exception in self.exceptions:
             unknown = set(exception.when.groups) - set(self.groups)
             if unknown:
                 groups = ", ".join(self.groups)
                 raise ValueError(
-                    f"rule {exception.id}: when.groups names {sorted(unknown)[0]!r}; the groups are: {groups}"
+                    _("rule {rule}: when.groups names {group}; the groups are: {groups}").format(
+                        rule=exception.id, group=repr(sorted(unknown)[0]), groups=groups)
                 )
         return self
 
@@ -251,7 +259,8 @@ class Returns(_Section):
             if category in group.categories:
                 return name
         known = ", ".join(c for group in self.groups.values() for c in group.categories)
-        raise ValueError(f"unknown category {category!r}; the categories are: {known}")
+        raise ValueError(_("unknown category {category}; the categories are: {known}").format(
+            category=repr(category), known=known))
 
     def check(
         self,
@@ -268,7 +277,8 @@ class Returns(_Section):
         """Exceptions first, then the day count; a quality problem skips the exceptions."""
         group = self.group_of(category)
         if reason not in self.reasons:
-            raise ValueError(f"unknown reason {reason!r}; the reasons are: {', '.join(self.reasons)}")
+            raise ValueError(_("unknown reason {reason}; the reasons are: {reasons}").format(
+                reason=repr(reason), reasons=", ".join(self.reasons)))
         day = {"day": _count_in(days_since_delivery, "days_since_delivery")}
         if reason != "no_reason":
             if days_since_delivery > self.quality_days:
@@ -309,11 +319,11 @@ class Zone(_Strict):
     def _complete(self) -> Zone:
         given = [name for name in ("free_over", "fee", "delivery_days") if getattr(self, name) is not None]
         if not self.delivers and given:
-            raise ValueError(f"a zone with delivers: false has no {given[0]}")
+            raise ValueError(_("a zone with delivers: false has no {field}").format(field=given[0]))
         if self.delivers and (self.fee is None or self.delivery_days is None):
-            raise ValueError("a zone that delivers needs fee and delivery_days")
+            raise ValueError(_("a zone that delivers needs fee and delivery_days"))
         if self.delivery_days and not 0 < self.delivery_days[0] <= self.delivery_days[1]:
-            raise ValueError(f"delivery_days {list(self.delivery_days)} must go from low to high")
+            raise ValueError(_("delivery_days {days} must go from low to high").format(days=list(self.delivery_days)))
         return self
 
     @property
@@ -365,11 +375,13 @@ class Shipping(_Section):
         for index, region in enumerate(self.regions):
             if region.zone not in self.zones:
                 raise ValueError(
-                    f"regions.{index} ({region.zh}): zone {region.zone!r} is not under zones ({', '.join(self.zones)})"
+                    _("regions.{index} ({region}): zone {zone} is not under zones ({zones})").format(
+                        index=index, region=region.zh, zone=repr(region.zone), zones=", ".join(self.zones))
                 )
             names = {name.casefold() for name in region.names}
             if names & seen:
-                raise ValueError(f"regions.{index} ({region.zh}): the name {sorted(names & seen)[0]!r} is already used")
+                raise ValueError(_("regions.{index} ({region}): the name {name} is already used").format(
+                    index=index, region=region.zh, name=repr(sorted(names & seen)[0])))
             seen |= names
         return self
 
@@ -392,7 +404,8 @@ class Shipping(_Section):
             if wanted in (known.casefold() for known in region.names):
                 return region
         known = ", ".join(region.zh for region in self.regions)
-        raise ValueError(f"unknown region {name!r}; the regions are: {known} (or their full or English names)")
+        raise ValueError(_("unknown region {name}; the regions are: {known} (or their full or English names)").format(
+            name=repr(name), known=known))
 
     def zone_of(self, region: str) -> Zone:
         return self.zones[self.region(region).zone]
@@ -438,7 +451,7 @@ class PriceProtection(_Section):
     @model_validator(mode="after")
     def _normal_protected(self) -> PriceProtection:
         if "normal" not in self.kinds or self.kinds["normal"].exception:
-            raise ValueError("kinds: must include normal (a regular price), without an exception")
+            raise ValueError(_("kinds: must include normal (a regular price), without an exception"))
         return self
 
     def rules(self) -> list[Notice]:
@@ -461,7 +474,8 @@ class PriceProtection(_Section):
     ) -> PolicyAnswer:
         """The kind of price first, then the day count, then whether the price really dropped."""
         if price_kind not in self.kinds:
-            raise ValueError(f"unknown price kind {price_kind!r}; the kinds are: {', '.join(self.kinds)}")
+            raise ValueError(_("unknown price kind {kind}; the kinds are: {kinds}").format(
+                kind=repr(price_kind), kinds=", ".join(self.kinds)))
         paid, current = _money_in(paid, "paid"), _money_in(current, "current")
         values: Values = {
             "day": _count_in(days_since_purchase, "days_since_purchase"),
@@ -508,7 +522,8 @@ class Refunds(_Section):
     def timing_for(self, method: str) -> PolicyAnswer:
         """When a refund paid with `method` (alipay, wechat_pay...) arrives."""
         if method not in self.methods:
-            raise ValueError(f"unknown payment method {method!r}; the methods are: {', '.join(self.methods)}")
+            raise ValueError(_("unknown payment method {method}; the methods are: {methods}").format(
+                method=repr(method), methods=", ".join(self.methods)))
         chosen = self.methods[method]
         return self._answer(self.timing, True, {"method": chosen.name, "arrival": chosen.arrival})
 
@@ -528,7 +543,8 @@ class Privacy(_Section):
     @model_validator(mode="after")
     def _example_fits(self) -> Privacy:
         if not (self.order_id_example.isdigit() and len(self.order_id_example) == self.order_id_digits):
-            raise ValueError(f"order_id_example {self.order_id_example!r} must have {self.order_id_digits} digits")
+            raise ValueError(_("order_id_example {example} must have {digits} digits").format(
+                example=repr(self.order_id_example), digits=self.order_id_digits))
         return self
 
     def facts(self) -> Values:
@@ -556,7 +572,7 @@ class Policies(_Strict):
         seen: set[str] = set()
         for rule in self.rules():
             if rule.id in seen:
-                raise ValueError(f"rule id {rule.id} is used twice")
+                raise ValueError(_("rule id {rule} is used twice").format(rule=rule.id))
             seen.add(rule.id)
         return self
 
@@ -572,7 +588,8 @@ class Policies(_Strict):
         for rule in self.rules():
             if rule.id == rule_id:
                 return rule
-        raise KeyError(f"no rule {rule_id!r}; the rules are: {', '.join(rule.id for rule in self.rules())}")
+        raise KeyError(_("no rule {rule}; the rules are: {rules}").format(
+            rule=repr(rule_id), rules=", ".join(rule.id for rule in self.rules())))
 
     def published(self, rule_id: str) -> Text:
         """A rule's text as the shop publishes it, with its section's numbers filled in."""
@@ -580,7 +597,8 @@ class Policies(_Strict):
             for rule in section.rules():
                 if rule.id == rule_id:
                     return _both(rule.text, section.facts())
-        raise KeyError(f"no rule {rule_id!r}; the rules are: {', '.join(rule.id for rule in self.rules())}")
+        raise KeyError(_("no rule {rule}; the rules are: {rules}").format(
+            rule=repr(rule_id), rules=", ".join(rule.id for rule in self.rules())))
 
     def markdown(self, lang: str = "zh") -> str:
         """All the policies as text an agent can be given: one line per rule, with its id."""
@@ -596,11 +614,11 @@ def load_policies(path: Path = POLICIES_FILE) -> Policies:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
         return Policies.model_validate(raw)
     except yaml.YAMLError as error:
-        raise CardError(f"{path}: not valid YAML: {error}") from None
+        raise CardError(_("{path}: not valid YAML: {error}").format(path=path, error=error)) from None
     except ValidationError as error:
         problems = []
         for issue in error.errors():
-            field = ".".join(str(part) for part in issue["loc"]) or "(top level)"
+            field = ".".join(str(part) for part in issue["loc"]) or _("(top level)")
             problems.append(f"{path}: {field}: {issue['msg'].removeprefix('Value error, ')}")
         raise CardError("\n".join(problems)) from None
 

@@ -51,8 +51,10 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, PositiveInt, ValidationError, model_validator
 
 from kit.errors import CardError, KitError
+from kit.i18n import N_, _, language, translations
 from kit.shop.catalogue import Catalogue, Product, Text, catalogue
 from kit.shop.money import ZERO, money, percent_off, yuan, zhe
+from kit.tools import said
 
 DATA_FILE = Path(__file__).with_name("data") / "promotions.yaml"
 
@@ -154,7 +156,7 @@ class GiftItem(_Strict):
     @model_validator(mode="after")
     def _one_of(self) -> GiftItem:
         if (self.name is None) == (self.sku is None):
-            raise ValueError("a gift needs exactly one of name or sku")
+            raise ValueError(_("a gift needs exactly one of name or sku"))
         return self
 
 
@@ -182,7 +184,7 @@ class Promotions(_Strict):
         ids = [rule.id for rule in self.promotions]
         twice = sorted({i for i in ids if ids.count(i) > 1})
         if twice:
-            raise ValueError(f"promotion ids must be unique; repeated: {', '.join(twice)}")
+            raise ValueError(_("promotion ids must be unique; repeated: {ids}").format(ids=", ".join(twice)))
         return self
 
     def for_product(self, product: Product) -> list[Promotion]:
@@ -258,7 +260,7 @@ class Quote:
     def explain(self, lang: str = "zh") -> str:
         """Numbered steps from the original price to the total, in 'zh' or 'en'."""
         if lang not in ("zh", "en"):
-            raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
+            raise ValueError(_("lang must be 'zh' or 'en', not {lang}").format(lang=repr(lang)))
         zh = lang == "zh"
         bought = " + ".join(
             f"{line.name.zh} {line.quantity}件 × {yuan(line.unit_price)}" if zh
@@ -424,7 +426,7 @@ def _coupons(ledger: _Ledger, rules: Promotions, held: set[str], member: bool) -
         return total, tuple(used)
 
     results = [(combo, *run(combo)) for combo in itertools.product(*([None, *usable[k]] for k in COUPON_KINDS))]
-    best, best_total, _ = min(results, key=lambda r: (r[1], sum(r[2]), sum(c is not None for c in r[0])))
+    best, best_total, _used = min(results, key=lambda r: (r[1], sum(r[2]), sum(c is not None for c in r[0])))
     for k, kind in enumerate(COUPON_KINDS):
         before, chosen, what = ledger.total, best[k], _KIND_NAME[kind]
         if chosen is not None:
@@ -482,24 +484,29 @@ def _gifts(ledger: _Ledger, live: list[_Rule], items: dict[str, int], products: 
 def _read_cart(cart: Cart, shop: Catalogue) -> dict[str, int]:
     """Cart lines as {sku: quantity}; a SKU given twice adds up, as adding to a cart twice does."""
     known = [product.sku for product in shop.products]
-    example = "e.g. [('J-101', 2)] or {'J-101': 2}"
+    example = "[('J-101', 2)]", "{'J-101': 2}"
     if isinstance(cart, (str, bytes)):
-        raise QuoteError(f"the cart must be (sku, quantity) pairs, {example}; got the text {cart!r}")
+        raise said(QuoteError, N_("the cart must be (sku, quantity) pairs, e.g. {pairs} or {mapping}; got the text {cart}"),
+                   pairs=example[0], mapping=example[1], cart=repr(cart))
     items: dict[str, int] = {}
     for entry in (cart.items() if isinstance(cart, Mapping) else cart):
         pair = tuple(entry) if isinstance(entry, (tuple, list)) else ()
         if len(pair) != 2:
-            raise QuoteError(f"cart entry {entry!r} is not a (sku, quantity) pair, {example}")
+            raise said(QuoteError, N_("cart entry {entry} is not a (sku, quantity) pair, e.g. {pairs} or {mapping}"),
+                       entry=repr(entry), pairs=example[0], mapping=example[1])
         sku, quantity = pair
         if sku not in known:
-            raise QuoteError(f"the cart has {_unknown('SKU', sku, known)}")
+            raise said(QuoteError, N_("the cart has unknown SKU {value}; {hint}"), value=repr(sku),
+                       hint=lambda lang: _hint(sku, known, lang))
         if isinstance(quantity, bool) or not isinstance(quantity, Integral):
-            raise QuoteError(f"the quantity of {sku} must be a whole number (int), not {quantity!r}")
+            raise said(QuoteError, N_("the quantity of {sku} must be a whole number (int), not {quantity}"),
+                       sku=sku, quantity=repr(quantity))
         if quantity < 1:
-            raise QuoteError(f"the quantity of {sku} must be at least 1, not {quantity}")
+            raise said(QuoteError, N_("the quantity of {sku} must be at least 1, not {quantity}"), sku=sku, quantity=quantity)
         items[sku] = items.get(sku, 0) + int(quantity)
     if not items:
-        raise QuoteError(f"the cart is empty: give at least one (sku, quantity), {example}")
+        raise said(QuoteError, N_("the cart is empty: give at least one (sku, quantity), e.g. {pairs} or {mapping}"),
+                   pairs=example[0], mapping=example[1])
     return items
 
 
@@ -511,18 +518,23 @@ def _read_coupons(coupons: Iterable[str] | str, rules: Promotions) -> set[str]:
         if coupon in valid:
             continue
         if any(rule.id == coupon for rule in rules.promotions):
-            raise QuoteError(f"{coupon!r} is an automatic promotion, not a coupon: it applies by itself. "
-                             f"Coupons are: {', '.join(valid)}")
-        raise QuoteError(_unknown("coupon", coupon, valid))
+            raise said(QuoteError, N_("{coupon} is an automatic promotion, not a coupon: it applies by itself. "
+                                      "Coupons are: {coupons}"), coupon=repr(coupon), coupons=", ".join(valid))
+        raise said(QuoteError, N_("unknown coupon {value}; {hint}"), value=repr(coupon),
+                   hint=lambda lang: _hint(coupon, valid, lang))
     return held
 
 
-def _unknown(what: str, value: object, known: list[str]) -> str:
-    """'unknown SKU 'J101'; did you mean J-101?' or, with nothing close, every valid value."""
+def _hint(value: object, known: list[str], lang: str | None = None) -> str:
+    """After 'unknown SKU 'J101'; ': 'did you mean J-101?' or, with nothing close, every valid value.
+
+    lang: the language of the hint (default: the kit's; a tool's error is read in English)."""
+    say = translations(lang or language()).gettext
     near = difflib.get_close_matches(str(value).upper(), [k.upper() for k in known], n=3, cutoff=0.6)
     near = [k for k in known if k.upper() in near]
-    hint = f"did you mean {' or '.join(near)}?" if near else f"the valid ones are: {', '.join(known)}"
-    return f"unknown {what} {value!r}; {hint}"
+    if near:
+        return say(N_("did you mean {choices}?")).format(choices=say(N_(" or ")).join(near))
+    return say(N_("the valid ones are: {known}")).format(known=", ".join(known))
 
 
 def load_promotions(path: Path = DATA_FILE, shop: Catalogue | None = None) -> Promotions:
@@ -532,7 +544,7 @@ def load_promotions(path: Path = DATA_FILE, shop: Catalogue | None = None) -> Pr
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
         rules = Promotions.model_validate(raw)
     except yaml.YAMLError as error:
-        raise CardError(f"{path}: not valid YAML: {error}") from None
+        raise CardError(_("{path}: not valid YAML: {error}").format(path=path, error=error)) from None
     except ValidationError as error:
         problems = "; ".join(f"{_where(raw, issue['loc'])}: {issue['msg']}" for issue in error.errors())
         raise CardError(f"{path}: {problems}") from None
@@ -544,11 +556,11 @@ def load_promotions(path: Path = DATA_FILE, shop: Catalogue | None = None) -> Pr
 
 def _where(raw: object, loc: tuple[int | str, ...]) -> str:
     """A field path, with the promotion's id when the error is inside one."""
-    path = ".".join(str(part) for part in loc) or "(top level)"
+    path = ".".join(str(part) for part in loc) or _("(top level)")
     if len(loc) >= 2 and loc[0] == "promotions" and isinstance(loc[1], int) and isinstance(raw, dict):
         entry = (raw.get("promotions") or [None] * (loc[1] + 1))[loc[1]]
         if isinstance(entry, dict) and "id" in entry:
-            return f"promotion {entry['id']!r} ({path})"
+            return _("promotion {id} ({path})").format(id=repr(entry["id"]), path=path)
     return path
 
 
@@ -558,7 +570,7 @@ def _against_catalogue(rules: Promotions, shop: Catalogue) -> list[str]:
     categories = sorted({product.category for product in shop.products} | set(getattr(shop, "categories", {})))
     problems = []
     for index, rule in enumerate(rules.promotions):
-        field = f"promotion {rule.id!r} (promotions.{index}"
+        where = {"id": repr(rule.id), "index": index}
         named: list[tuple[str, str, list[str]]] = []
         if isinstance(rule, _Scoped):
             named += [("skus", sku, skus) for sku in rule.skus]
@@ -569,13 +581,17 @@ def _against_catalogue(rules: Promotions, shop: Catalogue) -> list[str]:
             named.append(("gift.sku", rule.gift.sku, skus))
         for name, value, known in named:
             if value not in known:
-                what = "category" if name == "categories" else "SKU"
-                problems.append(f"{field}.{name}): {_unknown(what, value, known)}")
+                what = N_("unknown category {value}; {hint}") if name == "categories" else N_("unknown SKU {value}; {hint}")
+                problem = _(what).format(value=repr(value), hint=_hint(value, known))
+                problems.append(_("promotion {id} (promotions.{index}.{field}): {problem}").format(
+                    **where, field=name, problem=problem))
         if isinstance(rule, MemberPrice):
             for sku, price in rule.prices.items():
                 if sku in skus and price >= shop.product(sku).price:
-                    problems.append(f"{field}.prices.{sku}): member price ¥{price} is not below the "
-                                    f"catalogue price ¥{shop.product(sku).price}")
+                    problems.append(_("promotion {id} (promotions.{index}.{field}): {problem}").format(
+                        **where, field=f"prices.{sku}", problem=_(
+                            "member price ¥{price} is not below the catalogue price ¥{catalogue}").format(
+                            price=price, catalogue=shop.product(sku).price)))
     return problems
 
 

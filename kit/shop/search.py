@@ -19,7 +19,9 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import Any, TypeVar
 
+from kit.i18n import N_
 from kit.shop.catalogue import KINDS, Catalogue, Clothing, Cosmetic, Product, Shoe, SkinType, catalogue
+from kit.tools import said
 
 # How much a term counts, by the field it is found in: a name says more than a description.
 WEIGHTS = {
@@ -123,7 +125,7 @@ def search(
     shop: the catalogue to search (default: the shop's own, `catalogue()`).
     """
     if limit < 1:
-        raise ValueError(f"limit must be at least 1, not {limit}")
+        raise said(ValueError, N_("limit must be at least 1, not {limit}"), limit=limit)
     shop = shop or catalogue()
     index = _index(shop)
     lang = lang or ("zh" if _HAN.search(query) else "en")
@@ -185,14 +187,16 @@ def _filtered(shop: Catalogue, category: str | None, skin_type: str | SkinType |
         wanted = category.strip().lower()
         ids = {key for key, name in shop.categories.items() if wanted in {key, name.zh, name.en.lower()}}
         if wanted not in KINDS and not ids:
-            known = f"a kind ({', '.join(KINDS)}) or a category ({', '.join(shop.categories)})"
-            raise ValueError(f"No category {category!r}; use {known}")
+            raise said(ValueError, N_("No category {category}; use a kind ({kinds}) or a category ({categories})"),
+                       category=repr(category), kinds=", ".join(KINDS), categories=", ".join(shop.categories))
         products = [p for p in products if p.kind == wanted or p.category in ids]
     if skin_type is not None:
         try:
             skin = skin_type if isinstance(skin_type, SkinType) else shop.skin_type(skin_type)
         except KeyError as error:
-            raise ValueError(error.args[0]) from None
+            raised = ValueError(error.args[0])
+            raised.english = getattr(error, "english", error.args[0])  # type: ignore[attr-defined]  # for a tool
+            raise raised from None
         products = [p for p in products if skin in getattr(p, "skin_types", ())]
     return products
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from kit.i18n import N_, _, language
 from kit.keys import scrub
 from kit.personas.typos import highlight
 
@@ -26,42 +28,58 @@ STYLE = (
 CUSTOMER_BUBBLE = "margin:4px 30% 4px 0;padding:6px 10px;background:#f1f1f1;border-radius:10px"
 AGENT_BUBBLE = "margin:4px 0 4px 30%;padding:6px 10px;background:#dbeafe;border-radius:10px"
 SMALL = "font-size:80%;color:#555"
-ENDINGS = {"satisfied": "left satisfied ✓", "handoff": "handed to a human ☎", "left": "left upset ✗",
-           "max_turns": "ran out of turns …"}
+ENDINGS = {"satisfied": N_("left satisfied ✓"), "handoff": N_("handed to a human ☎"), "left": N_("left upset ✗"),
+           "max_turns": N_("ran out of turns …")}
+
+
+def listed(items: Iterable[str]) -> str:
+    """Short items one after another: "a, b" in English, "a、b" in Chinese."""
+    return ("、" if language() == "zh" else ", ").join(items)
+
+
+def ending(outcome: str) -> str:
+    """How a conversation ended, in the learner's language (an outcome the kit does not name is shown as it is)."""
+    return _(ENDINGS[outcome]) if outcome in ENDINGS else outcome
 
 
 def meter(level: int) -> str:
     """The customer's upset level (0-10) as a face, a bar and words, readable with or without styles."""
     face = "😊" if level <= 2 else "😐" if level <= 4 else "😟" if level <= 6 else "😠"
     bar = "▮" * level + "▯" * (10 - level)
-    return (f"<span class='kit-emotion' role='img' aria-label='upset {level} of 10' title='upset {level}/10' "
-            f"style='color:#b91c1c'>{face} {bar} <small>upset {level}/10</small></span>")
+    label, short = _("upset {level} of 10").format(level=level), _("upset {level}/10").format(level=level)
+    return (f"<span class='kit-emotion' role='img' aria-label='{label}' title='{short}' "
+            f"style='color:#b91c1c'>{face} {bar} <small>{short}</small></span>")
 
 
 def _gloss(turn: Turn, open_: bool) -> str:
     if not turn.gloss:
         return ""
-    return (f"<details class='kit-gloss'{' open' if open_ else ''}><summary style='{SMALL}'>English</summary>"
+    return (f"<details class='kit-gloss'{' open' if open_ else ''}><summary style='{SMALL}'>{_('English')}</summary>"
             f"<i>{html.escape(turn.gloss).replace(chr(10), '<br>')}</i></details>")
 
 
 def _folds(turn: Turn) -> str:
     """The tools the agent called and the passages it was given, folded so the reply stays readable."""
     parts = [
-        f"<details class='kit-tool'><summary style='{SMALL}'>🔧 tool <code>{html.escape(call['name'])}</code></summary>"
-        f"<code>{html.escape(json.dumps(call['arguments'], ensure_ascii=False))}</code> → "
+        f"<details class='kit-tool'><summary style='{SMALL}'>🔧 {_('tool {name}').format(name=_code(call['name']))}"
+        f"</summary><code>{html.escape(json.dumps(call['arguments'], ensure_ascii=False))}</code> → "
         f"<code>{html.escape(str(call['result']))}</code></details>"
         for call in turn.tool_calls
     ]
     if turn.sources:
         items = "".join(
             f"<li><code>{html.escape(src['chunk'])}</code> {html.escape(src['title'])}"
-            + (" <b>(last season)</b>" if src.get("outdated") else "") + "</li>"
+            + (f" <b>{_('(last season)')}</b>" if src.get("outdated") else "") + "</li>"
             for src in turn.sources
         )
-        parts.append(f"<details class='kit-sources'><summary style='{SMALL}'>📄 sources "
-                     f"({len(turn.sources)})</summary><ul style='margin:2px 0'>{items}</ul></details>")
+        parts.append(f"<details class='kit-sources'><summary style='{SMALL}'>📄 "
+                     f"{_('sources ({count})').format(count=len(turn.sources))}</summary>"
+                     f"<ul style='margin:2px 0'>{items}</ul></details>")
     return "".join(parts)
+
+
+def _code(text: str) -> str:
+    return f"<code>{html.escape(text)}</code>"
 
 
 def turn_html(turn: Turn, gloss_open: bool = False) -> str:
@@ -70,16 +88,23 @@ def turn_html(turn: Turn, gloss_open: bool = False) -> str:
     if turn.role == "customer":
         shown = highlight(turn.text, turn.typos) if turn.typos else text
         mood = meter(turn.emotion) if turn.emotion is not None else ""
-        return (f"<div class='kit-turn kit-customer' style='{CUSTOMER_BUBBLE}'><small>{turn.number} · customer "
+        who = _("{number} · customer").format(number=turn.number)
+        return (f"<div class='kit-turn kit-customer' style='{CUSTOMER_BUBBLE}'><small>{who} "
                 f"{mood}</small><br>{shown.replace(chr(10), '<br>')}{_gloss(turn, gloss_open)}</div>")
-    return (f"<div class='kit-turn kit-agent' style='{AGENT_BUBBLE}'><small>{turn.number} · agent</small><br>"
+    who = _("{number} · agent").format(number=turn.number)
+    return (f"<div class='kit-turn kit-agent' style='{AGENT_BUBBLE}'><small>{who}</small><br>"
             f"{_folds(turn)}{text.replace(chr(10), '<br>')}{_gloss(turn, gloss_open)}</div>")
 
 
+def _header(transcript: Transcript, persona: str, model: str, ended: str) -> str:
+    return _("{persona} · seed {seed} · {model} · ended: {ending}").format(persona=persona, seed=transcript.seed,
+                                                                           model=model, ending=ended)
+
+
 def header_html(transcript: Transcript) -> str:
-    return (f"<div style='{SMALL}'>{html.escape(transcript.persona_name)} · seed {transcript.seed} · "
-            f"{html.escape(transcript.model)} · ended: <b>{html.escape(ENDINGS.get(transcript.outcome, transcript.outcome))}"
-            f"</b></div>")
+    ended = f"<b>{html.escape(ending(transcript.outcome))}</b>"
+    return (f"<div style='{SMALL}'>"
+            f"{_header(transcript, html.escape(transcript.persona_name), html.escape(transcript.model), ended)}</div>")
 
 
 def chat_html(transcript: Transcript, upto: int | None = None, gloss_open: bool = False) -> str:
@@ -91,18 +116,19 @@ def chat_html(transcript: Transcript, upto: int | None = None, gloss_open: bool 
 
 def chat_text(transcript: Transcript, upto: int | None = None) -> str:
     """The conversation as plain text for a terminal, typos followed by the meant word in brackets."""
-    lines = [f"{transcript.persona_name} · seed {transcript.seed} · {transcript.model} · "
-             f"ended: {ENDINGS.get(transcript.outcome, transcript.outcome)}"]
+    lines = [_header(transcript, transcript.persona_name, transcript.model, ending(transcript.outcome))]
     for turn in transcript.turns if upto is None else transcript.turns[:upto]:
         if turn.role == "customer":
-            mood = f" [upset {turn.emotion}/10]" if turn.emotion is not None else ""
-            fixes = ", ".join(f"{t.wrong}→{t.right}" for t in turn.typos)
-            lines.append(f"{turn.number:>2} customer{mood}: {turn.text}" + (f"   (typos: {fixes})" if fixes else ""))
+            mood = f" [{_('upset {level}/10').format(level=turn.emotion)}]" if turn.emotion is not None else ""
+            fixes = listed(f"{t.wrong}→{t.right}" for t in turn.typos)
+            lines.append(_("{number} customer{mood}: {text}").format(number=f"{turn.number:>2}", mood=mood, text=turn.text)
+                         + ("   " + _("(typos: {fixes})").format(fixes=fixes) if fixes else ""))
             if turn.gloss:
-                lines.append(f"   English: {turn.gloss}")
+                lines.append("   " + _("English: {gloss}").format(gloss=turn.gloss))
         else:
-            lines += [f"   tool {c['name']}({json.dumps(c['arguments'], ensure_ascii=False)})" for c in turn.tool_calls]
+            lines += ["   " + _("tool {call}").format(call=f"{c['name']}({json.dumps(c['arguments'], ensure_ascii=False)})")
+                      for c in turn.tool_calls]
             if turn.sources:
-                lines.append("   sources: " + ", ".join(src["chunk"] for src in turn.sources))
-            lines.append(f"{turn.number:>2} agent: {turn.text}")
+                lines.append("   " + _("sources: {chunks}").format(chunks=", ".join(src["chunk"] for src in turn.sources)))
+            lines.append(_("{number} agent: {text}").format(number=f"{turn.number:>2}", text=turn.text))
     return "\n".join(lines)

@@ -12,6 +12,7 @@ import importlib.util
 from typing import Any
 
 from kit.errors import KitError
+from kit.i18n import _
 
 INSTALL = 'pip install -e ".[lab]"'
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -29,9 +30,11 @@ def missing() -> list[str]:
 def require() -> None:
     """Raise a one-line, actionable error when the interactive part cannot be built."""
     if gone := missing():
+        libraries = gone[0] if len(gone) == 1 else _("{first} and {second}").format(first=gone[0], second=gone[1])
         raise WidgetsUnavailable(
-            f"The interactive widgets need {' and '.join(gone)}, which are not installed. "
-            f"Install the lab extras from the kit's folder: {INSTALL} (the static view below still works)."
+            _("The interactive widgets need {libraries}, which are not installed. Install the lab extras from the "
+              "kit's folder: {command} (the static view below still works).").format(libraries=libraries,
+                                                                                     command=INSTALL)
         )
 
 
@@ -39,8 +42,9 @@ def unavailable_note() -> str:
     """A short HTML line for the static view, saying how to get the interactive one ('' when installed)."""
     if not missing():
         return ""
-    return (f"<p class='kit-note' style='color:#92400e'>Static view: install the lab extras "
-            f"(<code>{INSTALL}</code>) for the interactive one.</p>")
+    note = _("Static view: install the lab extras ({command}) for the interactive one.").format(
+        command=f"<code>{INSTALL}</code>")
+    return f"<p class='kit-note' style='color:#92400e'>{note}</p>"
 
 
 class Displayable:

@@ -17,6 +17,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from kit.errors import KitError, PromptError, UnknownPersona
+from kit.i18n import _, language
 from kit.widgets.frontend import Displayable, require, unavailable_note
 from kit.widgets.playground_run import PlaygroundRun, mean_scorecard
 from kit.widgets.views import curve_html, explain_html, explain_text, message_html, sparkline, sparkline_text, tight
@@ -41,22 +42,31 @@ def _check_personas(personas: tuple[str, ...]) -> None:
 
     known = names()
     if not personas:
-        raise UnknownPersona(f"Choose at least one customer. Known personas: {', '.join(known)}.")
+        raise UnknownPersona(_("Choose at least one customer. Known personas: {known}.").format(known=", ".join(known)))
     if unknown := [p for p in personas if p not in known]:
-        raise UnknownPersona(f"No persona called {', '.join(map(repr, unknown))}. Known personas: {', '.join(known)}.")
+        raise UnknownPersona(_("No persona called {unknown}. Known personas: {known}.").format(
+            unknown=", ".join(map(repr, unknown)), known=", ".join(known)))
 
 
 def _check_seeds(seeds: Any) -> int:
     if isinstance(seeds, bool) or not isinstance(seeds, int) or not 1 <= seeds <= 100:
-        raise PlaygroundError(f"seeds is how many conversations per customer: a whole number from 1 to 100; got {seeds!r}.")
+        raise PlaygroundError(_("seeds is how many conversations per customer: a whole number from 1 to 100; "
+                                "got {seeds}.").format(seeds=repr(seeds)))
     return seeds
 
 
-@cache
 def persona_labels() -> dict[str, str]:
-    """Persona id -> "English name (中文名)" for the customer picker (read once: loading every card takes a moment)."""
+    """Persona id -> "English name (中文名)" for the customer picker; "中文名（English name）" in Chinese."""
+    return _persona_labels(language())
+
+
+@cache
+def _persona_labels(lang: str) -> dict[str, str]:
+    """Read once per language: loading every card takes a moment."""
     from kit.personas import load, names
 
+    if lang == "zh":
+        return {name: f"{load(name).card.name.zh}（{load(name).card.name.en}）" for name in names()}
     return {name: f"{load(name).card.name.en} ({load(name).card.name.zh})" for name in names()}
 
 
@@ -99,9 +109,11 @@ class Playground(Displayable):
             return PRACTICE
         if model == CONFIGURED and self.configured:
             return None  # kit.Agent's default: the configured endpoint
-        raise PlaygroundError(f"Model {model!r} is not available here: choose 'practice'"
-                              + (" or 'configured'" if self.configured else
-                                 " (set KIT_MODEL, KIT_BASE_URL and KIT_API_KEY to add your own model)") + ".")
+        if self.configured:
+            raise PlaygroundError(_("Model {model} is not available here: choose 'practice' or 'configured'.").format(
+                model=repr(model)))
+        raise PlaygroundError(_("Model {model} is not available here: choose 'practice' (set KIT_MODEL, KIT_BASE_URL "
+                                "and KIT_API_KEY to add your own model).").format(model=repr(model)))
 
     def run(
         self,
@@ -126,16 +138,17 @@ class Playground(Displayable):
         seeds = _check_seeds(self.seeds if seeds is None else seeds)
         model = self.model if model is None else model
         if not isinstance(prompt, str) or not prompt.strip():
-            raise PromptError("The prompt is empty: write at least one sentence telling the agent who it is and how "
-                              "to help, then press Run.")
+            raise PromptError(_("The prompt is empty: write at least one sentence telling the agent who it is and how "
+                                "to help, then press Run."))
         _check_personas(personas)
         agent = Agent(prompt, model=self._model_argument(model), tools=self.tools, knowledge=self.knowledge)
         jobs = [Job(agent, persona, seed) for persona in personas for seed in range(seeds)]
         arrived: list[str] = []
 
         def show(played: Played) -> None:
-            arrived.append(f"{played.job.customer} seed {played.job.seed}: "
-                           + (f"{played.card.total:.0f}" if played.card else "failed"))
+            arrived.append(_("{customer} seed {seed}: {score}").format(
+                customer=played.job.customer, seed=played.job.seed,
+                score=f"{played.card.total:.0f}" if played.card else _("failed")))
             self._arrived(arrived, len(jobs))
             if progress is not None:
                 progress(len(arrived), len(jobs))
@@ -143,7 +156,7 @@ class Playground(Displayable):
         batch = play_many(jobs, concurrency=concurrency, progress=False, on_result=show, fail_fast=True)
         finished = batch.finished
         if not finished:
-            raise KeyboardInterrupt("the playground was interrupted before any conversation finished")
+            raise KeyboardInterrupt(_("the playground was interrupted before any conversation finished"))
         transcripts = tuple(p.transcript for p in finished)
         cards = tuple(p.card for p in finished)
         card = mean_scorecard(cards)
@@ -164,7 +177,8 @@ class Playground(Displayable):
     def _arrived(self, arrived: list[str], total: int) -> None:
         """Each conversation's score as it ends, in the widget's status line (nothing when not displayed)."""
         if self._parts:
-            self._parts["status"].value = message_html(f"Running… {len(arrived)}/{total}: " + " · ".join(arrived))
+            self._parts["status"].value = message_html(_("Running… {done}/{total}: {scores}").format(
+                done=len(arrived), total=total, scores=" · ".join(arrived)))
 
     @property
     def last(self) -> PlaygroundRun | None:
@@ -173,8 +187,9 @@ class Playground(Displayable):
     # ---- static views --------------------------------------------------------------------------------------
 
     def _settings_line(self) -> str:
-        model = self.configured if self.model == CONFIGURED and self.configured else "practice model"
-        return f"lesson {self.lesson} · Customer: {', '.join(self.personas)} · Model: {model} · Seeds: {self.seeds}"
+        model = self.configured if self.model == CONFIGURED and self.configured else _("practice model")
+        return _("lesson {lesson} · Customer: {customers} · Model: {model} · Seeds: {seeds}").format(
+            lesson=self.lesson, customers=", ".join(self.personas), model=model, seeds=self.seeds)
 
     def _explain(self) -> str:
         from kit.llm import explain
@@ -185,10 +200,10 @@ class Playground(Displayable):
         """The terminal view: the settings, the last run's total, the recognised instructions."""
         from kit.llm import explain
 
-        lines = [f"Prompt playground · {self._settings_line()}"]
-        lines.append(self.last.summary() if self.last else "Not run yet: press Run in JupyterLab, or call .run().")
+        lines = [f"{_('Prompt playground')} · {self._settings_line()}"]
+        lines.append(self.last.summary() if self.last else _("Not run yet: press Run in JupyterLab, or call .run()."))
         if totals := [attempt["total"] for attempt in self.tracker.history()]:
-            lines.append(f"Learning curve so far: {sparkline_text(totals)} " + " → ".join(f"{t:.0f}" for t in totals))
+            lines.append(f"{_('Learning curve so far:')} {sparkline_text(totals)} " + " → ".join(f"{t:.0f}" for t in totals))
         if self.prompt.strip():
             lines.append(explain_text(explain(self.prompt)))
         return "\n".join(lines)
@@ -197,9 +212,9 @@ class Playground(Displayable):
         """The saved-page view: the prompt, the last run's scorecard, the curve so far (SVG), the explain list."""
         totals = [attempt["total"] for attempt in self.tracker.history()]
         result = (self.last._repr_html_() if self.last else
-                  "<p><i>Not run yet: in JupyterLab, edit the prompt and press Enter or Run; in code, call "
-                  "<code>.run()</code>.</i></p>")
-        return (f"<div class='kit-playground-static'><b>Prompt playground</b> <small>· "
+                  "<p><i>" + _("Not run yet: in JupyterLab, edit the prompt and press Enter or Run; in code, call "
+                               "{code}.").format(code="<code>.run()</code>") + "</i></p>")
+        return (f"<div class='kit-playground-static'><b>{_('Prompt playground')}</b> <small>· "
                 f"{html.escape(self._settings_line())}</small>{unavailable_note()}"
                 f"<pre style='white-space:pre-wrap;background:#f8fafc;padding:6px'>{html.escape(self.prompt)}</pre>"
                 f"{result}{sparkline(totals)}{self._explain()}</div>")
@@ -216,29 +231,30 @@ class Playground(Displayable):
 
         from kit.widgets.prompt_box import PromptBox
 
-        box = PromptBox(value=self.prompt, label="System prompt (Enter runs, Shift+Enter for a new line)")
+        box = PromptBox(value=self.prompt, label=_("System prompt (Enter runs, Shift+Enter for a new line)"))
         options = [(label, (name,)) for name, label in persona_labels().items()]
         if len(self.personas) > 1:
             options.insert(0, (" + ".join(self.personas), self.personas))
         known = {value for _, value in options}
         customer = w.Dropdown(options=options, value=self.personas if self.personas in known else None,
-                              description="Customer")
-        models = [("Practice model (offline)", PRACTICE)]
+                              description=_("Customer"))
+        models = [(_("Practice model (offline)"), PRACTICE)]
         if self.configured:
-            models.append((f"{self.configured} (configured endpoint)", CONFIGURED))
+            models.append((_("{model} (configured endpoint)").format(model=self.configured), CONFIGURED))
         model = w.Dropdown(options=models, value=self.model if self.model in dict(models).values() else PRACTICE,
-                           description="Model")
+                           description=_("Model"))
         seeds = w.IntSlider(value=min(max(int(self.seeds) if isinstance(self.seeds, int) else 1, 1), MAX_SEEDS),
-                            min=1, max=MAX_SEEDS, description="Seeds", tooltip="conversations per customer")
-        button = w.Button(description="Run", button_style="primary", icon="play",
-                          tooltip="Play the customers with this prompt, grade, and log the attempt")
+                            min=1, max=MAX_SEEDS, description=_("Seeds"),
+                            tooltip=_("conversations per customer"))
+        button = w.Button(description=_("Run"), button_style="primary", icon="play",
+                          tooltip=_("Play the customers with this prompt, grade, and log the attempt"))
         button.add_class("kit-run")
-        progress = w.IntProgress(value=0, min=0, max=1, description="Progress")
+        progress = w.IntProgress(value=0, min=0, max=1, description=_("Progress"))
         progress.add_class("kit-progress")
         status = w.HTML(message_html(self.message, self.error))
         status.add_class("kit-status")
         scorecard = w.HTML(tight(self.last._repr_html_() if self.last else
-                                 "<p><i>Press Run (or Enter in the prompt box) to see the scorecard.</i></p>"))
+                                 f"<p><i>{_('Press Run (or Enter in the prompt box) to see the scorecard.')}</i></p>"))
         scorecard.add_class("kit-scorecard")
         curve = w.HTML(curve_html(self.tracker))
         curve.add_class("kit-curve")
@@ -247,7 +263,7 @@ class Playground(Displayable):
         curve.layout = w.Layout(flex="0 1 480px")
         explain.layout = w.Layout(flex="1 1 360px")
         root = w.VBox([
-            w.HTML("<b>Prompt playground</b> <small>· every run is logged to your learning curve</small>"),
+            w.HTML(f"<b>{_('Prompt playground')}</b> <small>· {_('every run is logged to your learning curve')}</small>"),
             box, w.HBox([customer, model, seeds], layout=w.Layout(flex_flow="row wrap")), w.HBox([button, progress]),
             status, w.HBox([curve, explain], layout=w.Layout(align_items="flex-start", flex_flow="row wrap")), scorecard,
         ])
@@ -275,7 +291,7 @@ class Playground(Displayable):
             self.personas = tuple(parts["customer"].value)
         parts["button"].disabled = parts["box"].disabled = True
         parts["progress"].value, parts["progress"].bar_style = 0, ""
-        parts["status"].value = message_html("Running…")
+        parts["status"].value = message_html(_("Running…"))
 
         def step(done: int, total: int) -> None:
             parts["progress"].max, parts["progress"].value = total, done

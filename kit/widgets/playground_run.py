@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from kit.i18n import _, language
 from kit.views.chat import chat_html
 
 if TYPE_CHECKING:
@@ -58,7 +59,7 @@ class PlaygroundRun:
 
     def what(self) -> str:
         """What the total is the mean of: how many conversations, with whom, which seeds, which model."""
-        from kit.i18n import _, ngettext
+        from kit.i18n import ngettext
 
         seeds = _("seed 0") if self.seeds == 1 else _("seeds 0-{last}").format(last=self.seeds - 1)
         count = len(self.transcripts)
@@ -68,8 +69,6 @@ class PlaygroundRun:
 
     def summary(self) -> str:
         """One line: the attempt, the total, and what it is the mean of."""
-        from kit.i18n import _
-
         if self.interrupted:
             return _("Interrupted: Total {total}/100, {what}. Not logged to your learning curve (fewer conversations "
                      "than the others); press Run again for a full attempt.").format(total=f"{self.total:.0f}",
@@ -92,7 +91,7 @@ class PlaygroundRun:
         )
 
     def __str__(self) -> str:
-        spent = [f"Spent: {self.spend}"] if self.spend else []
+        spent = [_("Spent: {spend}").format(spend=self.spend)] if self.spend else []
         return "\n".join([self.summary(), *spent, str(self.scorecards[self.weakest])])
 
     def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
@@ -102,17 +101,24 @@ class PlaygroundRun:
         """The headline total, the per-grader means, and the weakest conversation with its evidence."""
         weak = self.weakest
         t, card = self.transcripts[weak], self.scorecards[weak]
-        attempt = "interrupted, not logged" if self.interrupted else f"attempt {self.attempt}"
-        spent = f"<br><small>spent: {html.escape(str(self.spend))}</small>" if self.spend else ""
-        parts = [f"<div><span style='font-size:140%'><b>Total {self.total:.0f}</b>/100</span> "
+        attempt = _("interrupted, not logged") if self.interrupted else _("attempt {attempt}").format(attempt=self.attempt)
+        spent = f"<br><small>{_('spent: {spend}').format(spend=html.escape(str(self.spend)))}</small>" if self.spend else ""
+        total = _("Total {total}").format(total=f"{self.total:.0f}")
+        parts = [f"<div><span style='font-size:140%'><b>{total}</b>/100</span> "
                  f"<small>· {attempt} · {html.escape(self.what())}</small>{spent}</div>"]
         if len(self.scorecards) > 1:
-            each = ", ".join(f"{c.persona_id} seed {tr.seed}: {c.total:.0f}" for c, tr in zip(self.scorecards, self.transcripts))
-            parts += [f"<p><small>Each conversation: {html.escape(each)}</small></p>",
-                      "<details><summary>Each grader's mean</summary>", self.card._repr_html_(), "</details>",
-                      "<details><summary>How reliable over the seeds (as <code>kit.evaluate</code> reports it)</summary>",
-                      self.evaluation()._repr_html_(), "</details>",
-                      f"<p><b>The lowest-scoring conversation</b> ({html.escape(t.persona_id)}, seed {t.seed}): "
-                      + ("what went wrong, and what to try next</p>" if card.total < 100 else "all of them scored 100</p>")]
-        parts += [card._repr_html_(), "<details><summary>Read the conversation</summary>", chat_html(t), "</details>"]
+            each = ("；" if language() == "zh" else ", ").join(_("{customer} seed {seed}: {score}").format(customer=c.persona_id, seed=tr.seed,
+                                                                       score=f"{c.total:.0f}")
+                             for c, tr in zip(self.scorecards, self.transcripts))
+            means = _("Each grader's mean")
+            how = _("How reliable over the seeds (as {function} reports it)").format(function="<code>kit.evaluate</code>")
+            lowest = _("{lowest} ({customer}, seed {seed}): {what}").format(
+                lowest=f"<b>{_('The lowest-scoring conversation')}</b>", customer=html.escape(t.persona_id), seed=t.seed,
+                what=_("what went wrong, and what to try next") if card.total < 100 else _("all of them scored 100"))
+            parts += [f"<p><small>{_('Each conversation: {scores}').format(scores=html.escape(each))}</small></p>",
+                      f"<details><summary>{means}</summary>", self.card._repr_html_(),
+                      "</details>", f"<details><summary>{how}</summary>",
+                      self.evaluation()._repr_html_(), "</details>", f"<p>{lowest}</p>"]
+        parts += [card._repr_html_(), f"<details><summary>{_('Read the conversation')}</summary>", chat_html(t),
+                  "</details>"]
         return "".join(parts)

@@ -1,6 +1,7 @@
 // The prompt box: a real, labelled <textarea> where Enter runs and Shift+Enter adds a new line.
 // ipywidgets' Textarea cannot tell the two apart, so this small anywidget does it.
-// Python side: kit/widgets/prompt_box.py (traits `value`, `submitted`, `label`, `aria_label`, ...).
+// Python side: kit/widgets/prompt_box.py (traits `value`, `submitted`, `label`, `aria_label`, `help`, ...);
+// every word shown here comes from Python, in the learner's language.
 
 let counter = 0;
 
@@ -42,7 +43,7 @@ function render({ model, el }) {
   const help = document.createElement("div");
   help.id = `${id}-help`;
   help.className = "kit-prompt-help";
-  help.textContent = "Enter runs · Shift+Enter adds a new line";
+  help.textContent = model.get("help"); // in the learner's language, from Python
   area.setAttribute("aria-describedby", help.id);
 
   const sync = () => {

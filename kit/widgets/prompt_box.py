@@ -10,8 +10,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from typing import Any
+
 import anywidget
 import traitlets
+
+from kit.i18n import _
 
 HERE = Path(__file__).parent
 
@@ -27,8 +31,17 @@ class PromptBox(anywidget.AnyWidget):
     label = traitlets.Unicode("System prompt").tag(sync=True)
     aria_label = traitlets.Unicode("System prompt").tag(sync=True)
     placeholder = traitlets.Unicode("You are the customer service of ...").tag(sync=True)
+    help = traitlets.Unicode("Enter runs · Shift+Enter adds a new line").tag(sync=True)  # the line under the box
     rows = traitlets.Int(8).tag(sync=True)
     disabled = traitlets.Bool(False).tag(sync=True)
+
+    def __init__(self, **kwargs: Any) -> None:
+        """The words around the box are in the learner's language unless given."""
+        kwargs.setdefault("label", _("System prompt"))
+        kwargs.setdefault("aria_label", _("System prompt"))
+        kwargs.setdefault("placeholder", _("You are the customer service of ..."))
+        kwargs.setdefault("help", _("Enter runs · Shift+Enter adds a new line"))
+        super().__init__(**kwargs)
 
     def submit(self) -> None:
         """Do what pressing Enter does (for tests and scripts)."""

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from kit.errors import KitError, PromptError
+from kit.i18n import _
 from kit.widgets.frontend import Displayable, require, unavailable_note
 from kit.views.chat import chat_html
 from kit.widgets.views import message_html, tight
@@ -42,11 +43,12 @@ def play(labels: Sequence[str], prompts: Sequence[str], persona: str, seed: int,
 
     for label, prompt in zip(labels, prompts):
         if not isinstance(prompt, str) or not prompt.strip():
-            raise PromptError(f"Prompt {label!r} is empty: write at least one sentence for the agent.")
+            raise PromptError(_("Prompt {label} is empty: write at least one sentence for the agent.").format(
+                label=repr(label)))
     jobs = [Job(Agent(prompt, model=model, tools=tools, knowledge=knowledge), persona, seed) for prompt in prompts]
     batch = play_many(jobs, progress=False, fail_fast=True)
     if batch.interrupted:
-        raise KeyboardInterrupt("side by side was interrupted")
+        raise KeyboardInterrupt(_("side by side was interrupted"))
     return tuple(Side(label, prompt.strip(), p.transcript, p.card)
                  for label, prompt, p in zip(labels, prompts, batch.finished))
 
@@ -58,14 +60,14 @@ def compact_scorecard(card: Scorecard) -> str:
     rows = []
     for r in card.results:
         bar, shown = score_bar(r.score, width=120, height=9)
-        rows.append(f"<tr><td style='text-align:left'>{html.escape(r.title)}</td><td>{bar}</td><td>{shown}</td></tr>")
-    hint = f"<p><b>Next step:</b> {html.escape(card.hints[0])}</p>" if card.hints else ""
+        rows.append(f"<tr><td style='text-align:left'>{html.escape(_(r.title))}</td><td>{bar}</td><td>{shown}</td></tr>")
+    hint = f"<p><b>{_('Next step:')}</b> {html.escape(card.hints[0])}</p>" if card.hints else ""
     return f"<table>{''.join(rows)}</table>{hint}"
 
 
 def _result(side: Side) -> str:
     """Under the prompt: the compact scorecard and the conversation, folded."""
-    return (f"{compact_scorecard(side.card)}<details><summary>Read the conversation</summary>"
+    return (f"{compact_scorecard(side.card)}<details><summary>{_('Read the conversation')}</summary>"
             f"{chat_html(side.transcript)}</details>")
 
 
@@ -93,7 +95,8 @@ class SideBySide(Displayable):
         knowledge: Any = None,
     ) -> None:
         if len(labels) != 2:
-            raise KitError(f"labels names the two prompts, e.g. ('before', 'after'); got {labels!r}.")
+            raise KitError(_("labels names the two prompts, e.g. ('before', 'after'); got {labels}.").format(
+                labels=repr(labels)))
         from kit.personas import load
 
         load(persona)  # an unknown persona fails here, with the list of known ones
@@ -122,20 +125,22 @@ class SideBySide(Displayable):
     # ---- static views --------------------------------------------------------------------------------------
 
     def _header(self) -> str:
-        return f"{self.persona}, seed {self.seed}: {self.labels[0]} {self.a.card.total:.0f} → {self.labels[1]} {self.b.card.total:.0f}"
+        return _("{customer}, seed {seed}: {label_a} {total_a} → {label_b} {total_b}").format(
+            customer=self.persona, seed=self.seed, label_a=self.labels[0], total_a=f"{self.a.card.total:.0f}",
+            label_b=self.labels[1], total_b=f"{self.b.card.total:.0f}")
 
     def static_text(self) -> str:
         """The terminal view: both totals, then the grader-by-grader comparison."""
-        return "\n\n".join([f"Side by side · {self._header()}", str(self.comparison)])
+        return "\n\n".join([f"{_('Side by side')} · {self._header()}", str(self.comparison)])
 
     def static_html(self) -> str:
         """The saved-page view: two columns in a table (it survives every renderer), the comparison below."""
-        return (f"<div class='kit-side-by-side-static'><b>Side by side</b> <small>· the same customer and seed "
-                f"· {html.escape(self._header())}</small>{unavailable_note()}"
+        return (f"<div class='kit-side-by-side-static'><b>{_('Side by side')}</b> <small>· "
+                f"{_('the same customer and seed')} · {html.escape(self._header())}</small>{unavailable_note()}"
                 f"<table style='width:100%;table-layout:fixed'><tr>"
                 f"<td style='vertical-align:top;text-align:left'>{_column(self.a)}</td>"
                 f"<td style='vertical-align:top;text-align:left'>{_column(self.b)}</td></tr></table>"
-                f"<p><b>Grader by grader</b></p>{self.comparison._repr_html_()}</div>")
+                f"<p><b>{_('Grader by grader')}</b></p>{self.comparison._repr_html_()}</div>")
 
 
     # ---- the widget ----------------------------------------------------------------------------------------
@@ -151,32 +156,35 @@ class SideBySide(Displayable):
 
         boxes, columns = [], []
         for side in (self.a, self.b):
-            box = PromptBox(value=side.prompt, label=f"Prompt {side.label}", aria_label=f"Prompt {side.label}", rows=5)
+            label = _("Prompt {label}").format(label=side.label)
+            box = PromptBox(value=side.prompt, label=label, aria_label=label, rows=5)
             result = w.HTML(tight(_result(side)))  # the prompt is in the box above
             title = w.HTML(_title(side))
             boxes.append((box, title, result))
             columns.append(w.VBox([title, box, result], layout=w.Layout(flex="1 1 0", min_width="320px")))
-        button = w.Button(description="Compare", icon="columns", tooltip="Play both prompts again with this customer")
+        button = w.Button(description=_("Compare"), icon="columns",
+                          tooltip=_("Play both prompts again with this customer"))
         button.add_class("kit-compare")
         status = w.HTML("")
         comparison = w.HTML(tight(self.comparison._repr_html_()))
         comparison.add_class("kit-comparison")
         root = w.VBox([
-            w.HTML(f"<b>Side by side</b> <small>· {html.escape(self.persona)}, seed {self.seed}: the same customer "
-                   "and seed, only the prompt differs</small>"),
+            w.HTML(f"<b>{_('Side by side')}</b> <small>· "
+                   + _("{customer}, seed {seed}: the same customer and seed, only the prompt differs").format(
+                       customer=html.escape(self.persona), seed=self.seed) + "</small>"),
             w.HBox(columns, layout=w.Layout(align_items="flex-start")), w.HBox([button, status]),
-            w.HTML("<b>Grader by grader</b>"), comparison,
+            w.HTML(f"<b>{_('Grader by grader')}</b>"), comparison,
         ])
         root.add_class("kit-side-by-side")
         self._parts = dict(boxes=boxes, status=status, comparison=comparison, button=button)
         button.on_click(lambda _: self._rerun_from_widget())
-        for box, _, _ in boxes:
-            box.observe(lambda _: self._rerun_from_widget(), "submitted")
+        for box, *_others in boxes:
+            box.observe(lambda _change: self._rerun_from_widget(), "submitted")
         self._widget = root
         return root
 
     def _rerun_from_widget(self) -> None:
-        (box_a, _, _), (box_b, _, _) = self._parts["boxes"]
+        (box_a, *_a), (box_b, *_b) = self._parts["boxes"]
         try:
             self.rerun(box_a.value, box_b.value)
             self.message = ""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from kit.i18n import _
 from kit.views.chat import chat_html, chat_text, header_html, turn_html
 from kit.widgets.frontend import Displayable, require, unavailable_note
 from kit.widgets.views import tight
@@ -27,8 +28,8 @@ class ChatViewer(Displayable):
         if not isinstance(transcript, Transcript):
             from kit.errors import KitError
 
-            raise KitError(f"ChatViewer shows a kit Transcript, e.g. ChatViewer(kit.converse(agent, 'typo_auntie')); "
-                           f"got {type(transcript).__name__}.")
+            raise KitError(_("ChatViewer shows a kit Transcript, e.g. ChatViewer(kit.converse(agent, 'typo_auntie')); "
+                             "got {kind}.").format(kind=type(transcript).__name__))
         self.transcript = transcript
         self.english = english
         self._widget: Any = None
@@ -49,12 +50,12 @@ class ChatViewer(Displayable):
         import ipywidgets as w
 
         count = len(self.transcript.turns)
-        slider = w.IntSlider(value=count, min=1, max=max(count, 1), description="Turn",
+        slider = w.IntSlider(value=count, min=1, max=max(count, 1), description=_("Turn"),
                              continuous_update=True, layout=w.Layout(width="360px"))
-        play = w.Play(value=count, min=1, max=max(count, 1), interval=900, description="Replay",
-                      tooltip="Replay the conversation turn by turn")
+        play = w.Play(value=count, min=1, max=max(count, 1), interval=900, description=_("Replay"),
+                      tooltip=_("Replay the conversation turn by turn"))
         w.jslink((play, "value"), (slider, "value"))
-        english = w.Checkbox(value=self.english, description="Show English", indent=False)
+        english = w.Checkbox(value=self.english, description=_("Show English"), indent=False)
         bubbles = w.HTML(tight(chat_html(self.transcript, gloss_open=self.english)))
         bubbles.add_class("kit-chat-bubbles")
 

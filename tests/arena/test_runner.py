@@ -313,3 +313,42 @@ def test_kit_arena_runs_a_config_resumes_and_writes_the_report(tmp_path: Path, c
     assert len(lines(tmp_path / "out" / "results.jsonl")) == 8
     assert main(["arena", str(tmp_path / "missing.yaml")]) == 2
     assert "no such arena config" in capsys.readouterr().err
+
+
+@pytest.fixture
+def chinese():
+    from kit import i18n
+
+    i18n.set_language("zh")
+    try:
+        yield
+    finally:
+        i18n._chosen = None
+
+
+def test_in_chinese_the_leaderboard_report_and_errors_are_chinese_and_reasons_stay_as_said(
+        tmp_path: Path, chinese: None, capsys: pytest.CaptureFixture) -> None:
+    arena = kit.arena.run(agents(Counting(fail_on="人工")), personas=CAST, seeds=1, results=tmp_path / "r.jsonl",
+                          progress=False)
+    text = str(arena)
+    assert text.startswith("擂台：2 个客服 × 2 位顾客 × 1 个种子 = 4 段对话") and "平均分" in text
+    assert "失败：one-liner 对 human_now，种子 0：HTTP 500 after 3 attempts" in text  # the reason as it was given
+    assert list(arena.leaderboard().columns)[:3] == ["agent", "mean", "low 90%"]  # code selects these: they stay English
+    assert "cost (USD)" in arena.leaderboard().columns
+    page = arena.report(tmp_path / "report.html").read_text(encoding="utf-8")
+    assert '<html lang="zh">' in page and "<h1 id=\"top\">擂台报告</h1>" in page and "每个客服最差的那段对话" in page
+    assert "Arena report" not in page and "HTTP 500 after 3 attempts" in page
+    with pytest.raises(ArenaError, match="arena.yaml:4: seeds: 应大于 0——请写：每个客服和每位顾客对话几次"):
+        load_config(write(tmp_path, "agents:\n  - name: a\n    prompt: hi\nseeds: 0\n"))
+    with pytest.raises(ArenaError, match="没有这个字段；你是想写 prompt 吗？"):
+        load_config(write(tmp_path, "agents:\n  - name: a\n    promt: hi\n"))
+    with pytest.raises(ArenaError, match="seeds 必须是不小于 1 的整数"):
+        kit.arena.run([kit.Agent(WEAK)], seeds=0, results=tmp_path / "r.jsonl", progress=False)
+    config = write(tmp_path, "agents:\n  - name: weak\n    prompt: You are a customer service bot.\n"
+                             "personas: [typo_auntie]\nseeds: 1\nresults: out/results.jsonl\n")
+    assert main(["arena", str(config), "--report", str(tmp_path / "a.html"), "--no-progress"]) == 0
+    out, err = capsys.readouterr()
+    assert "报告：" in out and "1 个客服，结果写在" in err
+    assert main(["arena", str(config), "--report", str(tmp_path / "a.html"), "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("出错：") and "已经存在" in err

@@ -216,3 +216,88 @@ def test_files_without_grader_scores_still_make_every_report(tmp_path: Path) -> 
     assert graders.table.empty and "weakest first" in str(graders)
     assert graders.plot().axes[0].texts[0].get_text() == "No grader scores in these files"
     assert graders.hints().table.empty
+
+
+@pytest.fixture
+def chinese():
+    """The kit speaks Chinese for one test, and English again afterwards."""
+    kit.i18n.set_language("zh")
+    yield
+    kit.i18n._chosen = None
+
+
+def test_the_class_report_speaks_chinese_and_keeps_the_english_keys(chinese) -> None:
+    room = collect([SAMPLE / "class", SAMPLE / "class_late"])
+    assert str(room).startswith("13 位学员交来 72 个文件：7 课共 398 次尝试（及格线 80）；1 个重复交的文件只算一次")
+    cut = next(p for p in room.problems if Path(p.file).name == "mo_02_prompt_anatomy.jsonl")
+    assert cut.line == 8 and f"{cut.file} 第 8 行：" in str(cut)  # which file, which line, what is wrong
+    assert "同一个文件交了两次：" in str(room) and "已跳过：" in room._repr_html_()
+    board, lessons, graders = room.leaderboard(), room.lessons(), room.graders()
+    assert str(board).startswith("全班排行榜 · 得分 = 7 课最好总分的平均") and "名次" in str(board)
+    assert "<th>学员</th><th>得分</th><th>通过</th>" in board._repr_html_() and "8 次</small>" in board._repr_html_()
+    assert "各课情况，最难的在前" in str(lessons) and "<th>未及格</th>" in lessons._repr_html_()
+    assert "Lessons" not in lessons._repr_html_() and "below pass" not in str(lessons)
+    page = graders._repr_html_()
+    assert "顾客着急时先安抚" in page and "下一句回复先照顾到顾客的情绪" in page and "Empathy" not in page
+    assert "人中" in str(graders) and "……还有" in str(graders)
+    # the same code runs in both editions: the tables' keys stay English
+    assert list(board.table.columns[:5]) == ["learner", "score", "passed", "tried", "attempts"]
+    assert lessons.table.loc[lessons.hardest, "passed"] == 0 and "median best" in lessons.table
+    assert {"grader", "mean", "below pass", "learners"} <= set(graders.table.columns)
+    assert graders.weakest["title"] == "Empathy when upset"  # data in the table; translated where it is shown
+
+
+def test_what_learners_wrote_stays_as_they_wrote_it_in_the_chinese_report(chinese) -> None:
+    room = collect(SAMPLE / "class")
+    amy, lina = room.learner("amy").loc["01_first_prompt"], room.learner("lina").loc["01_first_prompt"]
+    assert list(amy.columns) == ["total", "note", "提示词最后一行"]
+    assert amy["提示词最后一行"].iloc[0] == "You are a customer service bot."
+    assert lina["提示词最后一行"].iloc[1] == "理解美妆术语，按客户的色号和肤质推荐。"
+    assert room.best("01_first_prompt").loc[0, "prompt"].startswith("You are a customer service bot.\n")
+    hints = room.graders().hints(rows=2)
+    assert str(hints).startswith("最弱的几个评分项给典型学员的提示（在练习模型上重放得到）")
+    assert "04_knowledge_rag · empathy（平均 0 分） → dmitri：" in str(hints)
+    with pytest.raises(ClassroomError, match="没有 'zoe' 的尝试；这个班的学员有：amy, bo"):
+        room.learner("zoe")
+    with pytest.raises(ClassroomError, match="pass_mark 是一课算作通过的总分"):
+        collect(SAMPLE / "class", pass_mark=-1)
+
+
+def test_the_chinese_plots_and_page(small: Path, chinese) -> None:
+    room = collect(small)
+    lessons = room.lessons().plot().axes[0]
+    assert lessons.get_legend().get_texts()[0].get_text() == "及格线 80"
+    assert lessons.get_xlabel() == "课程" and lessons.get_ylabel() == "总分（0-100）" and "未及格" in lessons.get_title()
+    assert room.leaderboard().plot().axes[0].get_title() == "各课最好总分（及格线 80）"
+    assert room.graders().plot().axes[0].get_title().startswith("全班最好一次尝试上各评分项的平均分")
+    page = room.report_html()
+    assert page.startswith("<!doctype html><html lang='zh'>") and "<h1>班级报告</h1>" in page and "谁进步了？" in page
+
+
+def test_the_command_speaks_chinese(small: Path, chinese, capsys) -> None:
+    page = small / "report.html"
+    assert main([str(small), "--html", str(page)]) == 0
+    out = capsys.readouterr().out
+    assert "全班排行榜" in out and f"报告已写入 {page}" in out
+    assert main([str(small), "--html", str(page)]) == 2
+    assert "已经存在：请换一个文件名，或者加上 --overwrite。" in capsys.readouterr().err
+    empty = small / "empty"
+    empty.mkdir()
+    assert main([str(empty)]) == 2
+    assert "一次尝试也没读到" in capsys.readouterr().err
+
+
+def test_a_tracker_message_in_either_language_gives_the_file_and_the_line() -> None:
+    from kit.classroom import Problem, _problem
+
+    assert _problem("a.jsonl", "a.jsonl, line 8: not valid JSON; skipped.") == Problem("a.jsonl", 8, "not valid JSON; skipped.")
+    assert _problem("a.jsonl", "a.jsonl 第 8 行：不是有效的 JSON；已跳过。") == Problem("a.jsonl", 8, "不是有效的 JSON；已跳过。")
+    assert _problem("a.jsonl", "a.jsonl，第 3 行：坏了") == Problem("a.jsonl", 3, "坏了")
+    assert _problem("a.jsonl", "a.jsonl: cannot be read; skipped.") == Problem("a.jsonl", None, "cannot be read; skipped.")
+    assert _problem("a.jsonl", "a.jsonl：读不出来") == Problem("a.jsonl", None, "读不出来")
+
+
+def test_every_graders_line_of_what_it_checks_has_a_translation() -> None:
+    from kit.classroom.reports import CHECKS, grader_notes
+
+    assert {checks for _, checks in grader_notes().values()} <= set(CHECKS)  # a grader's first line changed: update CHECKS

@@ -72,3 +72,39 @@ def test_tasks_without_a_persona() -> None:
 def test_bad_chat_logs_say_what_to_fix(messages: object, kwargs: dict, message: str) -> None:
     with pytest.raises(ChatLogError, match=message):
         kit.chat_log(messages, **kwargs)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def chinese():
+    kit.i18n.set_language("zh")
+    yield
+    kit.i18n._chosen = None
+
+
+@pytest.mark.parametrize(("messages", "kwargs", "message"), [
+    ([], {"persona": "typo_auntie"}, r"^对话记录：messages 必须是一个不为空的列表"),
+    ([{"role": "customer", "text": "hi"}], {}, r"^对话记录：请说明顾客是谁（persona='typo_auntie'"),
+    ([{"role": "bot", "text": "hi"}], {"persona": "typo_auntie"}, r"^对话记录，第 1 条消息：'role' 是 'bot'；请用 'customer'"),
+    ([{"role": "customer", "text": 3}], {"persona": "typo_auntie"}, r"第 1 条消息：'text'（或 'content'）必须是"),
+    ([{"role": "customer", "text": "hi"}, 5], {"persona": "typo_auntie"}, r"第 2 条消息：每条消息都应该是带 'role' 和 'text' 的对象，不能是 int"),
+    ([{"role": "agent", "text": "您好"}], {"persona": "typo_auntie"}, r"^对话记录：必须从顾客的第一条消息开始"),
+    ([{"role": "customer", "text": "hi", "tool_calls": [{"args": 1}]}], {"persona": "typo_auntie"},
+     r"'tool_calls' 应该是一个列表，每一项是带 \{'name', 'arguments', 'result'\} 的对象"),
+])
+def test_bad_chat_logs_say_what_to_fix_in_chinese(chinese, messages: object, kwargs: dict, message: str) -> None:
+    with pytest.raises(ChatLogError, match=message):
+        kit.chat_log(messages, **kwargs)  # type: ignore[arg-type]
+
+
+def test_a_chat_log_graded_in_chinese_quotes_the_bot_as_it_wrote(chinese) -> None:
+    log = [{"role": "user", "content": "我一米六五，一百二十斤，这件棉服穿什么码？"},
+           {"role": "assistant", "content": "What is your height and weight?"},
+           {"role": "user", "content": "我说过了啊"}]
+    transcript = kit.chat_log(log, tasks=[{"kind": "size_advice", "sku": "J-101", "height_cm": 165, "weight_kg": 60}],
+                              where="bot.jsonl")
+    assert transcript.persona_name == "对话记录里的顾客"
+    text = str(kit.grade(transcript))
+    assert "第 2 轮：“What is your height and weight?”——又问了一遍身高（第 1 轮说过）、体重（第 1 轮说过）" in text
+    assert "顾客用中文写（第 1 轮），这条回复却是英文" in text
+    with pytest.raises(ChatLogError, match=r"^bot.jsonl，第 1 条消息"):
+        kit.chat_log([{"role": "bot", "text": "hi"}], persona="typo_auntie", where="bot.jsonl")

@@ -112,3 +112,36 @@ def test_real_conversations_weak_then_stronger_prompt() -> None:
     text = str(diff)
     assert "fixed       (before, turn 2)" in text and "recommended a size before knowing height and weight" in text
     assert "new problem" not in text
+
+
+@pytest.fixture
+def chinese():
+    kit.i18n.set_language("zh")
+    yield
+    kit.i18n._chosen = None
+
+
+def test_a_comparison_in_chinese_keeps_the_quotes_and_the_learners_labels(chinese) -> None:
+    text = str(compare(BEFORE, AFTER))
+    assert text.splitlines()[0].startswith(f"总分 {BEFORE.total:.0f} → {AFTER.total:.0f}（▲ ")
+    assert "改前：typo_auntie，种子 0 · 改后：typo_auntie，种子 0" in text
+    assert "已改好      （改前，第 2 轮）“亲，推荐M码”——recommended a size before knowing height and weight" in text
+    assert "不适用 →     60" in text and "先问清再推荐" in text  # notes graded in English stay English
+    own = compare(BEFORE, AFTER, labels=("one line", "asks first"))
+    assert "新问题      （asks first，第 8 轮）“我就是客服”" in str(own)
+    page = own._repr_html_()
+    assert "<th>one line</th><th>asks first</th><th>变化</th><th>原因</th>" in page
+    assert "新问题</b> （asks first，第 2 轮）" in page and "加购&lt;下单&gt;" in page
+    assert "种子不同（0 对比 3）" in str(compare(BEFORE, card(list(AFTER.results), seed=3)))
+    other_customer = card(list(AFTER.results), persona="size_seeker")
+    assert "顾客不同（typo_auntie 对比 size_seeker）" in compare(BEFORE, other_customer)._repr_html_()
+    with pytest.raises(ValueError, match="labels 需要两个名字"):
+        compare(BEFORE, AFTER, labels=("only one",))  # type: ignore[arg-type]
+
+
+def test_chinese_notes_match_their_kind_across_turns(chinese) -> None:
+    assert kind("第 1 轮顾客着急或不满，这条回复没有理会") == kind("第 11 轮顾客着急或不满，这条回复没有理会")
+    assert kind("用了电商术语却没解释：号型") == kind("用了电商术语却没解释：加购、下单")
+    before = kit.grade(kit.converse(kit.Agent(PROMPTS[0][1], model="practice"), "typo_auntie", seed=1))
+    text = str(compare(before, before))
+    assert "仍存在" in text and "已改好" not in text and "新问题" not in text

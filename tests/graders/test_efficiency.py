@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hand_written import FACTS, HANDOFF, SIZE, A, C, make, notes, said
 
 from kit.graders.efficiency import Efficiency
@@ -73,3 +74,25 @@ def test_efficiency_a_tool_loop_costs_10() -> None:
     assert notes(Efficiency()(make([(C, FACTS), said(A, "您选L码。", calls=many), (C, "好")])))[0] == (
         2, "4 tool calls before one reply")
 
+
+
+@pytest.fixture
+def chinese():
+    import kit
+
+    kit.i18n.set_language("zh")
+    yield
+    kit.i18n._chosen = None
+
+
+def test_efficiency_in_chinese(chinese) -> None:
+    t = make([
+        said(C, "这件棉服穿什么码？", "asks:size_advice"), (A, "请问您的身高和体重？"), (C, "一米六五，一百二十斤"),
+        (A, "您选L码。"), said(C, "好。那我怎么买？", "asks:how_to_order"), (A, "直接下单就行。"), (C, "不买了！"),
+    ], tasks=[SIZE, {"kind": "how_to_order"}], outcome="left")
+    result = Efficiency()(t)
+    assert notes(result) == [(6, "对话结束（顾客走了）：2 件事用了 3 条回复，办成 1 件")]
+    assert result.hint == "顾客想办的事没有全部办成：先改“问题已解决”这一项指出的问题。"
+    call = {"name": "size_lookup", "arguments": {"sku": "J-101", "height_cm": 165, "weight_kg": 60}, "result": "{}"}
+    twice = make([(C, FACTS), said(A, "您选L码。", calls=[call, call]), (C, "好")])
+    assert notes(Efficiency()(twice)) == [(2, "用同样的参数调用了两次 size_lookup"), (2, "1 件事用了 1 条回复，预算 3 条")]

@@ -7,6 +7,7 @@ documented rules, so a change in any rule shows up as a changed number here.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import pytest
@@ -647,3 +648,56 @@ def test_policy_catches_an_order_shown_before_the_customer_proved_it_is_theirs()
     assert Policy()(leaked).score == 40.0
     assert notes(Policy()(leaked)) == [(2, "showed details of order 2024112510293847 before the customer proved it is theirs")]
     assert Policy()(careful).score == 100.0
+
+
+# ---------------------------------------------------------------------------------------------
+# In Chinese (KIT_LANG=zh): the graders' notes and the scorecard speak Chinese, the quotes stay as said
+# ---------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def chinese():
+    kit.i18n.set_language("zh")
+    yield
+    kit.i18n._chosen = None
+
+
+def test_the_graders_notes_and_hints_in_chinese(chinese) -> None:
+    assert notes(TaskSolved()(BAD)) == [(6, "最后推荐的是 XXL 码；按尺码表应该是 L")]
+    assert TaskSolved()(BAD).hint.startswith("客服把斤当成了公斤。")
+    assert notes(TaskSolved()(GOOD)) == [(6, "尺码 L 正确")]
+    assert notes(Empathy()(BAD))[0] == (2, "第 1 轮顾客着急或不满，这条回复没有理会")
+    assert notes(Clarity()(BAD)) == [(2, "用了电商术语却没解释：号型、加购、下单")]  # the shop's words as written
+    assert notes(Satisfaction()(BAD)) == [(7, "顾客放弃了，走了，不满程度 10/10")]
+    guessed = make([(C, OPENING), (A, "阿姨别着急，您穿M码就行。")])
+    assert notes(AskedBeforeGuessing()(guessed)) == [(2, "还不知道顾客的身高和体重，就推荐了尺码")]
+    half = make([(C, "我一米六五，穿什么码？"), (A, "阿姨别着急，您穿M码就行。")])
+    assert notes(AskedBeforeGuessing()(half)) == [(2, "还不知道顾客的体重，就推荐了尺码")]
+    measured = make([(C, OPENING), (A, "阿姨别着急～请问您的胸围和肩宽是多少？"), (C, FACTS), (A, "您穿L码。"), (C, THANKS)])
+    assert notes(AskedBeforeGuessing()(measured)) == [(2, "问顾客要胸围、肩宽，这位顾客不可能知道")]
+
+
+def test_a_chinese_scorecard_has_no_english_of_the_kit_and_keeps_the_quotes(chinese) -> None:
+    card = kit.grade(BAD)
+    text = str(card)
+    assert text.startswith("总分 ") and "第 2 轮：“" in text and "不适用" in text
+    assert not re.search(r"\bturn\b|sounded upset|n/a|gave up", text)
+    for e in (e for r in card.results for e in r.evidence):
+        assert e.quote in text and re.search(r"[\u4e00-\u9fff]", e.note)  # the words said, unchanged; the note in Chinese
+    lines = [line for line in text.splitlines() if "权重" in line]
+    assert len({_columns(line.split("权重")[0]) for line in lines}) == 1  # "不适用" keeps the score column in line
+    page = card._repr_html_()
+    assert "（typo_auntie，种子 0）" in page and "第 2 轮：“" in page and "seed" not in page and "turn " not in page
+    kit.i18n._chosen = None
+    english = str(card)
+    assert english.startswith("Score ") and 'turn 2: "' in english  # notes stay in the language they were graded in
+
+
+def _columns(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def test_asked_first_names_the_one_fact_it_did_not_know() -> None:
+    half = make([(C, "我一米六五，穿什么码？"), (A, "阿姨别着急，您穿M码就行。")])
+    assert notes(AskedBeforeGuessing()(half)) == [(2, "recommended a size before knowing weight")]

@@ -115,3 +115,21 @@ def test_grounded_each_reply_with_an_invented_price_costs_50() -> None:
     assert notes(result) == [(2, "invented ¥259.00: not in the shop's prices, promotions or quotes"),
                              (4, "invented ¥259.00: not in the shop's prices, promotions or quotes")]
 
+
+
+@pytest.fixture
+def chinese():
+    import kit
+
+    kit.i18n.set_language("zh")
+    yield
+    kit.i18n._chosen = None
+
+
+def test_grounded_in_chinese(chinese) -> None:
+    invented = Grounded()(make([(C, PRICE_ASK), (A, "今天下单立减50元，到手价只要¥249.00！")], tasks=[ONE_JACKET]))
+    assert notes(invented) == [(2, "编造了 ¥249.00：店里的价格、活动和报价里都没有")]
+    assert invented.hint.startswith("让客服只用店里的信息")
+    unknown = Grounded()(make([(C, "有没有薄一点的？"), (A, "这款J-101偏厚，您也可以看看X-999、Y-888轻薄款。")]))
+    assert notes(unknown) == [(2, "商品编号 X-999、Y-888 不在商品目录里")]
+    assert Grounded()(make([(C, "在吗？"), (A, "在的，您说。")])).hint == "客服没有报价格，也没有提商品编号。"

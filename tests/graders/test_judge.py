@@ -174,3 +174,34 @@ def test_unknown_rubric_and_bad_threshold_are_refused() -> None:
         Judge(rubric="vibes")
     with pytest.raises(ValueError, match="0 to 100"):
         Judge(threshold=170)
+
+
+@pytest.fixture
+def chinese():
+    kit.i18n.set_language("zh")
+    yield
+    kit.i18n._chosen = None
+
+
+def test_a_verdict_in_chinese_keeps_the_judges_reason_as_it_wrote_it(
+    chinese, tmp_path: Path, transcript: Transcript
+) -> None:
+    with serve([verdict(65, True, "Turn 2 ignored her worry.")], tmp_path / "requests.jsonl") as url:
+        result = judge_at(url, rubric="empathy")(transcript)
+
+    assert result.title == "评审模型：安抚情绪"
+    assert result.hint == "评审模型（judge-model）给了 65/100，没有通过（及格线 70）：Turn 2 ignored her worry."
+    assert {e.note for e in result.evidence} == {"评审模型引用了这一轮"}
+    with serve([{"text": "not JSON at all"}], tmp_path / "again.jsonl") as url:
+        unreadable = judge_at(url)(transcript)
+    assert unreadable.hint == "不适用：看不懂评审模型的回答（回答不是 JSON）。请再运行一次，或者换一个更强的模型。"
+    correction = requests(tmp_path / "again.jsonl")[1]["messages"][3]["content"]
+    assert correction.startswith("Your answer could not be read: it is not JSON")  # the model is told in English
+
+
+def test_the_judges_refusals_in_chinese(chinese, transcript: Transcript) -> None:
+    assert Judge("practice")(transcript).hint.startswith("不适用：练习模型不能当评审。请在环境变量或 .env 文件里设置 KIT_MODEL")
+    with pytest.raises(ValueError, match="没有 'vibes' 这个评分标准：请从 overall, empathy, clarity, task 中选一个"):
+        Judge(rubric="vibes")
+    with pytest.raises(ValueError, match="threshold=170：及格线"):
+        Judge(threshold=170)

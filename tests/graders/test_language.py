@@ -61,3 +61,21 @@ def test_language_applies_to_every_conversation_with_a_reply() -> None:
     assert Language()(make([(C, "在吗？")])).score is None
     assert Language()(make([(C, "在吗？"), (A, "在的～")])).score == 100.0
 
+
+
+@pytest.fixture
+def chinese():
+    import kit
+
+    kit.i18n.set_language("zh")
+    yield
+    kit.i18n._chosen = None
+
+
+def test_language_in_chinese(chinese) -> None:
+    t = make([(C, "这件棉服穿什么码？"), (A, "请问您的身高和体重是多少？"), (C, "一米六五，一百二十斤"),
+              (A, "Based on 165 cm and 60 kg, size L fits you best.")])
+    assert notes(Language()(t)) == [(4, "顾客用中文写（第 3 轮），这条回复却是英文")]
+    english = make([(C, "Hi, which size should I get?"), (A, "亲，请问您的身高体重是多少呢？")], language="en")
+    assert notes(Language()(english)) == [(2, "顾客用英文写（第 1 轮），这条回复却是中文")]
+    assert Language()(make([(C, "在吗？")])).hint == "客服一次也没有回复。"

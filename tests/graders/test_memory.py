@@ -84,3 +84,22 @@ def test_memory_the_simulators_revealed_facts_count_too() -> None:
               (A, "请问您多重？")])
     assert notes(Memory()(t)) == [(4, "asked again for weight (turn 3)")]
 
+
+
+@pytest.fixture
+def chinese():
+    import kit
+
+    kit.i18n.set_language("zh")
+    yield
+    kit.i18n._chosen = None
+
+
+def test_memory_in_chinese_names_the_facts_in_chinese(chinese) -> None:
+    ask = "我是会员，买两件，手上有满200减20、满400减35的店铺券和满299减30的平台券，到手一共多少钱？"
+    again = make([(C, ask), (A, "好的～请问您是会员吗？一共要买几件呢？")], tasks=[TWO_FOR_DAD])
+    result = Memory()(again)
+    assert notes(result) == [(2, "又问了一遍是不是会员（第 1 轮说过）、买几件（第 1 轮说过）")]
+    assert result.hint.startswith("让客服用上顾客已经说过的信息")
+    back = make([(C, "这件外套我穿什么码？"), (A, "您好～您是想问这件外套您穿什么码吗？")])
+    assert notes(Memory()(back)) == [(2, "把顾客自己的问题（第 1 轮）又反问给了顾客")]

@@ -67,3 +67,21 @@ def test_replay_needs_no_api_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     model = get_model()
     with pytest.raises(ReplayMiss, match="qwen-plus"):
         talk(model)
+
+
+def test_in_chinese_a_replay_miss_says_how_to_record_and_quotes_the_customer_as_written(tmp_path: Path) -> None:
+    from kit import i18n
+
+    i18n.set_language("zh")
+    try:
+        with pytest.raises(ReplayMiss) as caught:
+            talk(CachedModel(PracticeModel(), "replay", tmp_path))
+        message = str(caught.value)
+        assert message.startswith("KIT_CACHE=replay，但这次对 'practice' 的调用从来没有记录在")
+        assert "请先用 KIT_CACHE=write 记录下来" in message
+        opening = kit.personas.load("typo_auntie").preview(0).text
+        assert repr(opening[:60]) in message  # the customer's words stay as they were typed
+        with pytest.raises(ConfigError, match="不是缓存模式"):
+            CachedModel(PracticeModel(), "sometimes", tmp_path)
+    finally:
+        i18n._chosen = None

@@ -197,3 +197,20 @@ def test_a_bad_timeout_or_retry_setting_says_what_to_write(tmp_path: Path, name:
     with pytest.raises(ConfigError, match=expected) as caught:
         load_settings(environ={"KIT_ENV_FILE": ".env"}, cwd=tmp_path)
     assert name in str(caught.value) and ".env" in str(caught.value)
+
+
+def test_in_chinese_a_rejected_key_or_missing_key_is_explained_without_the_key(tmp_path: Path) -> None:
+    from kit import i18n
+
+    i18n.set_language("zh")
+    try:
+        with serve([{"status": 500}]) as url:
+            with pytest.raises(ModelError) as caught:
+                chat(url, max_retries=0).complete([{"role": "user", "content": "你好"}])
+        assert str(caught.value).startswith(f"{url} 返回了 HTTP 500（共尝试 1 次）：")
+        with pytest.raises(ConfigError, match="test-model 没有 API 密钥：请在环境变量或 .env 文件里设置 KIT_API_KEY"):
+            OpenAIChat("test-model", base_url="https://example.invalid/v1")._client_args()
+        with pytest.raises(ConfigError, match="max_retries=-1：重试次数应为不小于 0 的整数"):
+            OpenAIChat("test-model", base_url="https://example.invalid/v1", api_key="sk-test", max_retries=-1)
+    finally:
+        i18n._chosen = None

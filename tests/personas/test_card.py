@@ -170,3 +170,25 @@ def test_validate_reports_one_line_per_bad_file(validate_folder: subprocess.Comp
     assert len(lines) == len(CASES), validate_folder.stderr
     for line, name in zip(lines, sorted(CASES)):
         assert line.startswith(f"{CARDS / name}:"), line
+
+
+def test_card_errors_in_chinese_keep_the_file_line_and_field() -> None:
+    from kit import i18n
+
+    i18n.set_language("zh")
+    try:
+        for name, expected in [
+            ("misspelled_background.yaml", ":5: backround: 没有这个字段；你是想写 background 吗？"),
+            ("missing_opening_lines.yaml", ": lines.opening: 缺少这一项"),
+            ("typo_rate_above_one.yaml", ":18: style.typo_rate: 应小于或等于 1"),
+            ("later_task_without_ask.yaml", ": tasks.1.ask: 第一个任务之后的每个任务，都要写上顾客怎么问它"),
+            ("emotion_start_not_below_human_at.yaml", ":23: emotion: 需要满足 start < human_at <= leave_at，现在是 8、8、10"),
+            ("tab_indentation.yaml", ":18：不是有效的 YAML：有一个制表符（Tab）：缩进只能用空格"),
+        ]:
+            with pytest.raises(CardError) as caught:
+                load_card(CARDS / name)
+            assert str(caught.value) == f"{CARDS / name}{expected}"
+        with pytest.raises(CardError, match="找不到这个文件（这里应该是一个人设卡）"):
+            load_card(CARDS / "no_such_card.yaml")
+    finally:
+        i18n._chosen = None

@@ -389,3 +389,21 @@ def test_the_prompt_of_a_customer_who_says_facts_first_tells_the_model_to() -> N
     prompt = customer_prompt(kit.personas.load("mind_changer").card)
     assert "第一条消息一开头就先说：“我一米六五，一百二十斤”" in prompt
     assert "开头就先说" not in customer_prompt(kit.personas.load("size_seeker").card)
+
+
+def test_the_fallback_note_is_in_chinese_and_the_customer_still_says_the_scripted_words() -> None:
+    from kit import i18n
+    from kit.personas.engine import CustomerSession
+
+    i18n.set_language("zh")
+    try:
+        model = FakeModel(["你好，我穿什么码？\n[emotion=4]", ""])
+        session = ModelCustomerSession(AUNTIE, 0, model)
+        session.opening()
+        message = session.respond("您好，请问您的身高体重？")
+        assert session.notes == ["顾客第 2 条消息：fake-customer 两次都没有写出可用的消息；改用剧本顾客的消息。"]
+        scripted = CustomerSession(AUNTIE, 0)
+        scripted.opening()
+        assert message.intended == scripted.respond("您好，请问您的身高体重？").intended  # said as the card says it
+    finally:
+        i18n._chosen = None

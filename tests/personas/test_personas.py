@@ -196,3 +196,24 @@ def test_bot_weary_asks_for_a_person_after_one_canned_reply_and_stays_for_a_plai
     plain.opening()
     reply = plain.respond("请问您的身高和体重是多少？")
     assert "asks_for_human" not in reply.events and set(reply.revealed) == {"height", "weight"}
+
+
+def test_in_chinese_an_unknown_persona_lists_the_ids_and_the_cast_table_has_chinese_headers() -> None:
+    from kit import i18n
+    from kit.errors import KitError
+
+    i18n.set_language("zh")
+    try:
+        with pytest.raises(UnknownPersona) as caught:
+            load("typo_aunty")
+        assert str(caught.value).startswith("没有叫 'typo_aunty' 的顾客人设。现有的人设：")
+        assert "typo_auntie" in str(caught.value)  # the ids stay as code spells them
+        table = kit.personas.table()
+        assert list(table.columns) == ["名字", "想要", "难在哪里"] and table.index.name == "id"
+        assert table.loc["typo_auntie", "想要"] == "size_advice, how_to_order"  # task kinds are identifiers
+        assert "错别字" in table.loc["typo_auntie", "难在哪里"]
+        with pytest.raises(KitError, match="练习模型只能扮演客服"):
+            load("typo_auntie").start(0, model="practice")
+    finally:
+        i18n._chosen = None
+    assert list(kit.personas.table().columns) == ["name", "wants", "difficult because"]

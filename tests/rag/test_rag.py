@@ -432,3 +432,39 @@ def test_import_kit_rag_loads_no_heavy_library() -> None:
     heavy = ("numpy", "bm25s", "jieba", "Stemmer", "pypinyin", "pandas", "matplotlib", "openai")
     code = f"import sys, kit.rag; from kit.rag import Index, evaluate; print([m for m in {heavy!r} if m in sys.modules])"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "[]"
+
+
+# --- in Chinese (KIT_LANG=zh) -------------------------------------------------------------------
+
+
+@pytest.fixture
+def chinese() -> Iterator[None]:
+    from kit import i18n
+
+    i18n.set_language("zh")
+    yield
+    i18n._chosen = None
+
+
+def test_views_and_errors_in_chinese_keep_the_pages_words_and_the_table_keys(index: Index, chinese: None) -> None:
+    hits = index.search("双十一满减", k=2)
+    assert str(hits).startswith("'双十一满减' 的检索结果：2 条") and "[已过期]" in str(hits) and "[OUTDATED]" not in str(hits)
+    assert "<b>双十一满减</b>" in hits._repr_html_() and hits[0].chunk_id in hits._repr_html_()  # the query as typed
+    assert "检索结果 2 条：" in hits._repr_html_() and "得分" in hits._repr_html_()
+    assert str(index).startswith("索引：7 个页面（1 个已过期）→ ") and "BM25 + pinyin" in str(index)
+    assert index.describe().startswith("7 pages (1 outdated) → ")  # the arena's fingerprint hashes this: English always
+    report = evaluate(index, FIXTURES / "questions.yaml")
+    assert str(report).startswith("检索评估：") and "  全部" in str(report) and "语言：zh" in str(report)
+    assert "<th>分组</th>" in report._repr_html_()
+    assert set(report.table().index) >= {"all", "lang: zh", "kind: typo"}  # code selects rows by these keys
+    with pytest.raises(DocumentError, match="：前置信息里缺少字段 'title'。"):
+        parse_doc("---\nid: a\nlang: zh\nkind: faq\n---\nText")
+    with pytest.raises(ValueError, match="k 必须是不小于 1 的整数；现在是 0。"):
+        index.search("退货", k=0)
+
+
+def test_the_sweep_draws_chinese_labels(chinese: None) -> None:
+    _, figure = sweep((60,), ks=(1, 3), docs=FIXTURES, questions=FIXTURES / "questions.yaml")
+    axes = figure.axes[0]
+    assert axes.get_title() == "不同分块大小的召回率" and axes.get_xlabel() == "k（查看的页面数）"
+    assert axes.get_legend().get_texts()[0].get_text().startswith("60 单位（")

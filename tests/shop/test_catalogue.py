@@ -291,3 +291,32 @@ def test_one_file_is_not_a_whole_catalogue() -> None:
 
 def test_a_copy_of_the_data_loads_the_same_shop(data: Path) -> None:
     assert load_catalogue(data) == SHOP
+
+
+# --- in Chinese (KIT_LANG=zh) -------------------------------------------------------------------
+
+
+@pytest.fixture
+def chinese():
+    from kit import i18n
+
+    i18n.set_language("zh")
+    yield
+    i18n._chosen = None
+
+
+def test_a_broken_file_is_explained_in_chinese_with_the_same_file_entry_and_field(data: Path, chinese: None) -> None:
+    error = _error(data, "clothing.yaml", 'price: "159.00"', "price: 159.0")
+    assert f'{data}/clothing.yaml: 商品 V-205（products.1.price）：价格请写成带引号的字符串，例如 "159.00"' in error, error
+    shutil.copy(DATA_DIR / "clothing.yaml", data / "clothing.yaml")  # mend it, then break the stock
+    error = _error(data, "clothing.yaml", "XL: 15, XXL: 8}", "XL: 15, XXXL: 8}")
+    assert "商品 J-101（products.0.stock）：库存写的是 S, M, L, XL, XXXL；请为 S, M, L, XL, XXL 各写一个数量" in error, error
+
+
+def test_a_lookup_error_names_the_product_in_chinese(chinese: None) -> None:
+    with pytest.raises(KeyError) as caught:
+        SHOP.chart_for("C-111")
+    assert caught.value.args[0] == "C-111（控油持妆粉底液）没有尺码表"
+    assert caught.value.english == "C-111 (Oil-control long-wear liquid foundation) has no size chart"  # what a tool returns
+    with pytest.raises(KeyError, match="没有肤质 '龙皮'；店里认识的有：combination_oily"):
+        SHOP.skin_type("龙皮")

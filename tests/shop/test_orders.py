@@ -417,3 +417,20 @@ def test_a_file_that_is_not_a_mapping(tmp_path: Path) -> None:
     broken.write_text("- just a list\n", encoding="utf-8")
     with pytest.raises(CardError, match="an orders file is a mapping with now:, statuses: and orders:"):
         load_orders(broken)
+
+
+def test_the_design_example_error_in_chinese(tmp_path: Path) -> None:
+    from kit import i18n
+
+    text = ORDERS_FILE.read_text(encoding="utf-8").replace(f'id: "{FIRST}"', 'id: "2024112500000003"', 1)
+    broken = tmp_path / "orders.yaml"
+    broken.write_text(
+        text.replace("{sku: J-101, colour: 黑色, size: L,", "{sku: J-999, colour: 黑色, size: L,", 1), encoding="utf-8"
+    )
+    i18n.set_language("zh")
+    try:
+        with pytest.raises(CardError) as caught:
+            load_orders(broken)
+    finally:
+        i18n._chosen = None
+    assert str(caught.value) == f"{broken}: 订单 2024112500000003（items.0.sku）：商品目录里没有商品 'J-999'"

@@ -318,3 +318,18 @@ def test_a_broken_policies_file_names_file_and_field(tmp_path: Path, old: str, n
     with pytest.raises(CardError) as caught:
         load_policies(broken)
     assert str(caught.value).startswith(f"{broken}: ") and message in str(caught.value)
+
+
+def test_a_bad_question_is_explained_in_chinese_and_the_answers_stay_bilingual() -> None:
+    from kit import i18n
+
+    i18n.set_language("zh")
+    try:
+        with pytest.raises(ValueError, match=re.escape("未知类别 'hats'；可用的类别有：outerwear, knitwear")):
+            can_return("hats", 1)
+        with pytest.raises(ValueError, match=re.escape("order_total：金额请写成 Decimal('12.30') 或 '12.30'，不要写 1.5")):
+            shipping_fee(1.5, "北京")  # type: ignore[arg-type]
+        answer = can_return("outerwear", 8)
+    finally:
+        i18n._chosen = None
+    assert answer == can_return("outerwear", 8)  # the shop's answer does not depend on the kit's language

@@ -9,6 +9,7 @@ gifts: a sample with any outerwear, socks from ¥499.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -396,3 +397,20 @@ def test_one_more_item_never_lowers_the_total(cart: dict[str, int], coupons: fro
     # vest) than the threshold cliffs it can cross; with cheap items it is not (test_cou_dan_...)
     bigger = {**cart, sku: cart.get(sku, 0) + 1}
     assert total(bigger, coupons, member) >= total(cart, coupons, member)
+
+
+def test_a_bad_cart_is_explained_in_chinese() -> None:
+    from kit import i18n
+
+    i18n.set_language("zh")
+    try:
+        with pytest.raises(QuoteError) as caught:
+            quote({"J101": 1})
+        with pytest.raises(QuoteError, match=re.escape("购物车是空的：请至少给一个（sku, 数量），例如 [('J-101', 2)] 或 {'J-101': 2}")):
+            quote({})
+        explained = quote({"J-101": 2}).explain("en")
+    finally:
+        i18n._chosen = None
+    assert str(caught.value) == "购物车里有未知商品编号 'J101'；您是不是想写 J-101？"
+    assert caught.value.english == "the cart has unknown SKU 'J101'; did you mean J-101?"  # what the quote_price tool returns
+    assert explained == quote({"J-101": 2}).explain("en")  # an explanation is in the language asked for

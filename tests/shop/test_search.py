@@ -129,3 +129,20 @@ def test_search_reads_the_shop_it_is_given(tmp_path: Path) -> None:
     shop = load_catalogue(data)
     assert [hit.sku for hit in search("百褶裙", shop=shop)][:1] == ["K-701"]
     assert search("百褶") == []
+
+
+def test_bad_filters_are_explained_in_chinese_and_in_english_to_a_tool() -> None:
+    from kit import i18n
+
+    i18n.set_language("zh")
+    try:
+        with pytest.raises(ValueError) as skin:
+            search("粉底", skin_type="龙皮")
+        with pytest.raises(ValueError, match="没有类别 'toys'；请用一个大类（clothing, cosmetics, shoes）或一个类别"):
+            search("粉底", category="toys")
+        hits = search("粉底", skin_type="干皮")
+    finally:
+        i18n._chosen = None
+    assert str(skin.value).startswith("没有肤质 '龙皮'；店里认识的有：combination_oily (混油皮)")
+    assert skin.value.english.startswith("No skin type '龙皮'; the shop knows: ")  # the customer's word stays as typed
+    assert hits == search("粉底", skin_type="干皮")  # results (and their reasons) follow the query's language only

@@ -335,6 +335,86 @@ def test_side_by_side_unknown_persona() -> None:
         SideBySide(WEAK, STRONG, persona="nobody")
 
 
+# ---- in Chinese (KIT_LANG=zh / kit.i18n.set_language("zh")) ----------------------------------------------------
+
+
+@pytest.fixture
+def chinese():
+    kit.i18n.set_language("zh")
+    yield
+    kit.i18n._chosen = None
+
+
+def test_viewer_controls_in_chinese(auntie_weak: Transcript, chinese: None) -> None:
+    viewer = ChatViewer(auntie_weak)
+    play, slider, english = viewer.widget.children[0].children
+    assert (play.description, slider.description, english.description) == ("重放", "轮次", "显示英文释义")
+    page = viewer.static_html()
+    assert "结局：<b>" in page and "英文释义</summary>" in page
+    with pytest.raises(kit.errors.KitError, match="ChatViewer 只能显示 kit 的 Transcript"):
+        ChatViewer("hello")
+
+
+def test_playground_in_chinese_keeps_the_prompt_as_written(tracker: kit.Tracker, chinese: None) -> None:
+    pg = Playground(prompt=STRONG, personas=("typo_auntie", "size_seeker"), seeds=1, tracker=tracker)
+    assert pg.static_text().splitlines()[:2] == [
+        "提示词练习场 · 课程 01_first_prompt · 顾客：typo_auntie, size_seeker · 模型：练习模型 · 种子数：1",
+        "还没有运行：在 JupyterLab 里按“运行”，或者调用 .run()。"]
+    parts = pg.widget and pg._parts
+    assert (parts["box"].label, parts["box"].aria_label, parts["box"].help) == (
+        "系统提示词（回车运行，Shift+回车换行）", "系统提示词", "回车运行 · Shift+回车换行")
+    assert (parts["customer"].description, parts["model"].description, parts["seeds"].description,
+            parts["button"].description, parts["progress"].description) == ("顾客", "模型", "种子数", "运行", "进度")
+    assert "错别字阿姨（The typo auntie）" in [label for label, _ in parts["customer"].options]
+    assert [label for label, _ in parts["model"].options] == ["练习模型（离线）"]
+    panel = parts["explain"].value
+    assert "练习模型认识 18 条指令，在这段提示词里识别出 7 条" in panel
+    assert "第 3 行：<code>Customers weigh themselves in 斤: 1 斤 = 0.5 kg.</code>" in panel  # the prompt as written
+    assert "✅ <b>换算中国单位（1 斤 = 0.5 公斤）</b>" in panel
+    run = pg.run()
+    html_view = run._repr_html_()
+    assert "<b>总分 " in html_view and "得分最低的一段对话" in html_view and "查看对话记录" in html_view
+    weakest = run.transcripts[run.weakest]
+    assert weakest.agent_turns[0].text[:20] in html_view  # what the agent said stays as it said it
+    assert pg.static_text().splitlines()[1].startswith("第 1 次尝试：总分 ")
+    assert "目前的学习曲线：" in pg.static_html()
+
+
+def test_playground_errors_in_chinese(tracker: kit.Tracker, chinese: None) -> None:
+    pg = Playground(prompt=WEAK, tracker=tracker)
+    pg.widget
+    pg._parts["box"].value = "   "
+    pg._parts["button"].click()
+    assert "提示词是空的" in pg._parts["status"].value
+    with pytest.raises(kit.errors.KitError, match="1 到 100 之间的整数"):
+        pg.run(seeds=0)
+    with pytest.raises(kit.errors.UnknownPersona, match="没有叫 'nobody' 的顾客"):
+        pg.run(prompt=WEAK, personas="nobody")
+
+
+def test_side_by_side_in_chinese(chinese: None) -> None:
+    sbs = SideBySide(WEAK, STRONG, labels=("前", "后"))
+    assert sbs.static_text().startswith("并排对比 · typo_auntie，种子 0：前 ")
+    page = sbs.static_html()
+    assert "同一位顾客、同一个种子" in page and "<b>逐项对比</b>" in page and "查看对话记录" in page
+    assert "<td style='text-align:left'>问题已解决</td>" in page and "Task solved" not in page
+    assert f"<pre style='white-space:pre-wrap;background:#f8fafc;padding:6px;font-size:85%'>{WEAK}</pre>" in page
+    sbs.widget
+    (box_a, *_), _ = sbs._parts["boxes"]
+    assert box_a.label == "提示词 前" and sbs._parts["button"].description == "对比"
+    with pytest.raises(kit.errors.PromptError, match="提示词 'A' 是空的"):
+        SideBySide("", STRONG)
+
+
+def test_without_the_widget_libraries_the_message_is_chinese(monkeypatch: pytest.MonkeyPatch, chinese: None) -> None:
+    from kit.widgets import frontend
+
+    monkeypatch.setattr(frontend, "missing", lambda: ["ipywidgets", "anywidget"])
+    with pytest.raises(kit.widgets.WidgetsUnavailable, match="交互式小部件需要 ipywidgets 和 anywidget"):
+        frontend.require()
+    assert "这是静态视图" in frontend.unavailable_note()
+
+
 # ---- no widget front end -----------------------------------------------------------------------------------
 
 NO_WIDGETS = """
