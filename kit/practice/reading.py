@@ -29,13 +29,18 @@ _NEGATION = re.compile(
     re.I)
 # Words that open a new condition: a negation before them does not reach past them.
 _BREAK = re.compile(r"(?:\buntil\b|\bbefore\b|\bunless\b|\bexcept\b|\bbut\b|\bthen\b|\bfirst\b|\bafter\b|\bonly\b|\bwhen(?:ever)?\b|\bif\b|\bonce\b|\bas soon as\b|\band\b|\bso\b|\bjust\b|\binstead\b|\bsimply\b|\brather\b|前|之前|以前|再|才|先|但|而是|除非|只要|之后|以后|然后|时|的时候)", re.I)
+# "先" right after a negation belongs to the negated phrase ("不用每次都先安慰"), it does not open a new condition.
+_FIRST_OF_NEGATED = re.compile(r"^(?:每次|每条|每个|都|总是|一上来就?|一开始就?)*(?:先|再)")
+_KNOWING = re.compile(r"\s*(?:know|sure|certain|find|see|mention(?:ed)?|list(?:ed)?|show(?:n)?|appear)\b", re.I)
 _SCOPE = 8  # characters a negation reaches forward in Chinese (about one verb phrase); five words in English
 _WORDS = 5
 _CLAUSES = re.compile(r"(?<=[\u4e00-\u9fff”\"』」]),|,(?=\s*[\u4e00-\u9fff“])|[，；;。!！?？:：\n]|(?<=[a-z\d'\"”)])\.(?:\s|$)|\s[-–—]\s|→|->|但是|但|然后|并且|而且|同时|否则|\bbut\b", re.I)
 # A negation that follows what it negates: "empathy 那一套不需要", "寒暄就免了".
 _AFTER = re.compile(r"^.{0,8}?(?:不需要|不用|没必要|不必|免了|就算了|不要了|无需|一律无需|都不用|统统省|省掉|省了|去掉|删掉|免掉|isn'?t needed|not needed|is not needed|not required)", re.I)
 # A short clause that only negates ("…，没必要问", "…，别的不需要"): it negates what the clauses before it named.
-_NEGATION_WORDS = r"(?:没必要|不需要|不必|无需|不用|都不用|省掉|免了|一律不|别管|不用你?管|不归你管|你别管)(?:问|说|管|了|写)?[了的吧啊呀]*$"
+_NEGATION_WORDS = (r"(?:(?:全部|统统)?都?(?:没必要|不需要|不必|无需|不用|唔使|唔好|省掉|免了|一律不|别管|不用你?管|不归你管|你别管)"
+                   r"(?:问|说|讲|管|了|写)?[了的吧啊呀]*|(?:just )?(?:don'?t bother|no need|not needed|unnecessary|optional|"
+                   r"not required|not necessary|skip (?:it|them|that))[.!]*)$")
 _NEGATING_CLAUSE = re.compile(r"^(?:别的|其他的?|其它的?|这些|那些|就|也|都|统统|一律|你)?\s*" + _NEGATION_WORDS)
 # A clause that ends by judging what it named: "Restating known facts is unnecessary", "…这些在我们店都是不需要的",
 # "…is something we have decided we will not do". Everything the clause names before the verdict is negated.
@@ -46,7 +51,8 @@ _VERDICT = re.compile(
     r"\bis (?:entirely |left )?at the (?:assistant'?s|agent'?s|bot'?s) discretion\b|\b(?:is|are) hereby (?:suspended|repealed|withdrawn)\b|"
     r"\bsomething (?:the agent|you|we|this bot) (?:can (?:happily |safely )?skip|should not be doing|do(?:es)? not do)\b|"
     r"\bnot something (?:we want|this bot does|you should do)\b|\b(?:is )?never required\b|\breally worth the trouble\b|"
-    r"一般是不做的|是不做的|"
+    r"\bis something we have decided against\b|(?::\s*|\b(?:is|are)\s+)optional(?: and (?:usually |often )?unnecessary)?|"
+    r"一般是不做的|是不做的|(?:了)?也没用|能省就省|"
     r"(?:是|都是|也是)?(?:完全|根本|都)?(?:不需要|没有?必要|多余|废话)的?|我们不要|可以省掉|可以省略|可以不用|无所谓|差不多就行|"
     r"(?:都|就|也)?不需要藏着|没啥秘密|(?:也)?可以(?:先)?不(?:调|用|问|加|写|管)|(?:自本季起|即日起|从今天起)?(?:废止|作废|取消)|"
     r"(?:均|都|一律)?不适用|一律删掉|不属于[^，,]{0,12}(?:范围|职责))"
@@ -58,10 +64,19 @@ _NEGATING_TOPIC = re.compile(r"^(?:这些|那些|就|也|都|统统|一律|你)?
 
 
 def normalise(line: str) -> str:
-    """Full-width to half-width, lower case, list marks and emphasis dropped."""
+    """Full-width to half-width, lower case, list marks and emphasis dropped; a wrong example marked ✘ reads as
+    forbidden and a right one marked ✔ as a clause of its own ("✘ 请提供肩宽、胸围 ✔ 您身高体重多少？")."""
     text = unicodedata.normalize("NFKC", line).lower()
     text = re.sub(r"^\s*(?:[-*•·>#]+|\d{1,2}\s*[.、)）]|[（(]\d{1,2}[)）]|第?[一二三四五六七八九十]+[、.．]|<\w+>)\s*", "", text)
+    text = _WRONG.sub(" 不要 ", _RIGHT.sub("。", text))
+    text = _BANNED_LIST.sub(r"\1 ", text)
     return re.sub(r"</?\w+>|[*_`]+", " ", text).strip()
+
+
+_WRONG = re.compile(r"\s*[✘✗❌×]\s*(?:wrong|错误|错)?\s*[:：]?\s*")
+_RIGHT = re.compile(r"\s*[✔✓✅√]\s*(?:right|correct|正确|对)?\s*[:：]?\s*")
+# "禁用语：如上所述、前面说过了": the list after the colon is what is banned (no new clause).
+_BANNED_LIST = re.compile(r"(禁用语|禁止用语|不许说的话|banned phrases|forbidden phrases|never say)\s*[:：]")
 
 
 # Two negations that make a positive: "不可以不转", "never fail to", "don't forget to", "not OK to skip".
@@ -87,6 +102,18 @@ def _resolve_double_negation(text: str) -> str:
     return text
 
 
+# A writer who takes back what the line said so far: "先问身高体重吧……算了，直接说m就行", "long replies, scratch that, keep it short".
+_RETRACTION = re.compile(r"(?:^|[，,。.!！…;；—\s])(?:算了|不对|scratch that|on second thought)[，,。.!！…;；—\s]+(?=\S)", re.I)
+
+
+def _retracted(line: str) -> str:
+    """What the line says after its writer's last retraction (the whole line when there is none)."""
+    last = None
+    for last in _RETRACTION.finditer(line):
+        pass
+    return line[last.end():] if last else line
+
+
 def clauses(text: str) -> list[str]:
     return [part.strip() for part in _CLAUSES.split(text) if part and part.strip()]
 
@@ -100,15 +127,23 @@ class Hit:
     negated: bool
 
 
+def _asks(clause: str, cue: re.Match[str]) -> bool:
+    """A question, not a negation: "会不会", "能不能", "可不可以" (the same character either side of 不)."""
+    at = cue.start()
+    return clause[at] == "不" and 0 < at < len(clause) - 1 and clause[at - 1] == clause[at + 1]
+
+
 def _negated(clause: str, start: int, end: int | None = None) -> bool:
     """A negation right before `start` (within its reach, with no new condition in between), or right after `end`."""
     if end is not None and _AFTER.match(clause[end: end + 16]):
         return True
-    cues = [m for m in _NEGATION.finditer(clause) if m.end() <= start and m.start() >= start - 60]
+    cues = [m for m in _NEGATION.finditer(clause) if m.end() <= start and m.start() >= start - 60 and not _asks(clause, m)]
     for match in reversed(cues):
         between = re.sub(r"“[^”]*”?|\"[^\"]*\"?|「[^」]*」?|[“”「」]", "q", clause[match.end(): start])
-        if _BREAK.search(between) or _BREAK.match(clause, start):  # the phrase's own first word may open a new one ("just …")
+        if _KNOWING.match(between):  # "if you don't know the price, …": what is negated is knowing it
             return False
+        if _BREAK.search(_FIRST_OF_NEGATED.sub("", between)) or (between.strip() and _BREAK.match(clause, start)):
+            return False  # the phrase's own first word may open a new one ("…, just …"), unless the negation touches it ("不用先问")
         if re.search(r"[\u4e00-\u9fff]", between):
             return len(between) <= _SCOPE and not re.search(r"[\u4e00-\u9fff]\s+[\u4e00-\u9fff]", between)
         return len(between.split()) <= _WORDS
@@ -206,7 +241,7 @@ def _read(text: str) -> tuple[tuple[tuple[str, tuple[str, ...]], ...], tuple[tup
     """A line's reading, cached by its text (a long prompt repeats lines)."""
     from kit.practice.catalogue import compiled, screens
 
-    line = _resolve_double_negation(normalise(text))
+    line = _retracted(_resolve_double_negation(normalise(text)))
     parts = clauses(line)
     plain = [unquoted(clause) for clause in parts]  # the failures a line asks for are never only quoted examples
     gives: dict[str, tuple[str, ...]] = {}
@@ -265,11 +300,6 @@ def spanning(parts: list[str], line: str, groups: Sequence[Sequence[re.Pattern[s
 def _only_negates(clause: str, negating: re.Pattern[str]) -> bool:
     """A short clause that only negates, or passes a negative verdict on, what the clauses before it named."""
     return bool(negating.match(clause) or _JUDGING_CLAUSE.match(clause))
-
-
-def _any_negated(text: str, group: Sequence[re.Pattern[str]]) -> bool:
-    """Across clauses, a negation before any of the group's words counts ("工具太慢了，别调用")."""
-    return any(_negated(text, m.start(), m.end()) for pattern in group for m in [pattern.search(text)] if m)
 
 
 @lru_cache(maxsize=256)
