@@ -162,7 +162,7 @@ def test_in_chinese_the_text_view_and_notes_are_chinese_and_what_was_said_stays_
         names = ", ".join(tool.name for tool in kit.tools.SHOP_TOOLS)
         assert transcript.notes == (f"客服拿到了工具（{names}），但一次也没有调用。",)
         assert text.startswith("错别字阿姨 (The typo auntie) · 种子 0 · practice · 结局：")
-        assert " 1 顾客 [不满 " in text and " 2 客服：" in text and "（英文释义：" in text
+        assert " 1 顾客 [不满程度 " in text and " 2 客服：" in text and "（英文：" in text
         assert text.endswith(f"说明：{transcript.notes[0]}")
         for turn in transcript.turns:  # the customer's and the agent's words, as they were said
             assert turn.text in text and (turn.role == "agent" or not turn.gloss or turn.gloss in text)

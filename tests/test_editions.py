@@ -77,3 +77,38 @@ def test_an_edition_goes_stale_when_the_english_code_changes(tmp_path: Path, mon
     source["cells"][1]["source"] = ['agent = kit.Agent("Be brief.", name="v2")']
     edition.english.write_text(json.dumps(source), encoding="utf-8")
     assert "cell c01 (code) differs" in stale(edition)
+
+
+def english_fragments() -> set[str]:
+    """The fixed words of every message the kit has in Chinese, four words or more, placeholders cut out."""
+    from babel.messages.pofile import read_po
+
+    from kit import i18n
+
+    fragments = set()
+    for path in i18n.catalogue_files("zh"):
+        with path.open("rb") as source:
+            for message in read_po(source, locale="zh"):
+                ids = message.id if isinstance(message.id, tuple) else (message.id,)
+                for text in filter(None, ids):
+                    fragments |= {part.strip() for part in re.split(r"\{[^}]*\}|\n", text) if len(part.split()) >= 4}
+    return fragments
+
+
+def output_text(notebook: dict) -> str:
+    parts = []
+    for cell in notebook["cells"]:
+        for output in cell.get("outputs", []):
+            parts.append("".join(output.get("text", "")))
+            for mime, value in output.get("data", {}).items():
+                if mime.startswith("text/"):
+                    parts.append("".join(value) if isinstance(value, list) else value)
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("edition", editions.editions("zh"), ids=lambda e: f"{e.kind}-{e.lesson}")
+def test_a_chinese_edition_shows_none_of_the_kits_english_messages(edition: Edition) -> None:
+    shown = output_text(json.loads(edition.target.read_text(encoding="utf-8")))
+    assert CJK.search(shown), "the edition has been executed"
+    english = sorted(fragment for fragment in english_fragments() if fragment in shown)
+    assert not english, f"{edition.target.name} shows the kit's English: {english[:10]}"

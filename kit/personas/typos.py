@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
+from kit.i18n import _
+
 SAME_TONE_PREFERENCE = 0.8  # an IME lists same-syllable candidates; most slips keep the tone
 
 
@@ -159,6 +161,6 @@ def highlight(text: str, typos: Sequence[Typo]) -> str:
             continue
         if typo.wrong != char:
             raise ValueError(f"typo at {index} says {typo.wrong!r} but the text has {char!r}")
-        meant, shown = html.escape(typo.right), html.escape(char)
-        parts.append(f'<span class="typo" title="meant: {meant}">{shown}</span>')
+        meant = html.escape(_("meant: {char}").format(char=typo.right), quote=True)
+        parts.append(f'<span class="typo" title="{meant}">{html.escape(char)}</span>')
     return "".join(parts)

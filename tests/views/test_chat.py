@@ -44,7 +44,7 @@ def test_the_bubbles_speak_chinese_and_keep_what_was_said(auntie: Transcript) ->
     assert "1 · 顾客" in page and "2 · 客服" in page
     meters = re.findall(r"aria-label='不满程度 (\d+)（满分 10）'", page)
     assert [int(m) for m in meters] == auntie.emotions
-    assert "<summary style='font-size:80%;color:#555'>英文释义</summary>" in page
+    assert "<summary style='font-size:80%;color:#555'>英文</summary>" in page
     assert "🔧 工具 <code>size_lookup</code>" in page and "📄 资料来源（1）" in page and "<b>（往期）</b>" in page
     for turn in auntie.turns:  # the customer's and the agent's words, and the English gloss, stay as they were said
         said = highlight(turn.text, turn.typos) if turn.typos else html.escape(turn.text)
@@ -58,8 +58,8 @@ def test_the_text_view_speaks_chinese_and_keeps_what_was_said(auntie: Transcript
     i18n.set_language("zh")
     text = chat_text(auntie)
     first = auntie.turns[0]
-    assert f" 1 顾客 [不满 {first.emotion}/10]：{first.text}" in text
-    assert "（错别字：冬→东、" in text and f"   英文释义：{first.gloss}" in text
+    assert f" 1 顾客 [不满程度 {first.emotion}/10]：{first.text}" in text
+    assert "（错别字：冬→东、" in text and f"   英文：{first.gloss}" in text
     assert "   工具 size_lookup({\"height_cm\": 165})" in text and "   资料来源：faq-shipping-zh#2" in text
     assert f" 2 客服：{auntie.turns[1].text}" in text
     assert "customer" not in text and "English:" not in text

@@ -348,9 +348,9 @@ def chinese():
 def test_viewer_controls_in_chinese(auntie_weak: Transcript, chinese: None) -> None:
     viewer = ChatViewer(auntie_weak)
     play, slider, english = viewer.widget.children[0].children
-    assert (play.description, slider.description, english.description) == ("重放", "轮次", "显示英文释义")
+    assert (play.description, slider.description, english.description) == ("重放", "轮次", "显示英文")
     page = viewer.static_html()
-    assert "结局：<b>" in page and "英文释义</summary>" in page
+    assert "结局：<b>" in page and "英文</summary>" in page
     with pytest.raises(kit.errors.KitError, match="ChatViewer 只能显示 kit 的 Transcript"):
         ChatViewer("hello")
 
