@@ -40,7 +40,7 @@ _AFTER = re.compile(r"^.{0,8}?(?:不需要|不用|没必要|不必|免了|就算
 # A short clause that only negates ("…，没必要问", "…，别的不需要"): it negates what the clauses before it named.
 _NEGATION_WORDS = (r"(?:(?:全部|统统)?都?(?:没必要|不需要|不必|无需|不用|唔使|唔好|省掉|免了|一律不|别管|不用你?管|不归你管|你别管)"
                    r"(?:问|说|讲|管|了|写)?[了的吧啊呀]*|(?:just )?(?:don'?t bother|no need|not needed|unnecessary|optional|"
-                   r"not required|not necessary|skip (?:it|them|that))[.!]*)$")
+                   r"not required|not necessary|skip (?:it|them|that)|avoid (?:it|that)|drop (?:it|that)(?:,? (?:it )?is redundant)?)[.!]*)$")
 _NEGATING_CLAUSE = re.compile(r"^(?:别的|其他的?|其它的?|这些|那些|就|也|都|统统|一律|你)?\s*" + _NEGATION_WORDS)
 # A clause that ends by judging what it named: "Restating known facts is unnecessary", "…这些在我们店都是不需要的",
 # "…is something we have decided we will not do". Everything the clause names before the verdict is negated.
@@ -66,11 +66,58 @@ _NEGATING_TOPIC = re.compile(r"^(?:这些|那些|就|也|都|统统|一律|你)?
 def normalise(line: str) -> str:
     """Full-width to half-width, lower case, list marks and emphasis dropped; a wrong example marked ✘ reads as
     forbidden and a right one marked ✔ as a clause of its own ("✘ 请提供肩宽、胸围 ✔ 您身高体重多少？")."""
-    text = unicodedata.normalize("NFKC", line).lower()
+    text = _config_switch(_unslipped(unicodedata.normalize("NFKC", line).lower()))
+    text = re.sub(r"<!--.*?(?:-->|$)", " ", text)  # an HTML comment is a note to the prompt's editors
     text = re.sub(r"^\s*(?:[-*•·>#]+|\d{1,2}\s*[.、)）]|[（(]\d{1,2}[)）]|第?[一二三四五六七八九十]+[、.．]|<\w+>)\s*", "", text)
     text = _WRONG.sub(" 不要 ", _RIGHT.sub("。", text))
     text = _BANNED_LIST.sub(r"\1 ", text)
     return re.sub(r"</?\w+>|[*_`]+", " ", text).strip()
+
+
+# Words the catalogue's patterns are written with, as a pinyin input method or voice input may mistype them ("题重"
+# for 体重, "尺马" for 尺码, "人公" for 人工): characters with the same toneless pinyin as one of these are read as it.
+# Words that share their pinyin with an everyday word ("简短"/"间断", "色号"/"色好") are left out.
+_SLIP_WORDS = ("体重", "身高", "尺码", "工具", "人工", "转接", "门槛", "顺序", "提示词", "方言", "重复", "复述", "折扣",
+               "混油皮", "公斤", "换算", "设定", "指令")
+
+
+@lru_cache(maxsize=8192)
+def _syllable(char: str) -> str:
+    from pypinyin import lazy_pinyin
+
+    return lazy_pinyin(char)[0]
+
+
+@lru_cache(maxsize=1)
+def _slips() -> dict[tuple[str, ...], str]:
+    return {tuple(_syllable(char) for char in word): word for word in _SLIP_WORDS}
+
+
+def _unslipped(text: str) -> str:
+    """The text with mistyped homophones of the catalogue's key words put right."""
+    if not re.search(r"[\u4e00-\u9fff]", text):
+        return text
+    chars = list(text)
+    syllables = [_syllable(char) if "\u4e00" <= char <= "\u9fff" else "" for char in chars]
+    for length in (3, 2):
+        for start in range(len(chars) - length + 1):
+            word = _slips().get(tuple(syllables[start: start + length]))
+            if word and "".join(chars[start: start + length]) != word:
+                chars[start: start + length] = word
+    return "".join(chars)
+
+
+# A setting written as configuration: `"handoff_on_request": false` reads "don't handoff on request".
+_SWITCH = re.compile(r"^\s*[\"'`]?([a-z][a-z0-9]*(?:_[a-z0-9]+)+)[\"'`]?\s*[:=]\s*[\"'`]?(false|no|off|disabled|never|none|true|yes|on|"
+                     r"enabled|required|always)\b[\"'`]?", re.I)
+
+
+def _config_switch(text: str) -> str:
+    """A snake_case setting switched on or off, as the words it stands for ("don't …" when off)."""
+    def words(match: re.Match[str]) -> str:
+        said = match.group(1).replace("_", " ")
+        return ("don't " if match.group(2).lower() in ("false", "no", "off", "disabled", "never", "none") else "") + said
+    return _SWITCH.sub(words, text)
 
 
 _WRONG = re.compile(r"\s*[✘✗❌×]\s*(?:wrong|错误|错)?\s*[:：]?\s*")
@@ -103,7 +150,8 @@ def _resolve_double_negation(text: str) -> str:
 
 
 # A writer who takes back what the line said so far: "先问身高体重吧……算了，直接说m就行", "long replies, scratch that, keep it short".
-_RETRACTION = re.compile(r"(?:^|[，,。.!！…;；—\s])(?:算了|不对|scratch that|on second thought)[，,。.!！…;；—\s]+(?=\S)", re.I)
+_RETRACTION = re.compile(r"(?:^|[，,。.!！…;；—\s]|哎|诶|嗯|哦|呃)(?:算了(?:算了)?|不对|(?<=[哎诶嗯哦呃])\s*不行|scratch that|on second thought)"
+                         r"[，,。.!！…;；—\s]+(?=\S)", re.I)
 
 
 def _retracted(line: str) -> str:
