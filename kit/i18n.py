@@ -49,6 +49,10 @@ def set_language(code: str) -> None:
     if code not in LANGUAGES:
         raise ConfigError(f"set_language({code!r}): the kit speaks {' and '.join(LANGUAGES)}.")
     _chosen = code
+    if code == "zh":
+        from kit.plots import use_chinese_font
+
+        use_chinese_font()  # the learner's own pictures get Chinese labels too
 
 
 def catalogue_files(code: str) -> list[Path]:

@@ -47,6 +47,16 @@ def font_families() -> list[str]:
     return families
 
 
+def use_chinese_font() -> list[str]:
+    """Make every picture of this process, the learner's own included, fall back to a Chinese font (the Chinese
+    lessons draw with plain matplotlib too). Returns the font list now in force."""
+    import matplotlib
+
+    families = font_families()
+    matplotlib.rcParams["font.family"] = families
+    return families
+
+
 def plain_labels(function: F) -> F:
     """Draw with mathtext off: a name such as "$x^$" (a learner's, an agent's) is drawn as typed, never parsed.
 

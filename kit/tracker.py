@@ -55,6 +55,16 @@ def default_learner() -> str:
         return "learner"
 
 
+
+def _grader_label(name: str) -> str:
+    """A grader's line in a picture: its id in English (the name code uses), its title in Chinese."""
+    if language() != "zh":
+        return name
+    from kit.graders import GRADERS
+
+    titles = {grader.name: grader.title for grader in GRADERS}
+    return _(titles[name]) if name in titles else name
+
 class Tracker:
     """One learner's attempts at one lesson, stored in `<data folder>/<lesson>.jsonl`.
 
@@ -205,7 +215,7 @@ class Tracker:
             fig = ax.figure
         xs = [a["attempt"] for a in attempts]
         for name in _graders(attempts) if graders else []:
-            ax.plot(xs, _scores(attempts, name), marker=".", alpha=0.35, label=name)
+            ax.plot(xs, _scores(attempts, name), marker=".", alpha=0.35, label=_grader_label(name))
         totals = [a["total"] for a in attempts]
         ax.plot(xs, totals, marker="o", linewidth=2.5, color="black", label=_(TOTAL))
         for x, y in zip(xs, totals):
@@ -239,8 +249,8 @@ class Tracker:
         for ax, name in zip(panels, names):
             ax.plot(xs, [a["total"] for a in attempts], color="grey", alpha=0.35, linewidth=2, label=_(TOTAL))
             if name != "total":
-                ax.plot(xs, _scores(attempts, name), marker="o", label=name)
-            ax.set(title=_(TOTAL) if name == "total" else name, ylim=(-5, 110))
+                ax.plot(xs, _scores(attempts, name), marker="o", label=_grader_label(name))
+            ax.set(title=_(TOTAL) if name == "total" else _grader_label(name), ylim=(-5, 110))
             if xs:
                 ax.set_xticks(xs)
         for ax in panels[len(names):]:

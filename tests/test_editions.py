@@ -112,3 +112,4 @@ def test_a_chinese_edition_shows_none_of_the_kits_english_messages(edition: Edit
     assert CJK.search(shown), "the edition has been executed"
     english = sorted(fragment for fragment in english_fragments() if fragment in shown)
     assert not english, f"{edition.target.name} shows the kit's English: {english[:10]}"
+    assert "missing from font" not in shown, f"{edition.target.name} drew Chinese labels without a Chinese font"

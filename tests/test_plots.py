@@ -44,3 +44,25 @@ def test_the_axes_speak_the_learners_language() -> None:
             warnings.simplefilter("always")
             chinese.canvas.draw()
         assert not [str(w.message) for w in caught if "missing from font" in str(w.message)]
+
+
+def test_a_chinese_lesson_s_own_matplotlib_pictures_draw_chinese_labels() -> None:
+    import matplotlib
+    import matplotlib.pyplot as plt
+
+    if len(font_families()) == 1:
+        pytest.skip(f"no Chinese font on this machine (one of {', '.join(CJK_FONTS)}; Debian: fonts-wqy-zenhei)")
+    before = matplotlib.rcParams["font.family"]
+    try:
+        kit.i18n.set_language("zh")  # what every Chinese lesson's first cell does
+        fig, ax = plt.subplots()
+        ax.set(xlabel="第几条消息（红框：第 1 轮）", title="window=4 的模型能看到什么")
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            fig.canvas.draw()
+        plt.close(fig)
+    finally:
+        kit.i18n._chosen = None
+        matplotlib.rcParams["font.family"] = before
+    missing = [str(w.message) for w in caught if "missing from font" in str(w.message)]
+    assert not missing, missing[:3]
