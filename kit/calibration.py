@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kit import columns
 from kit.conversation import Transcript, Turn
 from kit.errors import KitError
 from kit.graders import GRADERS
@@ -165,8 +166,8 @@ class Calibration:
             _("verdict: pass if score >= {mark}, fail below, n/a when the grader does not apply; "
               "kappa: Cohen's, over pass/fail/n/a").format(mark=f"{PASS_MARK:g}"),
             "",
-            f"{_left(head[0], 16)} {_right(head[1], 5)} {_right(head[2], 8)} {_right(head[3], 6)} "
-            f"{_right(head[4], 9)} {_right(head[5], 6)}",
+            f"{columns.ljust(head[0], 16)} {columns.rjust(head[1], 5)} {columns.rjust(head[2], 8)} {columns.rjust(head[3], 6)} "
+            f"{columns.rjust(head[4], 9)} {columns.rjust(head[5], 6)}",
         ]
         for g in self.graders:
             kappa = "—" if g.kappa is None else f"{g.kappa:.2f}"
@@ -223,21 +224,6 @@ class Calibration:
 HEADERS = (N_("grader"), N_("items"), N_("labelled"), N_("agree"), N_("agreement"), N_("kappa"))
 HTML_HEADERS = (N_("grader"), N_("items"), N_("labelled"), N_("agreement"), N_("kappa"), N_("disagreements"))
 QUALITY_NAMES = (N_("good"), N_("bad"), N_("subtle"), N_("unmarked"))
-
-
-def _width(text: str) -> int:
-    """Terminal columns: a Chinese character takes two."""
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _left(text: str, width: int) -> str:
-    return text + " " * max(0, width - _width(text))
-
-
-def _right(text: str, width: int) -> str:
-    return " " * max(0, width - _width(text)) + text
 
 
 # ---------------------------------------------------------------------------------------------

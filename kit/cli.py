@@ -7,14 +7,8 @@ import sys
 from pathlib import Path
 
 from kit.errors import KitError
+from kit import columns
 from kit.i18n import _, language
-
-
-def _pad(text: str, width: int) -> str:
-    """`text` padded to `width` terminal columns: a Chinese character takes two, so columns stay in line."""
-    import unicodedata
-
-    return text + " " * max(0, width - sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text))
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -59,7 +53,7 @@ def _doctor(args: argparse.Namespace) -> int:
 
     findings = diagnose(timeout_s=args.timeout)
     for finding in findings:
-        print(f"{'FAIL' if not finding.ok else 'WARN' if finding.warning else 'ok  '}  {_pad(finding.what, 12)} {finding.detail}")
+        print(f"{'FAIL' if not finding.ok else 'WARN' if finding.warning else 'ok  '}  {columns.ljust(finding.what, 12)} {finding.detail}")
     return 0 if all(f.ok for f in findings) else 1
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from kit import columns
 from kit.conversation import Agent, Transcript
 from kit.errors import KitError, UnknownPersona
 from kit.graders import Scorecard
@@ -200,13 +201,13 @@ class Evaluation:
         k = self.k
         head = [_(label) for label in HEADERS]
         lines = [f"{self.agent!r} {self._about()}",
-                 f"  {_left(head[0], 20)} {_right(head[1], 6)} {_right(head[2], 13)} {_right(head[3], 5)} "
-                 f"{_right(head[4], 13)} {_right(head[5], 7)} {f'pass^{k}':>7}"]
+                 f"  {columns.ljust(head[0], 20)} {columns.rjust(head[1], 6)} {columns.rjust(head[2], 13)} {columns.rjust(head[3], 5)} "
+                 f"{columns.rjust(head[4], 13)} {columns.rjust(head[5], 7)} {f'pass^{k}':>7}"]
         for t in self.trials.values():
             lines.append(f"  {t.persona:<20} {t.mean:6.1f} {_band((min(t.totals), max(t.totals))):>13} "
                          f"{t.stdev:5.1f} {_band(t.interval):>13} {f'{t.passes}/{len(t.totals)}':>7} "
                          f"{t.pass_hat[k - 1]:7.0%}")
-        lines.append(f"  {_left(_(OVERALL), 20)} {self.mean:6.1f} {'':>13} {'':>5} {'':>13} {self.pass_rate:7.0%} "
+        lines.append(f"  {columns.ljust(_(OVERALL), 20)} {self.mean:6.1f} {'':>13} {'':>5} {'':>13} {self.pass_rate:7.0%} "
                      f"{self.pass_hat[k - 1]:7.0%}")
         lines.append("  " + _("pass^k overall: {curve}").format(
             curve=", ".join(f"k={i} {p:.0%}" for i, p in enumerate(self.pass_hat, 1))))
@@ -359,21 +360,6 @@ OVERALL = N_("overall")
 TABLE_LABELS = {"persona": N_("customer"), "mean": N_("mean"), "min": N_("min"), "max": N_("max"), "std": N_("std"),
                 "low 90%": N_("low 90%"), "high 90%": N_("high 90%"), "pass rate": N_("pass rate"),
                 "overall": OVERALL}
-
-
-def _width(text: str) -> int:
-    """Terminal columns: a Chinese character takes two."""
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _left(text: str, width: int) -> str:
-    return text + " " * max(0, width - _width(text))
-
-
-def _right(text: str, width: int) -> str:
-    return " " * max(0, width - _width(text)) + text
 
 
 def _maybe(interval: tuple[float, float] | None, side: int) -> float:

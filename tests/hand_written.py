@@ -1,4 +1,4 @@
-"""Hand-written transcripts for grader tests: build one from (role, text) pairs, with tasks and their ground truth.
+"""Hand-written transcripts for tests: build one from (role, text) pairs, with tasks and their ground truth.
 
 The replies in the grader tests are in the style of real assistants (not the practice model's templates);
 the expected numbers follow from each grader's documented rules, so a changed rule shows up there.
@@ -7,6 +7,7 @@ the expected numbers follow from each grader's documented rules, so a changed ru
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from kit.conversation import Transcript, Turn
@@ -48,3 +49,16 @@ def notes(result: GraderResult) -> list[tuple[int, str]]:
 
 PRICE_ASK = "在吗？这件棉服我就买一件，最后付多少钱？"
 FACTS = "我一米六五，一百二十斤，这件棉服穿什么码？"
+
+
+def with_tools_and_sources(transcript: Transcript) -> Transcript:
+    """The same conversation with a tool call and a last-season source on the first agent reply."""
+    turns = list(transcript.turns)
+    first_agent = next(i for i, t in enumerate(turns) if t.role == "agent")
+    turns[first_agent] = replace(
+        turns[first_agent],
+        tool_calls=({"name": "size_lookup", "arguments": {"height_cm": 165}, "result": '{"size": "L"}'},),
+        sources=({"chunk": "faq-shipping-zh#2", "doc": "faq-shipping-zh", "title": "运费说明", "outdated": True,
+                  "text": "..."},),
+    )
+    return replace(transcript, turns=tuple(turns))

@@ -13,6 +13,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kit import columns
 from kit.arena.prices import Prices, load_prices
 from kit.arena.store import ResultStore
 from kit.errors import KitError
@@ -28,14 +29,6 @@ if TYPE_CHECKING:
 
 PASS_AT = 80.0  # a conversation passes with a total of at least this
 SHOWN_FAILURES = 10  # failures listed in the text view; `failures()` has them all
-
-
-def _fit(text: str, width: int, right: bool = False) -> str:
-    """`text` padded to `width` terminal columns (a Chinese character takes two), left- or right-aligned."""
-    import unicodedata
-
-    room = " " * max(0, width - sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text))
-    return room + text if right else text + room
 
 
 @dataclass(frozen=True)
@@ -229,9 +222,9 @@ class Arena:
                    "({failed} failed, counted as 0)").format(agents=len(self.agents), customers=len(self.personas),
                                                              seeds=self.seeds, conversations=len(self.records),
                                                              failed=self.failed_count),
-                 f"  {'#':>2} {_fit(_('agent'), 24)} {_fit(_('mean'), 6, True)} {_fit(_('90% band'), 13, True)} "
-                 f"{_fit(_('pass'), 5, True)} {_fit(_('failed'), 6, True)} {_fit(_('tokens'), 9, True)} "
-                 f"{_fit(shown_head, 11, True)}"]
+                 f"  {'#':>2} {columns.ljust(_('agent'), 24)} {columns.rjust(_('mean'), 6)} {columns.rjust(_('90% band'), 13)} "
+                 f"{columns.rjust(_('pass'), 5)} {columns.rjust(_('failed'), 6)} {columns.rjust(_('tokens'), 9)} "
+                 f"{columns.rjust(shown_head, 11)}"]
         for rank, row in board.iterrows():
             band = "—" if row["low 90%"] != row["low 90%"] else f"{row['low 90%']:.1f}–{row['high 90%']:.1f}"
             shown_cost = "?" if row[cost] != row[cost] else f"{row[cost]:.4f}"

@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass
 
 from kit.graders.base import Evidence
-from kit.graders.scorecard import Scorecard, _pad, _rjust, _width
+from kit import columns
+from kit.graders.scorecard import Scorecard
 from kit.i18n import N_, _
 
 UP, DOWN = "#16a34a", "#dc2626"  # green for better, red for worse
@@ -119,11 +120,11 @@ class Comparison:
             before_side=self._side(self.before, 0), after_side=self._side(self.after, 1))]
         if self.warning:
             lines.append(_("Note: {note}").format(note=self.warning))
-        width = max(5, _width(_shown(None)))  # the score columns: wide enough for "n/a" in the learner's language
+        width = max(5, columns.width(_shown(None)))  # the score columns: wide enough for "n/a" in the learner's language
         for g in self.graders:
-            lines.append(f"  {_pad(_(g.title), 26)} {_rjust(_shown(g.before), width)} → {_rjust(_shown(g.after), width)}"
+            lines.append(f"  {columns.ljust(_(g.title), 26)} {columns.rjust(_shown(g.before), width)} → {columns.rjust(_shown(g.after), width)}"
                          f"   {_arrow(g.delta)}")
-            lines += [f"      {_pad(_(STATUS_SHOWN[status]), 11)} "
+            lines += [f"      {columns.ljust(_(STATUS_SHOWN[status]), 11)} "
                       + _("({where}) “{quote}” — {note}").format(where=self._where(status, e), quote=e.quote, note=e.note)
                       for status, e in g.problems]
         return "\n".join(lines)

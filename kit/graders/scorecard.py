@@ -6,6 +6,7 @@ import html
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from kit import columns
 from kit.graders.base import Evidence, GraderResult
 from kit.i18n import _
 
@@ -56,10 +57,10 @@ class Scorecard:
     def __str__(self) -> str:
         lines = [_("Score {total}/100  ({persona}, seed {seed})").format(total=f"{self.total:.0f}",
                                                                          persona=self.persona_id, seed=self.seed)]
-        width = max(5, _width(_("n/a")))  # the score column: wide enough for "n/a" in the learner's language
+        width = max(5, columns.width(_("n/a")))  # the score column: wide enough for "n/a" in the learner's language
         for r in self.results:
-            shown = _rjust(_("n/a"), width) if r.score is None else f"{r.score:{width}.0f}"
-            lines.append(f"  {_pad(_(r.title), 26)} {shown}   {_('weight')} {self.weights.get(r.name, 0):g}")
+            shown = columns.rjust(_("n/a"), width) if r.score is None else f"{r.score:{width}.0f}"
+            lines.append(f"  {columns.ljust(_(r.title), 26)} {shown}   {_('weight')} {self.weights.get(r.name, 0):g}")
             lines += [f"      {e}" for e in r.evidence if r.score is not None and r.score < 100]
         if self.hints:
             lines.append(_("Next step: {hint}").format(hint=self.hints[0]))
@@ -93,23 +94,6 @@ class Scorecard:
                       for n in self.notes)
             + "</div>"
         )
-
-
-def _width(text: str) -> int:
-    """The terminal columns `text` takes: a Chinese character takes two."""
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _pad(text: str, width: int) -> str:
-    """`text` padded to `width` terminal columns: a Chinese character takes two, so columns stay in line."""
-    return text + " " * max(0, width - _width(text))
-
-
-def _rjust(text: str, width: int) -> str:
-    """`text` right-aligned in `width` terminal columns."""
-    return " " * max(0, width - _width(text)) + text
 
 
 def score_bar(score: float | None, width: int = 160, height: int = 10) -> tuple[str, str]:

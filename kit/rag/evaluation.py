@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kit import columns
 from kit.errors import KitError
 from kit.i18n import _, language
 from kit.rag.documents import LANGS, Document, load_docs
@@ -120,10 +121,10 @@ class RetrievalReport:
         return [r for r in self.results if r.recall(k) < 1]
 
     def __str__(self) -> str:
-        head = f"  {_pad(_('group'), 18)} {'n':>4} " + " ".join(f"{f'R@{k}':>6}" for k in self.ks) + f" {'MRR':>6}"
+        head = f"  {columns.ljust(_('group'), 18)} {'n':>4} " + " ".join(f"{f'R@{k}':>6}" for k in self.ks) + f" {'MRR':>6}"
         lines = [_("Retrieval over {count} questions · {index}").format(count=len(self.results), index=self.index), head]
         for row in self.rows():
-            lines.append(f"  {_pad(_group(row['group']), 18)} {row['questions']:>4} "
+            lines.append(f"  {columns.ljust(_group(row['group']), 18)} {row['questions']:>4} "
                          + " ".join(f"{row[f'recall@{k}']:6.1%}" for k in self.ks) + f" {row['MRR']:6.3f}")
         return "\n".join(lines)
 
@@ -168,14 +169,6 @@ def _wanted_got(result: Result, k: int) -> str:
     if result.ranking[:k]:
         return _("wanted {wanted}; got {got}").format(wanted=wanted, got=", ".join(result.ranking[:k]))
     return _("wanted {wanted}; got nothing").format(wanted=wanted)
-
-
-def _pad(text: str, width: int) -> str:
-    """`text` left-aligned in `width` columns of a terminal, where a Chinese character takes two."""
-    import unicodedata
-
-    used = sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
-    return text + " " * max(0, width - used)
 
 
 def load_questions(path: Path | str = QUESTIONS) -> list[Question]:

@@ -14,6 +14,8 @@ from kit.conversation import Transcript
 from kit.personas.typos import highlight
 from kit.views.chat import chat_html, chat_text
 
+from hand_written import with_tools_and_sources
+
 
 @pytest.fixture(autouse=True)
 def english_afterwards():
@@ -24,16 +26,7 @@ def english_afterwards():
 @pytest.fixture(scope="module")
 def auntie() -> Transcript:
     """The weak prompt's conversation with the typo auntie, with a tool call and a last-season source added."""
-    transcript = kit.converse(kit.Agent("You are a customer service bot."), "typo_auntie", seed=0)
-    turns = list(transcript.turns)
-    first_agent = next(i for i, t in enumerate(turns) if t.role == "agent")
-    turns[first_agent] = replace(
-        turns[first_agent],
-        tool_calls=({"name": "size_lookup", "arguments": {"height_cm": 165}, "result": '{"size": "L"}'},),
-        sources=({"chunk": "faq-shipping-zh#2", "doc": "faq-shipping-zh", "title": "运费说明", "outdated": True,
-                  "text": "..."},),
-    )
-    return replace(transcript, turns=tuple(turns))
+    return with_tools_and_sources(kit.converse(kit.Agent("You are a customer service bot."), "typo_auntie", seed=0))
 
 
 def test_the_bubbles_speak_chinese_and_keep_what_was_said(auntie: Transcript) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-from dataclasses import replace
 
 import pytest
 
@@ -14,6 +13,8 @@ from kit.conversation import Transcript, Turn
 from kit.personas.typos import Typo
 from kit.widgets import ChatViewer, Playground, SideBySide
 from kit.widgets.frontend import WIDGET_VIEW
+
+from hand_written import with_tools_and_sources
 
 WEAK = "You are a customer service bot."
 STRONG = """You are the customer service of a clothing shop.
@@ -33,19 +34,6 @@ def auntie_weak() -> Transcript:
 @pytest.fixture
 def tracker(tmp_path) -> kit.Tracker:
     return kit.Tracker("01_first_prompt", folder=tmp_path, learner="tester")
-
-
-def with_tools_and_sources(transcript: Transcript) -> Transcript:
-    """The same conversation with a tool call and a last-season source on the first agent reply."""
-    turns = list(transcript.turns)
-    first_agent = next(i for i, t in enumerate(turns) if t.role == "agent")
-    turns[first_agent] = replace(
-        turns[first_agent],
-        tool_calls=({"name": "size_lookup", "arguments": {"height_cm": 165}, "result": '{"size": "L"}'},),
-        sources=({"chunk": "faq-shipping-zh#2", "doc": "faq-shipping-zh", "title": "运费说明", "outdated": True,
-                  "text": "..."},),
-    )
-    return replace(transcript, turns=tuple(turns))
 
 
 # ---- chat viewer -------------------------------------------------------------------------------------------
