@@ -16,3 +16,19 @@ def offline_kit(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Mo
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("KIT_DATA_DIR", str(tmp_path_factory.mktemp("kit-data")))
     monkeypatch.setenv("KIT_CACHE_DIR", str(tmp_path_factory.mktemp("kit-cache")))
+
+
+@pytest.fixture
+def chinese():  # type: ignore[no-untyped-def]
+    """The kit speaks Chinese for one test, then English again, with matplotlib's fonts as they were."""
+    import matplotlib
+
+    from kit import i18n
+
+    fonts = matplotlib.rcParams["font.family"]
+    i18n.set_language("zh")
+    try:
+        yield
+    finally:
+        i18n._chosen = None
+        matplotlib.rcParams["font.family"] = fonts

@@ -77,8 +77,6 @@ class ProductTask(_Task):
 
     def truth(self) -> dict[str, str]:
         """Acceptable products, sku -> shade code, from the shop's catalogue."""
-        from kit.shop import catalogue
-
         from kit.shop import Cosmetic, catalogue
 
         shop = catalogue()

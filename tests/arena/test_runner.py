@@ -315,17 +315,6 @@ def test_kit_arena_runs_a_config_resumes_and_writes_the_report(tmp_path: Path, c
     assert "no such arena config" in capsys.readouterr().err
 
 
-@pytest.fixture
-def chinese():
-    from kit import i18n
-
-    i18n.set_language("zh")
-    try:
-        yield
-    finally:
-        i18n._chosen = None
-
-
 def test_in_chinese_the_leaderboard_report_and_errors_are_chinese_and_reasons_stay_as_said(
         tmp_path: Path, chinese: None, capsys: pytest.CaptureFixture) -> None:
     arena = kit.arena.run(agents(Counting(fail_on="人工")), personas=CAST, seeds=1, results=tmp_path / "r.jsonl",

@@ -218,14 +218,6 @@ def test_files_without_grader_scores_still_make_every_report(tmp_path: Path) -> 
     assert graders.hints().table.empty
 
 
-@pytest.fixture
-def chinese():
-    """The kit speaks Chinese for one test, and English again afterwards."""
-    kit.i18n.set_language("zh")
-    yield
-    kit.i18n._chosen = None
-
-
 def test_the_class_report_speaks_chinese_and_keeps_the_english_keys(chinese) -> None:
     room = collect([SAMPLE / "class", SAMPLE / "class_late"])
     assert str(room).startswith("13 位学员交来 72 个文件：7 课共 398 次尝试（及格线 80）；1 个重复交的文件只算一次")

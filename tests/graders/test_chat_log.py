@@ -74,13 +74,6 @@ def test_bad_chat_logs_say_what_to_fix(messages: object, kwargs: dict, message: 
         kit.chat_log(messages, **kwargs)  # type: ignore[arg-type]
 
 
-@pytest.fixture
-def chinese():
-    kit.i18n.set_language("zh")
-    yield
-    kit.i18n._chosen = None
-
-
 @pytest.mark.parametrize(("messages", "kwargs", "message"), [
     ([], {"persona": "typo_auntie"}, r"^对话记录：messages 必须是一个不为空的列表"),
     ([{"role": "customer", "text": "hi"}], {}, r"^对话记录：请说明顾客是谁（persona='typo_auntie'"),

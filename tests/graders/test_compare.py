@@ -114,13 +114,6 @@ def test_real_conversations_weak_then_stronger_prompt() -> None:
     assert "new problem" not in text
 
 
-@pytest.fixture
-def chinese():
-    kit.i18n.set_language("zh")
-    yield
-    kit.i18n._chosen = None
-
-
 def test_a_comparison_in_chinese_keeps_the_quotes_and_the_learners_labels(chinese) -> None:
     text = str(compare(BEFORE, AFTER))
     assert text.splitlines()[0].startswith(f"总分 {BEFORE.total:.0f} → {AFTER.total:.0f}（▲ ")

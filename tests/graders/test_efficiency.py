@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from hand_written import FACTS, HANDOFF, SIZE, A, C, make, notes, said
 
 from kit.graders.efficiency import Efficiency
@@ -74,15 +73,6 @@ def test_efficiency_a_tool_loop_costs_10() -> None:
     assert notes(Efficiency()(make([(C, FACTS), said(A, "您选L码。", calls=many), (C, "好")])))[0] == (
         2, "4 tool calls before one reply")
 
-
-
-@pytest.fixture
-def chinese():
-    import kit
-
-    kit.i18n.set_language("zh")
-    yield
-    kit.i18n._chosen = None
 
 
 def test_efficiency_in_chinese(chinese) -> None:

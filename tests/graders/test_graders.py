@@ -654,13 +654,6 @@ def test_policy_catches_an_order_shown_before_the_customer_proved_it_is_theirs()
 # In Chinese (KIT_LANG=zh): the graders' notes and the scorecard speak Chinese, the quotes stay as said
 # ---------------------------------------------------------------------------------------------
 
-@pytest.fixture
-def chinese():
-    kit.i18n.set_language("zh")
-    yield
-    kit.i18n._chosen = None
-
-
 def test_the_graders_notes_and_hints_in_chinese(chinese) -> None:
     assert notes(TaskSolved()(BAD)) == [(6, "最后推荐的是 XXL 码；按尺码表应该是 L")]
     assert TaskSolved()(BAD).hint.startswith("客服把斤当成了公斤。")

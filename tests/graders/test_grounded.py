@@ -117,15 +117,6 @@ def test_grounded_each_reply_with_an_invented_price_costs_50() -> None:
 
 
 
-@pytest.fixture
-def chinese():
-    import kit
-
-    kit.i18n.set_language("zh")
-    yield
-    kit.i18n._chosen = None
-
-
 def test_grounded_in_chinese(chinese) -> None:
     invented = Grounded()(make([(C, PRICE_ASK), (A, "今天下单立减50元，到手价只要¥249.00！")], tasks=[ONE_JACKET]))
     assert notes(invented) == [(2, "编造了 ¥249.00：店里的价格、活动和报价里都没有")]

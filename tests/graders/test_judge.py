@@ -176,13 +176,6 @@ def test_unknown_rubric_and_bad_threshold_are_refused() -> None:
         Judge(threshold=170)
 
 
-@pytest.fixture
-def chinese():
-    kit.i18n.set_language("zh")
-    yield
-    kit.i18n._chosen = None
-
-
 def test_a_verdict_in_chinese_keeps_the_judges_reason_as_it_wrote_it(
     chinese, tmp_path: Path, transcript: Transcript
 ) -> None:

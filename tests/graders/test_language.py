@@ -63,15 +63,6 @@ def test_language_applies_to_every_conversation_with_a_reply() -> None:
 
 
 
-@pytest.fixture
-def chinese():
-    import kit
-
-    kit.i18n.set_language("zh")
-    yield
-    kit.i18n._chosen = None
-
-
 def test_language_in_chinese(chinese) -> None:
     t = make([(C, "这件棉服穿什么码？"), (A, "请问您的身高和体重是多少？"), (C, "一米六五，一百二十斤"),
               (A, "Based on 165 cm and 60 kg, size L fits you best.")])

@@ -86,15 +86,6 @@ def test_memory_the_simulators_revealed_facts_count_too() -> None:
 
 
 
-@pytest.fixture
-def chinese():
-    import kit
-
-    kit.i18n.set_language("zh")
-    yield
-    kit.i18n._chosen = None
-
-
 def test_memory_in_chinese_names_the_facts_in_chinese(chinese) -> None:
     ask = "我是会员，买两件，手上有满200减20、满400减35的店铺券和满299减30的平台券，到手一共多少钱？"
     again = make([(C, ask), (A, "好的～请问您是会员吗？一共要买几件呢？")], tasks=[TWO_FOR_DAD])

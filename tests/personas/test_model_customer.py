@@ -14,7 +14,7 @@ import kit
 from kit.demo import PROMPTS
 from kit.graders import GRADERS
 from kit.llm import Message, OpenAIChat, Reply, ToolSchema
-from kit.personas import Persona, PersonaCard
+from kit.personas import PersonaCard
 from kit.personas.model_customer import ModelCustomerSession, customer_prompt, parse_control
 from kit.personas.typos import homophones
 from kit.testing.openai_server import serve

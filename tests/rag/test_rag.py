@@ -437,15 +437,6 @@ def test_import_kit_rag_loads_no_heavy_library() -> None:
 # --- in Chinese (KIT_LANG=zh) -------------------------------------------------------------------
 
 
-@pytest.fixture
-def chinese() -> Iterator[None]:
-    from kit import i18n
-
-    i18n.set_language("zh")
-    yield
-    i18n._chosen = None
-
-
 def test_views_and_errors_in_chinese_keep_the_pages_words_and_the_table_keys(index: Index, chinese: None) -> None:
     hits = index.search("双十一满减", k=2)
     assert str(hits).startswith("'双十一满减' 的检索结果：2 条") and "[已过期]" in str(hits) and "[OUTDATED]" not in str(hits)

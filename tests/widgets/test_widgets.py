@@ -9,8 +9,7 @@ import sys
 import pytest
 
 import kit
-from kit.conversation import Transcript, Turn
-from kit.personas.typos import Typo
+from kit.conversation import Transcript
 from kit.widgets import ChatViewer, Playground, SideBySide
 from kit.widgets.frontend import WIDGET_VIEW
 
