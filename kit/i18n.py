@@ -10,6 +10,8 @@ They are merged and compiled with Babel in memory the first time a Chinese messa
 milliseconds), so a checkout always speaks its current catalogue and no build step can be forgotten. The language comes from KIT_LANG, else the
 locale (LANG, LC_ALL, LC_MESSAGES starting with "zh"), else English; `set_language("zh")` switches
 it in a running notebook. What customers and agents said is never translated: only the kit's words.
+An error a tool's model may read is raised with `said()`: the learner reads it in their language, the
+model reads its English copy (the conversation does not change with the learner's language).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import gettext
 import io
 import os
 from pathlib import Path
+from typing import Any, TypeVar
 
 from kit.errors import ConfigError
 
@@ -95,3 +98,29 @@ def N_(message: str) -> str:
     """Marks a message for translation where it is defined (a grader's title) and returns it unchanged;
     `_()` translates it where it is shown."""
     return message
+
+
+E = TypeVar("E", bound=BaseException)
+
+
+def said(kind: type[E], message: str, **values: Any) -> E:
+    """An error for a learner and for a model: its message in the learner's language, its `english` in English.
+
+    `message` is an English message marked with N_(); a value may be a function of a language code ("en",
+    "zh") for a part that is itself in words (a product's name, another message). A learner who calls
+    the shop's functions in a notebook reads the message in the kit's language; a model that called
+    them as a tool reads the English (`Tool.run`): tool results are part of the conversation, and the
+    conversation does not change with KIT_LANG.
+    """
+    def text(lang: str) -> str:
+        filled = {key: value(lang) if callable(value) else value for key, value in values.items()}
+        return translations(lang).gettext(message).format(**filled)
+
+    error = kind(text(language()))
+    error.english = text("en")  # type: ignore[attr-defined]
+    return error
+
+
+def english(error: BaseException) -> str:
+    """What a model reads of an error: the English of a `said` error, else its first argument."""
+    return getattr(error, "english", None) or str(error.args[0] if error.args else error)

@@ -17,37 +17,11 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Annotated, Any, TypeVar, get_type_hints
+from typing import Annotated, Any, get_type_hints
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
-from kit.i18n import N_, language, translations
-
-E = TypeVar("E", bound=BaseException)
-
-
-def said(kind: type[E], message: str, **values: Any) -> E:
-    """An error for a learner and for a model: its message in the learner's language, its `english` in English.
-
-    `message` is an English message marked with N_(); a value may be a function of a language code ("en",
-    "zh") for a part that is itself in words (a product's name, another message). A learner who calls
-    the shop's functions in a notebook reads the message in the kit's language; a model that called
-    them as a tool reads the English (`Tool.run`): tool results are part of the conversation, and the
-    conversation does not change with KIT_LANG.
-    """
-    def text(lang: str) -> str:
-        filled = {key: value(lang) if callable(value) else value for key, value in values.items()}
-        return translations(lang).gettext(message).format(**filled)
-
-    error = kind(text(language()))
-    error.english = text("en")  # type: ignore[attr-defined]
-    return error
-
-
-def english(error: BaseException) -> str:
-    """What a model reads of an error: the English of a `said` error, else its first argument."""
-    return getattr(error, "english", None) or str(error.args[0] if error.args else error)
-
+from kit.i18n import N_, english, said
 
 @dataclass(frozen=True)
 class Tool:

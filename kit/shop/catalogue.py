@@ -22,8 +22,7 @@ from pydantic import (
 )
 
 from kit.errors import CardError
-from kit.i18n import N_, _
-from kit.tools import said
+from kit.i18n import N_, _, said
 
 T = TypeVar("T", int, float)
 DATA_DIR = Path(__file__).with_name("data")

@@ -51,10 +51,9 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, PositiveInt, ValidationError, model_validator
 
 from kit.errors import CardError, KitError
-from kit.i18n import N_, _, language, translations
+from kit.i18n import N_, _, language, said, translations
 from kit.shop.catalogue import Catalogue, Product, Text, catalogue
 from kit.shop.money import ZERO, money, percent_off, yuan, zhe
-from kit.tools import said
 
 DATA_FILE = Path(__file__).with_name("data") / "promotions.yaml"
 

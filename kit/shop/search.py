@@ -19,9 +19,8 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from kit.i18n import N_
+from kit.i18n import N_, said
 from kit.shop.catalogue import KINDS, Catalogue, Clothing, Cosmetic, Product, Shoe, SkinType, catalogue
-from kit.tools import said
 
 # How much a term counts, by the field it is found in: a name says more than a description.
 WEIGHTS = {
