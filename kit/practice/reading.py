@@ -295,14 +295,16 @@ def _read(text: str) -> tuple[tuple[tuple[str, tuple[str, ...]], ...], tuple[tup
     gives: dict[str, tuple[str, ...]] = {}
     contradicts: dict[str, tuple[str, ...]] = {}
     for instruction, (wants, avoids) in compiled().items():
-        if not screens()[instruction].search(line):  # none of its first words: it cannot be here
-            continue
         screen = screens()[instruction]
-        asked = spanning(parts, line, wants, topics=True, negating=_NEGATING_TOPIC, screen=screen)  # a group may span clauses ("顾客问洗涤，先答了再回到正题")
+        if not screen.search(line):  # none of its first words: it cannot be here
+            continue
+        # The clauses holding any of its first words (one search each; the others cannot match a group).
+        active = [0] if len(parts) == 1 else [index for index, clause in enumerate(parts) if screen.search(clause)]
+        asked = spanning(parts, line, wants, topics=True, negating=_NEGATING_TOPIC, active=active)  # a group may span clauses ("顾客问洗涤，先答了再回到正题")
         stated = [hit for hit in asked if not hit.negated]
-        forbidden = [hit for hit in spanning(parts, line, avoids, topics=True, screen=screen) if hit.negated]
-        requested = [hit for hit in spanning(plain, unquoted(line), avoids, topics=True, screen=screen)
-                     if not hit.negated]  # "just recommend M"
+        forbidden = [hit for hit in spanning(parts, line, avoids, topics=True, active=active) if hit.negated]
+        requested = [hit for hit in spanning(plain, unquoted(line), avoids, topics=True, active=active)
+                     if not hit.negated]  # "just recommend M" (quotes blanked: a subset of the same clauses)
         refused = [hit for hit in asked if hit.negated]  # forbids what it wants: "不用转人工"
         for_it, against_it = len(stated) + len(forbidden), len(requested) + len(refused)
         # A tie goes to the instruction, unless the line asks outright for its failure ("以第一次说的为准") and
@@ -322,18 +324,16 @@ _FAILURE_WINS_TIES = frozenset({"ask_only_needed", "dialect", "handoff", "latest
 
 
 def spanning(parts: list[str], line: str, groups: Sequence[Sequence[re.Pattern[str]]], topics: bool = False,
-             negating: re.Pattern[str] = _NEGATING_CLAUSE, screen: re.Pattern[str] | None = None) -> list[Hit]:
+             negating: re.Pattern[str] = _NEGATING_CLAUSE, active: Sequence[int] | None = None) -> list[Hit]:
     """Each group's hits clause by clause; a group found in no single clause is looked for in the whole line.
 
     With `topics` (failures named as a topic), a hit in a clause that the next short clause only negates
     ("肩宽、胸围这些，新手量不出来，没必要问") is negated.
     """
     hits = []
-    # The clauses where any group's first words appear (one search each): the others cannot match a group.
-    active = [index for index, clause in enumerate(parts) if screen is None or screen.search(clause)]
     for group in groups:
         found = []
-        for index in active:
+        for index in range(len(parts)) if active is None else active:
             here = find(parts[index], [group])
             if here and topics and any(_only_negates(later, negating) for later in parts[index + 1: index + 3]):
                 here = [Hit(h.start, h.words, True) for h in here]
