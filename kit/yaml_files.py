@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from kit.i18n import _
+from kit.i18n import N_, _, language
 
 MAX_BYTES = 2_000_000  # a card or a config is a few KB; more is a mistake or an attack
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's loader when PyYAML was built with it
@@ -81,3 +81,48 @@ def _yaml_problem(path: Path | str, error: yaml.YAMLError) -> str:
             bracket=bracket)
     where = f"{path}:{mark.line + 1}" if mark else str(path)
     return _("{where}: not valid YAML: {problem}").format(where=where, problem=problem)
+
+
+# Pydantic's own wording of the mistakes people make most in a card or a config, by the problem's type, for the
+# Chinese edition (its context fills the placeholders). A message is translated only when pydantic's English is
+# exactly this text filled in, so a pydantic that words it otherwise is shown as it words it; English keeps
+# pydantic's words as they are.
+PYDANTIC_MESSAGES = {
+    "missing": N_("Field required"),
+    "literal_error": N_("Input should be {expected}"),
+    "less_than_equal": N_("Input should be less than or equal to {le}"),
+    "less_than": N_("Input should be less than {lt}"),
+    "greater_than_equal": N_("Input should be greater than or equal to {ge}"),
+    "greater_than": N_("Input should be greater than {gt}"),
+    "int_parsing": N_("Input should be a valid integer, unable to parse string as an integer"),
+    "int_type": N_("Input should be a valid integer"),
+    "int_from_float": N_("Input should be a valid integer, got a number with a fractional part"),
+    "float_parsing": N_("Input should be a valid number, unable to parse string as a number"),
+    "float_type": N_("Input should be a valid number"),
+    "bool_parsing": N_("Input should be a valid boolean, unable to interpret input"),
+    "bool_type": N_("Input should be a valid boolean"),
+    "string_type": N_("Input should be a valid string"),
+    "string_too_short": N_("String should have at least {min_length} character"),
+    "list_type": N_("Input should be a valid list"),
+    "dict_type": N_("Input should be a valid dictionary"),
+    "too_short": N_("{field_type} should have at least {min_length} item after validation, not {actual_length}"),
+    "union_tag_invalid": N_("Input tag {tag} found using {discriminator} does not match any of the expected tags: "
+                            "{expected_tags}"),
+}
+
+
+def pydantic_message(issue: dict[str, Any]) -> str:
+    """Pydantic's message for one validation problem, in the learner's language where the kit has it."""
+    template = PYDANTIC_MESSAGES.get(issue.get("type", ""))
+    if template is None or language() == "en":
+        return str(issue["msg"])
+    context = {key: int(value) if isinstance(value, float) and value.is_integer() else value
+               for key, value in (issue.get("ctx") or {}).items()}  # 1, as pydantic writes it, not 1.0
+    if "tag" in context:
+        context["tag"] = repr(context["tag"])
+    try:
+        if template.format(**context) == issue["msg"]:
+            return _(template).format(**context)
+    except (KeyError, IndexError, ValueError):
+        pass
+    return str(issue["msg"])

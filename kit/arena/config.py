@@ -24,7 +24,7 @@ from pydantic import (BaseModel, ConfigDict, Field, PositiveFloat, PositiveInt, 
 
 from kit.errors import KitError
 from kit.i18n import N_, _
-from kit.yaml_files import parse, read_text
+from kit.yaml_files import parse, pydantic_message, read_text
 
 if TYPE_CHECKING:
     from kit.conversation import Agent
@@ -63,40 +63,6 @@ HINTS = {  # marked with N_: shown translated, with _()
     "prompt_folders": N_("more folders prompt files may come from, relative to this config, "
                          "e.g. `prompt_folders: [../shared-prompts]` (the config's own folder always counts)"),
 }
-
-# Pydantic's own wording of a problem, by its type, for the Chinese edition. A message is translated only when
-# pydantic's English is exactly this text (filled in), so a pydantic that words it otherwise is shown as it words it.
-PYDANTIC_MESSAGES = {
-    "missing": N_("Field required"),
-    "greater_than": N_("Input should be greater than {gt}"),
-    "greater_than_equal": N_("Input should be greater than or equal to {ge}"),
-    "int_parsing": N_("Input should be a valid integer, unable to parse string as an integer"),
-    "int_type": N_("Input should be a valid integer"),
-    "int_from_float": N_("Input should be a valid integer, got a number with a fractional part"),
-    "float_parsing": N_("Input should be a valid number, unable to parse string as a number"),
-    "float_type": N_("Input should be a valid number"),
-    "bool_parsing": N_("Input should be a valid boolean, unable to interpret input"),
-    "bool_type": N_("Input should be a valid boolean"),
-    "string_type": N_("Input should be a valid string"),
-    "string_too_short": N_("String should have at least {min_length} character"),
-    "list_type": N_("Input should be a valid list"),
-    "dict_type": N_("Input should be a valid dictionary"),
-    "too_short": N_("List should have at least {min_length} item after validation, not {actual_length}"),
-    "literal_error": N_("Input should be {expected}"),
-}
-
-
-def pydantic_message(issue: Any) -> str:
-    """Pydantic's message for one issue, in the learner's language where the kit has it (else pydantic's English)."""
-    template = PYDANTIC_MESSAGES.get(issue.get("type", ""))
-    context = issue.get("ctx") or {}
-    try:
-        if template is not None and template.format(**context) == issue["msg"]:
-            return _(template).format(**context)
-    except (KeyError, IndexError, ValueError):
-        pass
-    return issue["msg"]
-
 
 class AgentSpec(BaseModel):
     """One agent of the arena, as written in YAML."""

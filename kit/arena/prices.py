@@ -76,7 +76,7 @@ def load_prices(path: str | Path | None = None) -> Prices:
     try:
         table = _Table.model_validate(raw)
     except ValidationError as error:
-        from kit.arena.config import pydantic_message
+        from kit.yaml_files import pydantic_message
 
         issue = error.errors()[0]
         field = ".".join(str(part) for part in issue["loc"]) or _("(file)")

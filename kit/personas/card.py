@@ -17,8 +17,8 @@ from functools import lru_cache
 from pydantic import BaseModel, ConfigDict, Field, PositiveInt, ValidationError, field_validator, model_validator
 
 from kit.errors import CardError
-from kit.i18n import N_, _, language
-from kit.yaml_files import parse, read_text
+from kit.i18n import N_, _
+from kit.yaml_files import parse, pydantic_message, read_text
 
 
 
@@ -414,24 +414,6 @@ def _load_card(path: Path, mtime_ns: int, size: int) -> PersonaCard:
 # messages keep the field and its ASCII ": " first for the same reason.
 _FIELD_FIRST = re.compile(r"([a-z_][\w-]*(?:\.[\w-]+)*): (.+)", re.DOTALL)
 REQUIRED = N_("Field required")  # pydantic's words for a missing field, translated when shown
-# pydantic's own messages for the mistakes a card's author makes most, in Chinese (by error type; its context
-# fills the placeholders). English keeps pydantic's wording as it is.
-PYDANTIC = {
-    "literal_error": N_("Input should be {expected}"),
-    "less_than_equal": N_("Input should be less than or equal to {le}"),
-    "less_than": N_("Input should be less than {lt}"),
-    "greater_than_equal": N_("Input should be greater than or equal to {ge}"),
-    "greater_than": N_("Input should be greater than {gt}"),
-    "float_parsing": N_("Input should be a valid number, unable to parse string as a number"),
-    "int_parsing": N_("Input should be a valid integer, unable to parse string as an integer"),
-    "bool_parsing": N_("Input should be a valid boolean, unable to interpret input"),
-    "string_type": N_("Input should be a valid string"),
-    "too_short": N_("{field_type} should have at least {min_length} item after validation, not {actual_length}"),
-    "union_tag_invalid": N_("Input tag {tag} found using {discriminator} does not match any of the expected tags: "
-                            "{expected_tags}"),
-}
-
-
 def _plain(issue: dict) -> tuple[tuple, str]:
     """(location, message) of one pydantic issue: a validator's own words, under the field it names."""
     loc, message = tuple(issue["loc"]), issue["msg"]
@@ -440,16 +422,8 @@ def _plain(issue: dict) -> tuple[tuple, str]:
         if named := _FIELD_FIRST.fullmatch(message):  # "tasks.0.sku: ..." names the field it is about
             loc = (*loc, *(int(p) if p.isdigit() else p for p in named.group(1).split(".")))
             message = named.group(2)
-    elif issue["type"] in PYDANTIC and language() != "en":
-        try:
-            context = {**issue.get("ctx", {})}
-            if "tag" in context:
-                context["tag"] = repr(context["tag"])
-            context = {key: int(value) if isinstance(value, float) and value.is_integer() else value
-                       for key, value in context.items()}  # 1, as pydantic writes it, not 1.0
-            message = _(PYDANTIC[issue["type"]]).format(**context)
-        except (KeyError, IndexError):  # a context pydantic words differently: its own message stands
-            pass
+    elif issue["type"] != "missing":  # REQUIRED stays as it is until shown: misspellings are paired by it
+        message = pydantic_message(issue)
     return loc, message
 
 
