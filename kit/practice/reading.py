@@ -155,10 +155,13 @@ _RETRACTION = re.compile(r"(?:^|[，,。.!！…;；—\s]|哎|诶|嗯|哦|呃)(
 
 
 def _retracted(line: str) -> str:
-    """What the line says after its writer's last retraction (the whole line when there is none)."""
+    """What the line says after its writer's last retraction (the whole line when there is none); a retraction
+    inside quotes is someone else's ("顾客说“两件……算了三件”") and stays."""
+    quoted = [match.span() for match in _QUOTED.finditer(line)]
     last = None
-    for last in _RETRACTION.finditer(line):
-        pass
+    for match in _RETRACTION.finditer(line):
+        if not any(start <= match.start() < end for start, end in quoted):
+            last = match
     return line[last.end():] if last else line
 
 
