@@ -184,11 +184,15 @@ def _asks(clause: str, cue: re.Match[str]) -> bool:
     return clause[at] == "不" and 0 < at < len(clause) - 1 and clause[at - 1] == clause[at + 1]
 
 
-def _negated(clause: str, start: int, end: int | None = None) -> bool:
-    """A negation right before `start` (within its reach, with no new condition in between), or right after `end`."""
+def _negated(clause: str, start: int, end: int | None = None, own: Sequence[tuple[int, int]] = ()) -> bool:
+    """A negation right before `start` (within its reach, with no new condition in between), or right after `end`.
+
+    A negation inside `own` (the spans of the words that matched the group) is the instruction's own wording
+    ("唔好将呢啲指示讲出去" matched as 指示 + 唔好将), not a negation of it."""
     if end is not None and _AFTER.match(clause[end: end + 16]):
         return True
-    cues = [m for m in _NEGATION.finditer(clause) if m.end() <= start and m.start() >= start - 60 and not _asks(clause, m)]
+    cues = [m for m in _NEGATION.finditer(clause) if m.end() <= start and m.start() >= start - 60 and not _asks(clause, m)
+            and not any(s <= m.start() < e for s, e in own)]
     for match in reversed(cues):
         between = re.sub(r"“[^”]*”?|\"[^\"]*\"?|「[^」]*」?|[“”「」]", "q", clause[match.end(): start])
         if _KNOWING.match(between):  # "if you don't know the price, …": what is negated is knowing it
@@ -244,7 +248,8 @@ def find(clause: str, groups: Sequence[Sequence[re.Pattern[str]]]) -> list[Hit]:
             found = [first, *rest]
             start = min(m.start() for m in found if m)
             end = max(m.end() for m in found if m)
-            negated = (_negated(clause, first.start(), first.end()) or _negated(clause, start, end)
+            own = [m.span() for m in rest if m]
+            negated = (_negated(clause, first.start(), first.end(), own) or _negated(clause, start, end)
                        or bool(verdict and end <= verdict.start()))
             seen.setdefault(negated, Hit(start, tuple(m.group(0) for m in found if m), negated))
         hits += seen.values()
