@@ -21,11 +21,10 @@ from pathlib import Path
 import nbformat
 
 from kit.errors import KitError
-from kit.i18n import LANGUAGES, _
+from kit.i18n import LANGUAGES, N_, _, translations
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
-YOUR_TURN = {"en": "# ✏️ Your turn: improve the line(s) above, run the cell, and compare the score.",
-             "zh": "# ✏️ 轮到你了：改进上面的内容，运行这个单元格，看看分数有没有提高。"}
+YOUR_TURN = N_("# ✏️ Your turn: improve the line(s) above, run the cell, and compare the score.")
 _BLOCK = re.compile(rf"^([ \t]*){re.escape(BEGIN)}[^\n]*\n.*?^[ \t]*{re.escape(END)}[^\n]*(\n|$)", re.M | re.S)
 
 
@@ -34,7 +33,8 @@ def strip_solutions(source: str, where: str = "cell", language: str = "en") -> s
     if source.count(BEGIN) != source.count(END):
         raise KitError(_("{where}: {begins} '{begin}' but {ends} '{end}': pair them up.").format(
             where=where, begins=source.count(BEGIN), begin=BEGIN, ends=source.count(END), end=END))
-    return _BLOCK.sub(lambda match: f"{match.group(1)}{YOUR_TURN[language]}\n", source).rstrip("\n")
+    your_turn = translations(language).gettext(YOUR_TURN)  # the notebook's language, not the kit's
+    return _BLOCK.sub(lambda match: f"{match.group(1)}{your_turn}\n", source).rstrip("\n")
 
 
 def exercise_from(solution: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode:

@@ -22,14 +22,14 @@ print(prompt)'''
 
 def test_the_answer_block_becomes_a_your_turn_comment_and_the_start_stays() -> None:
     assert strip_solutions(SOLVED) == (
-        'prompt = "You are a customer service bot."  # the starting point\n' + YOUR_TURN["en"] + "\nprint(prompt)"
+        'prompt = "You are a customer service bot."  # the starting point\n' + YOUR_TURN + "\nprint(prompt)"
     )
 
 
 def test_indentation_and_several_blocks_are_kept() -> None:
     source = "def f():\n    x = 1\n    ### BEGIN SOLUTION\n    x = 2\n    ### END SOLUTION\n    return x\n" + SOLVED
     out = strip_solutions(source)
-    assert "    " + YOUR_TURN["en"] in out and "x = 2" not in out and "height" not in out and out.count(YOUR_TURN["en"]) == 2
+    assert "    " + YOUR_TURN in out and "x = 2" not in out and "height" not in out and out.count(YOUR_TURN) == 2
 
 
 def test_unpaired_markers_are_an_error_naming_the_cell() -> None:
