@@ -4,10 +4,11 @@
     print(_("Score {total}/100").format(total=87))
 
 Messages are gettext catalogues, the ecosystem's convention: the English text is the message id,
-and `kit/locale/zh/LC_MESSAGES/*.po` hold the Chinese, one file per part of the kit (`kit.po` for the
-core, `graders.po`, `errors.po`, ...) so that translators of different parts never edit the same file.
-They are merged and compiled with Babel in memory the first time a Chinese message is needed (a few
-milliseconds), so a checkout always speaks its current catalogue and no build step can be forgotten. The language comes from KIT_LANG, else the
+and `kit/locale/zh/LC_MESSAGES/*.po` hold the Chinese, one file per part of the kit (kit, core, graders,
+shop, ui, cli, classroom) so that translators of different parts never edit the same file. They are
+merged and compiled with Babel in memory the first time a Chinese message is needed (a few
+milliseconds), so a checkout always speaks its current catalogue and no build step can be forgotten.
+The language comes from KIT_LANG, else the
 locale (LANG, LC_ALL, LC_MESSAGES starting with "zh"), else English; `set_language("zh")` switches
 it in a running notebook. What customers and agents said is never translated: only the kit's words.
 An error a tool's model may read is raised with `said()`: the learner reads it in their language, the

@@ -64,8 +64,9 @@ _NEGATING_TOPIC = re.compile(r"^(?:这些|那些|就|也|都|统统|一律|你)?
 
 
 def normalise(line: str) -> str:
-    """Full-width to half-width, lower case, list marks and emphasis dropped; a wrong example marked ✘ reads as
-    forbidden and a right one marked ✔ as a clause of its own ("✘ 请提供肩宽、胸围 ✔ 您身高体重多少？")."""
+    """Full-width to half-width, lower case, input-method slips put right, settings said in words, HTML comments,
+    list marks and emphasis dropped; a wrong example marked ✘ reads as forbidden and a right one marked ✔ as a
+    clause of its own ("✘ 请提供肩宽、胸围 ✔ 您身高体重多少？")."""
     text = _config_switch(_unslipped(unicodedata.normalize("NFKC", line).lower()))
     text = re.sub(r"<!--.*?(?:-->|$)", " ", text)  # an HTML comment is a note to the prompt's editors
     text = re.sub(r"^\s*(?:[-*•·>#]+|\d{1,2}\s*[.、)）]|[（(]\d{1,2}[)）]|第?[一二三四五六七八九十]+[、.．]|<\w+>)\s*", "", text)
@@ -97,26 +98,26 @@ def _unslipped(text: str) -> str:
     """The text with mistyped homophones of the catalogue's key words put right."""
     if not re.search(r"[\u4e00-\u9fff]", text):
         return text
-    chars = list(text)
+    chars, slips = list(text), _slips()
     syllables = [_syllable(char) if "\u4e00" <= char <= "\u9fff" else "" for char in chars]
     for length in (3, 2):
         for start in range(len(chars) - length + 1):
-            word = _slips().get(tuple(syllables[start: start + length]))
+            word = slips.get(tuple(syllables[start: start + length]))
             if word and "".join(chars[start: start + length]) != word:
                 chars[start: start + length] = word
     return "".join(chars)
 
 
 # A setting written as configuration: `"handoff_on_request": false` reads "don't handoff on request".
-_SWITCH = re.compile(r"^\s*[\"'`]?([a-z][a-z0-9]*(?:_[a-z0-9]+)+)[\"'`]?\s*[:=]\s*[\"'`]?(false|no|off|disabled|never|none|true|yes|on|"
-                     r"enabled|required|always)\b[\"'`]?", re.I)
+_OFF, _ON = ("false", "no", "off", "disabled", "never", "none"), ("true", "yes", "on", "enabled", "required", "always")
+_SWITCH = re.compile(r"^\s*[\"'`]?([a-z][a-z0-9]*(?:_[a-z0-9]+)+)[\"'`]?\s*[:=]\s*[\"'`]?(" + "|".join(_OFF + _ON)
+                     + r")\b[\"'`]?", re.I)
 
 
 def _config_switch(text: str) -> str:
     """A snake_case setting switched on or off, as the words it stands for ("don't …" when off)."""
     def words(match: re.Match[str]) -> str:
-        said = match.group(1).replace("_", " ")
-        return ("don't " if match.group(2).lower() in ("false", "no", "off", "disabled", "never", "none") else "") + said
+        return ("don't " if match.group(2).lower() in _OFF else "") + match.group(1).replace("_", " ")
     return _SWITCH.sub(words, text)
 
 
