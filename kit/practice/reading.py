@@ -63,11 +63,21 @@ _JUDGING_CLAUSE = re.compile(r"^(?:这些|那些|这个|那个|这种|那种|这
 _NEGATING_TOPIC = re.compile(r"^(?:这些|那些|就|也|都|统统|一律|你)?\s*" + _NEGATION_WORDS)
 
 
+@lru_cache(maxsize=1)
+def _simplified():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
 def normalise(line: str) -> str:
-    """Full-width to half-width, lower case, input-method slips put right, settings said in words, HTML comments,
+    """Full-width to half-width, traditional characters to simplified, lower case, input-method slips put right, settings said in words, HTML comments,
     list marks and emphasis dropped; a wrong example marked ✘ reads as forbidden and a right one marked ✔ as a
     clause of its own ("✘ 请提供肩宽、胸围 ✔ 您身高体重多少？")."""
-    text = _config_switch(_unslipped(unicodedata.normalize("NFKC", line).lower()))
+    text = unicodedata.normalize("NFKC", line).lower()
+    if re.search(r"[\u4e00-\u9fff]", text):
+        text = _simplified().convert(text)  # 繁體 as written in Taiwan and Hong Kong: the catalogue is in simplified
+    text = _config_switch(_unslipped(text))
     text = re.sub(r"<!--.*?(?:-->|$)", " ", text)  # an HTML comment is a note to the prompt's editors
     text = re.sub(r"^\s*(?:[-*•·>#]+|\d{1,2}\s*[.、)）]|[（(]\d{1,2}[)）]|第?[一二三四五六七八九十]+[、.．]|<\w+>)\s*", "", text)
     text = _WRONG.sub(" 不要 ", _RIGHT.sub("。", text))

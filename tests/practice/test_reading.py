@@ -76,3 +76,11 @@ def test_numbering_steps_is_not_making_things_up() -> None:
     line = read_line("讲怎么下单时，分成带编号的步骤。")
     assert set(line.gives) == {"numbered_steps"} and not line.contradicts
     assert set(read_line("不要编价格。").gives) == {"grounded"}
+
+
+def test_traditional_characters_read_as_simplified() -> None:
+    """Shops in Taiwan and Hong Kong write 繁體: the same rule, the same reading."""
+    from kit.practice.reading import read_line
+
+    assert set(read_line("推薦尺碼之前，先問客人身高體重。").gives) == set(read_line("推荐尺码之前，先问客人身高体重。").gives) == {"ask_first"}
+    assert set(read_line("客人要求轉人工就立即轉接。").gives) == {"handoff"}
