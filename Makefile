@@ -13,7 +13,7 @@ LAB_ARGS ?=
 PARALLEL ?= -n auto
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: lab lab-zh test demo doctor notebooks notebook clean-venv
+.PHONY: lab lab-zh test demo doctor notebooks notebook likeness clean-venv
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ demo: $(STAMP)  ## the terminal tour
 
 doctor: $(STAMP)  ## which model is configured, and does it answer
 	$(BIN)/kit doctor
+
+likeness: $(STAMP)  ## retrain the practice reader's likeness model on the corpus's dev split (installs the train extra)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[train]"
+	$(BIN)/python -m kit.practice.likeness
 
 clean-venv:
 	rm -rf $(VENV)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -162,16 +162,26 @@ class LineNote:
     kind: str  # instruction, contradiction, none
     instructions: tuple[Instruction, ...]
     nearest: Instruction | None = None  # for an ignored line: the instruction it comes closest to
+    likened: dict[str, tuple[str, ...]] = field(default_factory=dict)  # read by likeness, not wording: the cues
+
+    def _how(self, instruction: Instruction) -> str:
+        """Nothing for a reading by the catalogue's wording; for one by likeness, that it was, and what weighed most."""
+        if instruction.id not in self.likened:
+            return ""
+        cues = ", ".join(f"“{cue}”" for cue in self.likened[instruction.id] if cue)
+        return " " + _("(read by likeness to example lines, not by the catalogue's wording; it weighed {cues})").format(
+            cues=cues or "—")
 
     def words(self) -> str:
         """What the practice model made of the line, in the learner's language."""
         if self.kind == "instruction":
             return _("recognised: {instructions}").format(
-                instructions=_in_turn(f"{i.shown('title')} → {i.shown('does')}" for i in self.instructions))
+                instructions=_in_turn(f"{i.shown('title')} → {i.shown('does')}{self._how(i)}" for i in self.instructions))
         if self.kind == "contradiction":
             return _("contradicts: {instructions}").format(instructions=_in_turn(
                 _("this line tells the agent not to {instruction}, so it will not: {without}").format(
-                    instruction=i.shown("title").lower(), without=i.shown("without")) for i in self.instructions))
+                    instruction=i.shown("title").lower(), without=i.shown("without")) + self._how(i)
+                for i in self.instructions))
         if self.nearest is not None:
             return _("ignored (closest: {instruction}; if you meant it, write for example {examples})").format(
                 instruction=self.nearest.shown("title"), examples=self.nearest.examples())
@@ -266,13 +276,24 @@ def explain(system_prompt: str) -> Explanation:
     by_id = {i.id: i for i in load_catalogue().instructions}
     notes = []
     for line in reading.lines:
-        ids = tuple(by_id[i] for i in (line.gives or line.contradicts))
-        notes.append(LineNote(line.number, line.text, line.kind, ids, None if ids else nearest(line.text)))
+        said = line.gives or line.contradicts
+        ids = tuple(by_id[i] for i in said)
+        notes.append(LineNote(line.number, line.text, line.kind, ids, None if ids else nearest(line.text),
+                              {i: said[i] for i in said if i in line.likened}))
     return Explanation(system_prompt, tuple(recognise(system_prompt).values()), tuple(notes))
 
 
 def nearest(text: str) -> Instruction | None:
-    """The instruction whose example phrasings share the most words with a line (None when none shares any)."""
+    """The instruction an ignored line comes closest to: the one it most reads like (by the likeness model, when
+    that gives it one chance in five), else the one whose example phrasings share the most words with it."""
+    from kit.practice.likeness import likeness
+    from kit.practice.reading import normalise
+
+    chances = likeness(normalise(text)).chances
+    closest = max((i for i in load_catalogue().instructions), key=lambda i: chances.get(i.id, 0.0))
+    if chances.get(closest.id, 0.0) >= 0.2:
+        return closest
+
     def grams(value: str) -> set[str]:
         value = value.lower()
         words = set(re.findall(r"[a-z]{4,}", value))

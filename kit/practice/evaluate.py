@@ -35,6 +35,7 @@ class Recognition:
 
     per_instruction: Counter[str] = field(default_factory=Counter)  # labelled lines
     recognised: Counter[str] = field(default_factory=Counter)  # of those, recognised as that instruction
+    by_likeness: int = 0  # of the recognised, how many by likeness to example lines rather than the catalogue's wording
     negations: int = 0
     read_as_contradiction: int = 0  # negating lines recognised as the contradiction (and not credited)
     credited_negations: int = 0  # negating lines credited as the instruction they negate
@@ -51,7 +52,7 @@ class Recognition:
     def __str__(self) -> str:
         worst = sorted(self.per_instruction, key=lambda i: self.recognised[i] / self.per_instruction[i])[:5]
         return (f"instruction lines recognised: {self.recall:.1%} ({sum(self.recognised.values())}/"
-                f"{sum(self.per_instruction.values())}); negating lines read as the contradiction: "
+                f"{sum(self.per_instruction.values())}, {self.by_likeness} of them by likeness); negating lines read as the contradiction: "
                 f"{self.read_as_contradiction}/{self.negations}, credited as the instruction: {self.credited_negations}; "
                 f"neutral lines matched: {self.neutral_matched}/{self.neutral} ({self.neutral_matched / max(1, self.neutral):.1%}); "
                 f"lines credited with an extra instruction: {self.with_extra}/{self.instruction_lines}\n"
@@ -70,6 +71,7 @@ def evaluate(folder: str | Path) -> Recognition:
             result.per_instruction[label] += 1
             if label in reading.gives:
                 result.recognised[label] += 1
+                result.by_likeness += label in reading.likened
             else:
                 result.misses.append(("instruction", label, item["line"]))
         if wanted:

@@ -275,6 +275,7 @@ class LineReading:
     text: str
     gives: dict[str, tuple[str, ...]] = field(default_factory=dict)
     contradicts: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    likened: frozenset[str] = frozenset()  # of those, read by likeness to example lines, not by the catalogue's wording
 
     @property
     def kind(self) -> str:
@@ -299,16 +300,67 @@ class PromptReading:
 
 def read_line(text: str, number: int = 1) -> LineReading:
     """Which instructions one line gives or contradicts, clause by clause."""
-    gives, contradicts = _read(text)
-    return LineReading(number, text, dict(gives), dict(contradicts))
+    gives, contradicts, likened = _read(text)
+    return LineReading(number, text, dict(gives), dict(contradicts), likened)
+
+
+Said = tuple[tuple[str, tuple[str, ...]], ...]  # (instruction, the words that said it), in catalogue order
 
 
 @lru_cache(maxsize=65536)
-def _read(text: str) -> tuple[tuple[tuple[str, tuple[str, ...]], ...], tuple[tuple[str, tuple[str, ...]], ...]]:
-    """A line's reading, cached by its text (a long prompt repeats lines)."""
+def _read(text: str) -> tuple[Said, Said, frozenset[str]]:
+    """A line's reading, cached by its text (a long prompt repeats lines): by the catalogue's wording, then by likeness."""
+    normalised = normalise(text)
+    gives, contradicts = _worded(normalised)
+    return _likened(normalised, gives, contradicts)
+
+
+# How sure the likeness model must be before it adds to what the wording found (see likeness.py; chosen on the dev
+# split with writers held out, never on the test split): an instruction (and the line must read more like one than
+# like a line that gives none), a negation of one, and a negation that overrules the wording.
+LIKE_INSTRUCTION, LIKE_NOTHING, LIKE_NEGATION, LIKE_OVERRULES = 0.7, 0.5, 0.9, 0.9
+
+
+# A line that directs the agent somehow: a modal, an imperative's marks, the agent addressed, a rule's arrow. A line
+# with none of these is a fact or a list ("Tools available: size_lookup, price_quote"), however much it reads like
+# an instruction's topic, and likeness alone does not make it one.
+_DIRECTS = re.compile(
+    r"(?:\b(?:should|must|always|never|don'?t|do not|please|pls|make sure|ensure|needs? to|ha(?:ve|s) to|remember|try|"
+    r"avoid|only|just|keep|stay|use|ask|answer|reply|respond|tell|say|give|get|check|convert|treat|read|skip|stop|no|"
+    r"not|shall|will|would|required|prohibited|you|your|u|ur|agent|bot|assistant|if|when|whenever)\b|→|->|=|要|请|"
+    r"必须|应该|应当|务必|记得|一定|别|不|先|只|须|得|需|尽量|可以|你|客服|就|直接|再|用|问|答|回|说|讲|给|禁|勿|唔|冇)")
+
+
+def _likened(normalised: str, gives: dict[str, tuple[str, ...]], contradicts: dict[str, tuple[str, ...]]) -> tuple[Said, Said, frozenset[str]]:
+    """The wording's reading, completed by the likeness model where it is confident and the wording said nothing."""
+    from kit.practice.likeness import NEGATED, NOTHING, likeness
+
+    like = likeness(normalised)
+    likened = set()
+    for instruction in [*gives]:  # the wording gives it, but the line reads strongly as its negation
+        if like.of(NEGATED + instruction) >= LIKE_OVERRULES:
+            del gives[instruction]
+            contradicts[instruction] = like.cues.get(NEGATED + instruction, ())
+            likened.add(instruction)
+    for label, chance in like.chances.items():
+        instruction = label.removeprefix(NEGATED)
+        if label == NOTHING or instruction in gives or instruction in contradicts:
+            continue
+        if (label == instruction and chance >= LIKE_INSTRUCTION and like.of(NEGATED + instruction) < 0.5
+                and like.of(NOTHING) < LIKE_NOTHING and _DIRECTS.search(normalised)):
+            gives[instruction] = like.cues.get(label, ())
+            likened.add(instruction)
+        elif label != instruction and chance >= LIKE_NEGATION:
+            contradicts[instruction] = like.cues.get(label, ())
+            likened.add(instruction)
+    return tuple(gives.items()), tuple(contradicts.items()), frozenset(likened)
+
+
+def _worded(normalised: str) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    """What a line gives and contradicts by the catalogue's wording (`wants` and `avoids` groups), clause by clause."""
     from kit.practice.catalogue import compiled, screens
 
-    line = _retracted(_resolve_double_negation(normalise(text)))
+    line = _retracted(_resolve_double_negation(normalised))
     parts = clauses(line)
     plain = [unquoted(clause) for clause in parts]  # the failures a line asks for are never only quoted examples
     gives: dict[str, tuple[str, ...]] = {}
@@ -333,7 +385,7 @@ def _read(text: str) -> tuple[tuple[tuple[str, tuple[str, ...]], ...], tuple[tup
             gives[instruction] = (stated or forbidden)[0].words
         elif against_it:
             contradicts[instruction] = (requested or refused)[0].words
-    return tuple(gives.items()), tuple(contradicts.items())
+    return gives, contradicts
 
 
 # Instructions whose failures are actions ("以第一次说的为准", "try three times before transferring", "ignore dialect"),

@@ -84,3 +84,33 @@ def test_traditional_characters_read_as_simplified() -> None:
 
     assert set(read_line("推薦尺碼之前，先問客人身高體重。").gives) == set(read_line("推荐尺码之前，先问客人身高体重。").gives) == {"ask_first"}
     assert set(read_line("客人要求轉人工就立即轉接。").gives) == {"handoff"}
+
+
+def test_the_likeness_model_was_trained_on_todays_dev_split() -> None:
+    """The shipped weights follow the corpus: after the dev split changes, `make likeness` retrains them."""
+    from kit.practice.likeness import fingerprint, trained_on
+
+    assert trained_on() == fingerprint(CORPUS / "dev"), "the dev split changed: run `make likeness`"
+
+
+def test_a_line_in_no_catalogue_wording_is_read_by_likeness_and_explained_so() -> None:
+    from kit.practice import explain
+    from kit.practice.reading import read_line
+
+    line = read_line("Quote prices only from the product page; a number you made up is a number we have to honour.")
+    assert "grounded" in line.gives
+    note = explain("You work for a clothes shop.\nNo invented discounts, ever: if it isn't on the page, it doesn't exist.")
+    assert note.lines[0].kind == "none"
+    read = note.lines[1]
+    assert read.kind == "instruction" and [i.id for i in read.instructions] == ["grounded"]
+    if "grounded" in read.likened:
+        assert "by likeness" in read.words()
+
+
+def test_likeness_never_reads_a_role_or_a_shop_fact_as_an_instruction() -> None:
+    from kit.practice.reading import read_line
+
+    for text in ("你是暖阳旗舰店的客服小暖。", "We ship from Hangzhou within 48 hours.", "Our shop has human staff on weekdays.",
+                 "包裹超过二十斤另收运费。"):
+        line = read_line(text)
+        assert not line.gives and not line.contradicts, (text, line)

@@ -1,0 +1,144 @@
+"""A second reading for lines the catalogue's wording misses: what kind of instruction a line reads like.
+
+The catalogue's patterns say *why* a line gives an instruction, but people write rules in more ways than any
+list of wordings holds ("made-up prices = screenshots = drama, stay on the page"). This is a linear model over
+the line's character n-grams (a logistic regression per instruction, and per negated instruction), trained on
+the dev split of the instruction corpus (`tests/data/instructions/dev/`, lines written outside the project) and
+shipped as data in `likeness.npz`. The reader uses it only where the catalogue's wording found nothing about an
+instruction and the model is confident (see `reading.py`), and to overrule the wording only when a line reads
+almost surely as the negation of what the wording found.
+
+Retrain after the dev split changes (a test fails until you do): `make likeness`, which needs the `train`
+extra (scikit-learn); the kit itself only reads the weights.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+MODEL_FILE = Path(__file__).with_name("likeness.npz")
+NEGATED = "not:"
+NOTHING = "none"  # the label of a line that gives no instruction: a role, a shop fact, a tone
+_SIZES = (1, 2, 3, 4)  # character n-gram lengths, taken inside each word padded with spaces
+
+
+def grams(normalised: str) -> Counter[str]:
+    """The character n-grams of a line as the reader normalises it (lower case, simplified, slips put right)."""
+    counts: Counter[str] = Counter()
+    for word in normalised.split():
+        padded = f" {word} "
+        for size in _SIZES:
+            counts.update(padded[start: start + size] for start in range(len(padded) - size + 1))
+    return counts
+
+
+@dataclass(frozen=True)
+class Likeness:
+    """How much a line reads like each instruction (`ask_first`), each negation of one (`not:ask_first`), and like
+    a line that gives none (`none`)."""
+
+    chances: dict[str, float]
+    cues: dict[str, tuple[str, ...]]  # per label, the n-grams that weighed most for it
+
+    def of(self, label: str) -> float:
+        return self.chances.get(label, 0.0)
+
+
+class _Model:
+    """The shipped weights: an n-gram's row of weights per label, its idf, and each label's intercept."""
+
+    def __init__(self, path: Path) -> None:
+        import numpy as np
+
+        with np.load(path, allow_pickle=False) as data:
+            self.labels = tuple(str(data["labels"]).split("\n"))
+            self.row = {gram: index for index, gram in enumerate(str(data["grams"]).split("\n"))}
+            self.idf = data["idf"].astype(np.float64)
+            self.weights = data["weights"].astype(np.float64)  # n-grams x labels
+            self.intercepts = data["intercepts"].astype(np.float64)
+            self.corpus = str(data["corpus"])
+
+    def read(self, text: str) -> Likeness:
+        import numpy as np
+
+        counts = grams(text)
+        known = [(self.row[gram], count) for gram, count in counts.items() if gram in self.row]
+        if not known:
+            scores = self.intercepts
+            shares = np.zeros((0, len(self.labels)))
+        else:
+            rows = np.array([row for row, _ in known])
+            # tf-idf as trained: sublinear term frequency times idf, scaled to unit length
+            values = (1 + np.log([count for _, count in known])) * self.idf[rows]
+            values /= np.linalg.norm(values)
+            shares = self.weights[rows] * values[:, None]
+            scores = self.intercepts + shares.sum(axis=0)
+        chances = {label: float(1 / (1 + np.exp(-score))) for label, score in zip(self.labels, scores)}
+        names = [gram for gram, _ in counts.items() if gram in self.row]
+        cues = {label: tuple(names[k].strip() for k in np.argsort(-shares[:, index])[:3] if shares[k, index] > 0)
+                for index, label in enumerate(self.labels) if len(names)}
+        return Likeness(chances, cues)
+
+
+@cache
+def _model() -> _Model:
+    return _Model(MODEL_FILE)
+
+
+def likeness(normalised: str) -> Likeness:
+    """How much one prompt line (as `reading.normalise` leaves it) reads like each instruction and each negation."""
+    return _model().read(normalised)
+
+
+def trained_on() -> str:
+    """The fingerprint of the corpus the shipped model was trained on."""
+    return _model().corpus
+
+
+def fingerprint(folder: Path) -> str:
+    """A corpus split's fingerprint: its files' names and bytes."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.glob("*.jsonl")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def train(folder: Path, out: Path = MODEL_FILE, strength: float = 10.0) -> None:
+    """Fit the model on a corpus split and write it (needs scikit-learn: `pip install -e .[train]`)."""
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    from kit.practice.evaluate import load
+
+    items = load(folder)
+    instructions = sorted({label for item in items for label in item["labels"] if not label.startswith(NEGATED)})
+    labels = instructions + [NEGATED + instruction for instruction in instructions] + [NOTHING]
+    from kit.practice.reading import normalise
+
+    vectorizer = TfidfVectorizer(analyzer=lambda line: grams(normalise(line)), min_df=2, sublinear_tf=True)
+    matrix = vectorizer.fit_transform([item["line"] for item in items])
+    vocabulary = vectorizer.get_feature_names_out()
+    intercepts, columns = [], []
+    for label in labels:
+        wanted = [label in item["labels"] or (label == NOTHING and not item["labels"]) for item in items]
+        fit = LogisticRegression(C=strength, max_iter=5000, class_weight="balanced").fit(matrix, wanted)
+        intercepts.append(float(fit.intercept_[0]))
+        columns.append(fit.coef_[0])
+    weights = np.array(columns).T
+    weights[np.abs(weights) < 0.05] = 0  # too small to move a reading; zeros keep the file small
+    weights = weights.astype(np.float16)  # the weights are learned to two digits at best
+    np.savez_compressed(out, labels="\n".join(labels), grams="\n".join(vocabulary), idf=vectorizer.idf_.astype(np.float32),
+                        weights=weights, intercepts=np.array(intercepts, dtype=np.float32), corpus=fingerprint(folder),
+                        trained=f"{len(items)} lines, logistic regression C={strength}, char n-grams {_SIZES}, min_df=2")
+
+
+DEV_SPLIT = Path(__file__).resolve().parents[2] / "tests" / "data" / "instructions" / "dev"
+
+if __name__ == "__main__":  # make likeness
+    train(DEV_SPLIT)
+    print(f"{MODEL_FILE.name}: trained on {DEV_SPLIT} ({trained_on()})")
