@@ -6,7 +6,9 @@ The corpus is tests/data/instructions/ (6,568 prompt lines by twenty writers who
 catalogue or the reader; dev/ = writers iA, iB, iE-iT, test/ = iC and iD). For each split it prints:
   - instruction lines: the share of labelled instructions recognised, and per instruction;
   - negating lines (`not:<id>`): read as the contradiction, and wrongly credited as the instruction;
-  - neutral lines (no instruction): the share matched as anything.
+  - neutral lines (no instruction): the share matched as anything;
+and the same for the catalogue's wording alone ("worded"), without the likeness model: that model was
+trained on the dev split, so its dev numbers say little, and the worded ones show what it adds.
 `--rev` runs the same measurement with that commit's recogniser (checked out in a temporary git
 worktree, in a fresh process), and times both on the same work side by side: reading every corpus
 line once, a 20 KB prompt, and two practice-model replies under a 200 KB prompt of short lines
@@ -43,18 +45,28 @@ if (Path(kit.__file__).parent / "practice" / "reading.py").exists():
         from kit.practice.reading import _read, read_prompt
         _read.cache_clear(); read_prompt.cache_clear()
     from kit.practice.catalogue import recognise
+    try:  # the catalogue's wording alone, without the likeness model (which was trained on the dev split)
+        from kit.practice.reading import _worded, normalise
+        def worded(text):
+            gives, against = _worded(normalise(text))
+            return set(gives), set(against)
+    except ImportError:
+        worded = None
 else:  # before kit/practice existed
     from kit.llm.catalogue import recognise
     def read(text):
         return {k for k, row in recognise(text).items() if row.found}, set()
     def clear():
         pass
+    worded = None
 out = {}
-for split in ("dev", "test"):
+readers = {"": read, "worded ": worded} if worded else {"": read}
+for (name, reader), split in [(r, s) for r in readers.items() for s in ("dev", "test")]:
+    read_now = reader
     items = [json.loads(l) for f in sorted((corpus / split).glob("*.jsonl")) for l in f.read_text(encoding="utf-8").splitlines() if l.strip()]
     per, ok, neg, contra, credited, neutral, matched = {}, {}, 0, 0, 0, 0, 0
     for item in items:
-        gives, against = read(item["line"])
+        gives, against = read_now(item["line"])
         labels = item["labels"]
         for label in labels:
             if label.startswith("not:"):
@@ -63,7 +75,7 @@ for split in ("dev", "test"):
                 per[label] = per.get(label, 0) + 1; ok[label] = ok.get(label, 0) + (label in gives)
         if not labels:
             neutral += 1; matched += bool(gives or against)
-    out[split] = {"per": per, "ok": ok, "neg": neg, "contra": contra, "credited": credited, "neutral": neutral, "matched": matched}
+    out[name + split] = {"per": per, "ok": ok, "neg": neg, "contra": contra, "credited": credited, "neutral": neutral, "matched": matched}
 lines = [json.loads(l)["line"] for f in sorted(corpus.glob("*/*.jsonl")) for l in f.read_text(encoding="utf-8").splitlines() if l.strip()]
 clear(); start = time.perf_counter()
 for text in lines:
@@ -92,10 +104,12 @@ def measure(checkout: Path) -> dict:
 
 
 def show(name: str, result: dict) -> None:
-    for split in ("dev", "test"):
+    for split in ("dev", "test", "worded dev", "worded test"):
+        if split not in result:
+            continue
         r = result[split]
         total, ok = sum(r["per"].values()), sum(r["ok"].values())
-        print(f"{name:<9} {split:<4}  instructions {ok / total:6.1%} ({ok}/{total})   negations read as contradiction "
+        print(f"{name:<9} {split:<11}  instructions {ok / total:6.1%} ({ok}/{total})   negations read as contradiction "
               f"{r['contra']}/{r['neg']}, credited {r['credited']}/{r['neg']}   neutral matched {r['matched']}/{r['neutral']} "
               f"({r['matched'] / r['neutral']:.1%})")
 

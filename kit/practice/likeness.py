@@ -19,6 +19,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 MODEL_FILE = Path(__file__).with_name("likeness.npz")
 NEGATED = "not:"
@@ -42,10 +43,19 @@ class Likeness:
     a line that gives none (`none`)."""
 
     chances: dict[str, float]
-    cues: dict[str, tuple[str, ...]]  # per label, the n-grams that weighed most for it
+    _grams: tuple[str, ...] = ()  # the line's n-grams the model knows
+    _shares: Any = None  # their weighted shares, n-grams x labels
+    _labels: tuple[str, ...] = ()
 
     def of(self, label: str) -> float:
         return self.chances.get(label, 0.0)
+
+    def cues(self, label: str) -> tuple[str, ...]:
+        """The (at most three) n-grams of the line that weighed most towards a label."""
+        if not self._grams or label not in self._labels:
+            return ()
+        column = self._shares[:, self._labels.index(label)]
+        return tuple(self._grams[k].strip() for k in column.argsort()[::-1][:3] if column[k] > 0)
 
 
 class _Model:
@@ -58,30 +68,23 @@ class _Model:
             self.labels = tuple(str(data["labels"]).split("\n"))
             self.row = {gram: index for index, gram in enumerate(str(data["grams"]).split("\n"))}
             self.idf = data["idf"].astype(np.float64)
-            self.weights = data["weights"].astype(np.float64)  # n-grams x labels
+            self.weights = data["weights"].astype(np.float32)  # n-grams x labels
             self.intercepts = data["intercepts"].astype(np.float64)
             self.corpus = str(data["corpus"])
 
     def read(self, text: str) -> Likeness:
         import numpy as np
 
-        counts = grams(text)
-        known = [(self.row[gram], count) for gram, count in counts.items() if gram in self.row]
+        known = [(gram, count) for gram, count in grams(text).items() if gram in self.row]
         if not known:
-            scores = self.intercepts
-            shares = np.zeros((0, len(self.labels)))
-        else:
-            rows = np.array([row for row, _ in known])
-            # tf-idf as trained: sublinear term frequency times idf, scaled to unit length
-            values = (1 + np.log([count for _, count in known])) * self.idf[rows]
-            values /= np.linalg.norm(values)
-            shares = self.weights[rows] * values[:, None]
-            scores = self.intercepts + shares.sum(axis=0)
-        chances = {label: float(1 / (1 + np.exp(-score))) for label, score in zip(self.labels, scores)}
-        names = [gram for gram, _ in counts.items() if gram in self.row]
-        cues = {label: tuple(names[k].strip() for k in np.argsort(-shares[:, index])[:3] if shares[k, index] > 0)
-                for index, label in enumerate(self.labels) if len(names)}
-        return Likeness(chances, cues)
+            return Likeness(dict(zip(self.labels, (1 / (1 + np.exp(-self.intercepts))).tolist())))
+        rows = np.array([self.row[gram] for gram, _ in known])
+        # tf-idf as trained: sublinear term frequency times idf, scaled to unit length
+        values = (1 + np.log([count for _, count in known])) * self.idf[rows]
+        values /= np.linalg.norm(values)
+        shares = self.weights[rows] * values[:, None]
+        chances = 1 / (1 + np.exp(-(self.intercepts + shares.sum(axis=0))))
+        return Likeness(dict(zip(self.labels, chances.tolist())), tuple(gram for gram, _ in known), shares, self.labels)
 
 
 @cache

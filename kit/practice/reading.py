@@ -25,7 +25,8 @@ _NEGATION = re.compile(
     r"\bdon'?t\b|\bdo not\b|\bnever\b|\bno need (?:to|for)\b|\bnot\b|\bwithout\b|\bstop\b|\bavoid\b|\bno\b|\bnor\b|\bnothing\b|\bskip\b|\bdoesn'?t\b|\bisn'?t\b|"
     r"\bwon'?t\b|\bcan'?t\b|\bcannot\b|\bshouldn'?t\b|\bmustn'?t\b|\bneedn'?t\b|\bnone\b|\brather than\b|\binstead of\b|\bnot to\b|"
     r"\bneed not\b|\bdecline[sd]?\b|\bdeflect(?:ed)?\b|别在|不再|不予|不得|不要纠结|别拿|别画饼|"
-    r"唔好|唔使|唔駛|唔可以|唔准|唔得|冇|\bwhy (?:would you |should you |bother |be so |waste \w+(?:'s)? time )?)",
+    r"\b(?:you'?ll|you will|we'?ll|we will) (?:be )?mark(?:ed)? (?:you )?down for\b|\b(?:penali[sz]ed|docked|marked down) for\b|"
+    r"\blose points for\b|\bwhy (?:would you |should you |bother |be so |waste \w+(?:'s)? time )?)",
     re.I)
 # Words that open a new condition: a negation before them does not reach past them.
 _BREAK = re.compile(r"(?:\buntil\b|\bbefore\b|\bunless\b|\bexcept\b|\bbut\b|\bthen\b|\bfirst\b|\bafter\b|\bonly\b|\bwhen(?:ever)?\b|\bif\b|\bonce\b|\bas soon as\b|\band\b|\bso\b|\bjust\b|\binstead\b|\bsimply\b|\brather\b|前|之前|以前|再|才|先|但|而是|除非|只要|之后|以后|然后|时|的时候)", re.I)
@@ -52,7 +53,8 @@ _VERDICT = re.compile(
     r"\bsomething (?:the agent|you|we|this bot) (?:can (?:happily |safely )?skip|should not be doing|do(?:es)? not do)\b|"
     r"\bnot something (?:we want|this bot does|you should do)\b|\b(?:is )?never required\b|\breally worth the trouble\b|"
     r"\bis something we have decided against\b|(?::\s*|\b(?:is|are)\s+)optional(?: and (?:usually |often )?unnecessary)?|"
-    r"一般是不做的|是不做的|(?:了)?也没用|能省就省|"
+    r"一般是不做的|是不做的|(?:了)?也没用|能省就省|\bcounts? against (?:you|the agent|your score)\b|\bis an automatic fail\b|"
+    r"(?:会|要|直接)?扣分|算违规|"
     r"(?:是|都是|也是)?(?:完全|根本|都)?(?:不需要|没有?必要|多余|废话)的?|我们不要|可以省掉|可以省略|可以不用|无所谓|差不多就行|"
     r"(?:都|就|也)?不需要藏着|没啥秘密|(?:也)?可以(?:先)?不(?:调|用|问|加|写|管)|(?:自本季起|即日起|从今天起)?(?:废止|作废|取消)|"
     r"(?:均|都|一律)?不适用|一律删掉|不属于[^，,]{0,12}(?:范围|职责))"
@@ -70,6 +72,15 @@ def _simplified():
     return opencc.OpenCC("t2s")
 
 
+# Written Cantonese as Hong Kong shops write it (after conversion to simplified), in the Mandarin the catalogue uses.
+_CANTONESE_WORDS = {"唔好": "不要", "唔使": "不用", "唔驶": "不用", "唔可以": "不可以", "唔准": "不准", "唔得": "不行",
+                    "唔系": "不是", "唔知": "不知道", "冇": "没有", "净系": "只", "咁": "这样", "咗": "了", "嘅": "的",
+                    "佢哋": "他们", "佢": "他", "畀": "给", "就系": "就是", "系咪": "是不是", "咩": "什么", "点样": "怎样",
+                    "嗰个": "那个", "嗰": "那", "呢啲": "这些", "呢个": "这个", "睇": "看", "乜嘢": "什么", "几多": "多少",
+                    "讲嘢": "说话", "搞掂": "搞定", "俾": "给", "出嚟": "出来", "嚟": "来"}
+_CANTONESE = re.compile("|".join(sorted(_CANTONESE_WORDS, key=len, reverse=True)))
+
+
 def normalise(line: str) -> str:
     """Full-width to half-width, traditional characters to simplified, lower case, input-method slips put right, settings said in words, HTML comments,
     list marks and emphasis dropped; a wrong example marked ✘ reads as forbidden and a right one marked ✔ as a
@@ -77,6 +88,7 @@ def normalise(line: str) -> str:
     text = unicodedata.normalize("NFKC", line).lower()
     if re.search(r"[\u4e00-\u9fff]", text):
         text = _simplified().convert(text)  # 繁體 as written in Taiwan and Hong Kong: the catalogue is in simplified
+        text = _CANTONESE.sub(lambda match: _CANTONESE_WORDS[match.group(0)], text)
     text = _config_switch(_unslipped(text))
     text = re.sub(r"<!--.*?(?:-->|$)", " ", text)  # an HTML comment is a note to the prompt's editors
     text = re.sub(r"^\s*(?:[-*•·>#]+|\d{1,2}\s*[.、)）]|[（(]\d{1,2}[)）]|第?[一二三四五六七八九十]+[、.．]|<\w+>)\s*", "", text)
@@ -340,7 +352,7 @@ def _likened(normalised: str, gives: dict[str, tuple[str, ...]], contradicts: di
     for instruction in [*gives]:  # the wording gives it, but the line reads strongly as its negation
         if like.of(NEGATED + instruction) >= LIKE_OVERRULES:
             del gives[instruction]
-            contradicts[instruction] = like.cues.get(NEGATED + instruction, ())
+            contradicts[instruction] = like.cues(NEGATED + instruction)
             likened.add(instruction)
     for label, chance in like.chances.items():
         instruction = label.removeprefix(NEGATED)
@@ -348,10 +360,10 @@ def _likened(normalised: str, gives: dict[str, tuple[str, ...]], contradicts: di
             continue
         if (label == instruction and chance >= LIKE_INSTRUCTION and like.of(NEGATED + instruction) < 0.5
                 and like.of(NOTHING) < LIKE_NOTHING and _DIRECTS.search(normalised)):
-            gives[instruction] = like.cues.get(label, ())
+            gives[instruction] = like.cues(label)
             likened.add(instruction)
         elif label != instruction and chance >= LIKE_NEGATION:
-            contradicts[instruction] = like.cues.get(label, ())
+            contradicts[instruction] = like.cues(label)
             likened.add(instruction)
     return tuple(gives.items()), tuple(contradicts.items()), frozenset(likened)
 
