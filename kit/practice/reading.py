@@ -333,9 +333,10 @@ def _read(text: str) -> tuple[Said, Said, frozenset[str]]:
 LIKE_INSTRUCTION, LIKE_NOTHING, LIKE_NEGATION, LIKE_OVERRULES = 0.7, 0.5, 0.9, 0.9
 
 
-# A line that directs the agent somehow: a modal, an imperative's marks, the agent addressed, a rule's arrow. A line
-# with none of these is a fact or a list ("Tools available: size_lookup, price_quote"), however much it reads like
-# an instruction's topic, and likeness alone does not make it one.
+# Marks of a line that directs the agent: a modal, a common imperative, the agent addressed, a rule's arrow. Many
+# rules have none ("LATEST CHOICE WINS."), so the wording does not need them; but the lines with none that likeness
+# alone read as instructions, with dev writers held out, were nearly all facts and lists ("Tools available:
+# size_lookup, price_quote"), so likeness alone needs one.
 _DIRECTS = re.compile(
     r"(?:\b(?:should|must|always|never|don'?t|do not|please|pls|make sure|ensure|needs? to|ha(?:ve|s) to|remember|try|"
     r"avoid|only|just|keep|stay|use|ask|answer|reply|respond|tell|say|give|get|check|convert|treat|read|skip|stop|no|"
@@ -349,8 +350,9 @@ def _likened(normalised: str, gives: dict[str, tuple[str, ...]], contradicts: di
 
     like = likeness(normalised)
     likened = set()
-    for instruction in [*gives]:  # the wording gives it, but the line reads strongly as its negation
-        if like.of(NEGATED + instruction) >= LIKE_OVERRULES:
+    for instruction in [*gives]:  # the wording gives it, but the line reads strongly, and more, as its negation
+        against = like.of(NEGATED + instruction)
+        if against >= LIKE_OVERRULES and against > like.of(instruction):
             del gives[instruction]
             contradicts[instruction] = like.cues(NEGATED + instruction)
             likened.add(instruction)
@@ -362,7 +364,7 @@ def _likened(normalised: str, gives: dict[str, tuple[str, ...]], contradicts: di
                 and like.of(NOTHING) < LIKE_NOTHING and _DIRECTS.search(normalised)):
             gives[instruction] = like.cues(label)
             likened.add(instruction)
-        elif label != instruction and chance >= LIKE_NEGATION:
+        elif label != instruction and chance >= LIKE_NEGATION and like.of(instruction) < 0.5:
             contradicts[instruction] = like.cues(label)
             likened.add(instruction)
     return tuple(gives.items()), tuple(contradicts.items()), frozenset(likened)

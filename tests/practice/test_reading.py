@@ -117,3 +117,11 @@ def test_likeness_never_reads_a_role_or_a_shop_fact_as_an_instruction() -> None:
                  "包裹超过二十斤另收运费。"):
         line = read_line(text)
         assert not line.gives and not line.contradicts, (text, line)
+
+
+def test_likeness_overrules_the_wording_only_when_the_line_reads_more_as_the_negation() -> None:
+    """"顾客要人工就转人工" reads a little like the corpus's "客人要真人都唔好转", but far more like a hand-off rule."""
+    from kit.practice.reading import read_line
+
+    line = read_line("顾客要人工就转人工。")
+    assert set(line.gives) == {"handoff"} and not line.contradicts
