@@ -2,11 +2,12 @@
 
 The catalogue's patterns say *why* a line gives an instruction, but people write rules in more ways than any
 list of wordings holds ("made-up prices = screenshots = drama, stay on the page"). This is a linear model over
-the line's character n-grams (a logistic regression per instruction, and per negated instruction), trained on
+the line's character n-grams (a logistic regression per instruction, per negated instruction and for lines that
+give none), trained on
 the dev split of the instruction corpus (`tests/data/instructions/dev/`, lines written outside the project) and
 shipped as data in `likeness.npz`. The reader uses it only where the catalogue's wording found nothing about an
 instruction and the model is confident (see `reading.py`), and to overrule the wording only when a line reads
-almost surely as the negation of what the wording found.
+far more as the negation of what the wording found than as the instruction.
 
 Retrain after the dev split changes (a test fails until you do): `make likeness`, which needs the `train`
 extra (scikit-learn); the kit itself only reads the weights.
@@ -117,18 +118,18 @@ def train(folder: Path, out: Path = MODEL_FILE, strength: float = 10.0) -> None:
     from sklearn.linear_model import LogisticRegression
 
     from kit.practice.evaluate import load
+    from kit.practice.reading import normalise
 
     items = load(folder)
     instructions = sorted({label for item in items for label in item["labels"] if not label.startswith(NEGATED)})
     labels = instructions + [NEGATED + instruction for instruction in instructions] + [NOTHING]
-    from kit.practice.reading import normalise
-
     vectorizer = TfidfVectorizer(analyzer=lambda line: grams(normalise(line)), min_df=2, sublinear_tf=True)
     matrix = vectorizer.fit_transform([item["line"] for item in items])
     vocabulary = vectorizer.get_feature_names_out()
     intercepts, columns = [], []
     for label in labels:
         wanted = [label in item["labels"] or (label == NOTHING and not item["labels"]) for item in items]
+        # balanced: a label's few lines weigh as much as all the others together, so its chances are not drowned
         fit = LogisticRegression(C=strength, max_iter=5000, class_weight="balanced").fit(matrix, wanted)
         intercepts.append(float(fit.intercept_[0]))
         columns.append(fit.coef_[0])

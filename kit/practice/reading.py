@@ -328,8 +328,8 @@ def _read(text: str) -> tuple[Said, Said, frozenset[str]]:
 
 
 # How sure the likeness model must be before it adds to what the wording found (see likeness.py; chosen on the dev
-# split with writers held out, never on the test split): an instruction (and the line must read more like one than
-# like a line that gives none), a negation of one, and a negation that overrules the wording.
+# split with writers held out, never on the test split): an instruction (and the line must read as one that gives
+# none at less than even odds), a negation of one, and a negation that overrules the wording.
 LIKE_INSTRUCTION, LIKE_NOTHING, LIKE_NEGATION, LIKE_OVERRULES = 0.7, 0.5, 0.9, 0.9
 
 
