@@ -111,7 +111,7 @@ def fingerprint(folder: Path) -> str:
     return digest.hexdigest()[:16]
 
 
-def train(folder: Path, out: Path = MODEL_FILE, strength: float = 10.0) -> None:
+def train(folder: Path, out: Path = MODEL_FILE, strength: float = 30.0) -> None:
     """Fit the model on a corpus split and write it (needs scikit-learn: `pip install -e .[train]`)."""
     import numpy as np
     from sklearn.feature_extraction.text import TfidfVectorizer
