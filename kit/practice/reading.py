@@ -26,7 +26,9 @@ _NEGATION = re.compile(
     r"\bwon'?t\b|\bcan'?t\b|\bcannot\b|\bshouldn'?t\b|\bmustn'?t\b|\bneedn'?t\b|\bnone\b|\brather than\b|\binstead of\b|\bnot to\b|"
     r"\bneed not\b|\bdecline[sd]?\b|\bdeflect(?:ed)?\b|别在|不再|不予|不得|不要纠结|别拿|别画饼|"
     r"\b(?:you'?ll|you will|we'?ll|we will) (?:be )?mark(?:ed)? (?:you )?down for\b|\b(?:penali[sz]ed|docked|marked down) for\b|"
-    r"\blose points for\b|\bwhy (?:would you |should you |bother |be so |waste \w+(?:'s)? time )?)",
+    r"\blose points for\b|\bdeduct(?:ed)?(?: (?:a )?points?)? for\b|-\s?\d+ points? for\b|\b(?:automatic|instant) (?:zero|fail(?:ure)?)"
+    r"(?: for| if)?\b|\bzero marks for\b|\bforget (?:the |about the )?(?:old |earlier |previous )?rule (?:about|on)\b|"
+    r"\bwhy (?:would you |should you |bother |be so |waste \w+(?:'s)? time )?)",
     re.I)
 # Words that open a new condition: a negation before them does not reach past them.
 _BREAK = re.compile(r"(?:\buntil\b|\bbefore\b|\bunless\b|\bexcept\b|\bbut\b|\bthen\b|\bfirst\b|\bafter\b|\bonly\b|\bwhen(?:ever)?\b|\bif\b|\bonce\b|\bas soon as\b|\band\b|\bso\b|\bjust\b|\binstead\b|\bsimply\b|\brather\b|前|之前|以前|再|才|先|但|而是|除非|只要|之后|以后|然后|时|的时候)", re.I)
@@ -39,7 +41,8 @@ _CLAUSES = re.compile(r"(?<=[\u4e00-\u9fff”\"』」]),|,(?=\s*[\u4e00-\u9fff�
 # A negation that follows what it negates: "empathy 那一套不需要", "寒暄就免了".
 _AFTER = re.compile(r"^.{0,8}?(?:不需要|不用|没必要|不必|免了|就算了|不要了|无需|一律无需|都不用|统统省|省掉|省了|去掉|删掉|免掉|isn'?t needed|not needed|is not needed|not required)", re.I)
 # A short clause that only negates ("…，没必要问", "…，别的不需要"): it negates what the clauses before it named.
-_NEGATION_WORDS = (r"(?:(?:全部|统统)?都?(?:没必要|不需要|不必|无需|不用|唔使|唔好|省掉|免了|一律不|别管|不用你?管|不归你管|你别管)"
+_NEGATION_WORDS = (r"(?:(?:现在|目前|如今)?(?:已经?|都|一律)?(?:取消|废止|作废|不再执行)了?[。.!！]*|"
+                   r"(?:全部|统统)?都?(?:没必要|不需要|不必|无需|不用|唔使|唔好|省掉|免了|一律不|别管|不用你?管|不归你管|你别管)"
                    r"(?:问|说|讲|管|了|写)?[了的吧啊呀]*|(?:just )?(?:don'?t bother|no need|not needed|unnecessary|optional|"
                    r"not required|not necessary|skip (?:it|them|that)|avoid (?:it|that)|drop (?:it|that)(?:,? (?:it )?is redundant)?)[.!]*)$")
 _NEGATING_CLAUSE = re.compile(r"^(?:别的|其他的?|其它的?|这些|那些|就|也|都|统统|一律|你)?\s*" + _NEGATION_WORDS)
@@ -54,6 +57,7 @@ _VERDICT = re.compile(
     r"\bnot something (?:we want|this bot does|you should do)\b|\b(?:is )?never required\b|\breally worth the trouble\b|"
     r"\bis something we have decided against\b|(?::\s*|\b(?:is|are)\s+)optional(?: and (?:usually |often )?unnecessary)?|"
     r"一般是不做的|是不做的|(?:了)?也没用|能省就省|\bcounts? against (?:you|the agent|your score)\b|\bis an automatic fail\b|"
+    r"\b(?:is|are) (?:strictly )?(?:banned|not allowed|forbidden)\b|"
     r"(?:会|要|直接)?扣分|算违规|"
     r"(?:是|都是|也是)?(?:完全|根本|都)?(?:不需要|没有?必要|多余|废话)的?|我们不要|可以省掉|可以省略|可以不用|无所谓|差不多就行|"
     r"(?:都|就|也)?不需要藏着|没啥秘密|(?:也)?可以(?:先)?不(?:调|用|问|加|写|管)|(?:自本季起|即日起|从今天起)?(?:废止|作废|取消)|"
