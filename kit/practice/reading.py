@@ -70,7 +70,8 @@ _NEGATING_TOPIC = re.compile(r"^(?:这些|那些|就|也|都|统统|一律|你)?
 
 
 @lru_cache(maxsize=1)
-def _simplified():
+def _simplified():  # type: ignore[no-untyped-def]
+    """OpenCC's traditional-to-simplified converter, built once (it loads its dictionaries)."""
     import opencc
 
     return opencc.OpenCC("t2s")
@@ -86,9 +87,10 @@ _CANTONESE = re.compile("|".join(sorted(_CANTONESE_WORDS, key=len, reverse=True)
 
 
 def normalise(line: str) -> str:
-    """Full-width to half-width, traditional characters to simplified, lower case, input-method slips put right, settings said in words, HTML comments,
-    list marks and emphasis dropped; a wrong example marked ✘ reads as forbidden and a right one marked ✔ as a
-    clause of its own ("✘ 请提供肩宽、胸围 ✔ 您身高体重多少？")."""
+    """Full-width to half-width, lower case, traditional characters and written Cantonese to simplified Mandarin,
+    input-method slips put right, settings said in words, HTML comments, list marks and emphasis dropped; a wrong
+    example marked ✘ reads as forbidden and a right one marked ✔ as a clause of its own ("✘ 请提供肩宽、胸围 ✔ 您身高
+    体重多少？")."""
     text = unicodedata.normalize("NFKC", line).lower()
     if re.search(r"[\u4e00-\u9fff]", text):
         text = _simplified().convert(text)  # 繁體 as written in Taiwan and Hong Kong: the catalogue is in simplified
@@ -320,7 +322,7 @@ def read_line(text: str, number: int = 1) -> LineReading:
     return LineReading(number, text, dict(gives), dict(contradicts), likened)
 
 
-Said = tuple[tuple[str, tuple[str, ...]], ...]  # (instruction, the words that said it), in catalogue order
+Said = tuple[tuple[str, tuple[str, ...]], ...]  # (instruction, the words that said it)
 
 
 @lru_cache(maxsize=65536)
@@ -345,7 +347,7 @@ _DIRECTS = re.compile(
     r"(?:\b(?:should|must|always|never|don'?t|do not|please|pls|make sure|ensure|needs? to|ha(?:ve|s) to|remember|try|"
     r"avoid|only|just|keep|stay|use|ask|answer|reply|respond|tell|say|give|get|check|convert|treat|read|skip|stop|no|"
     r"not|shall|will|would|required|prohibited|you|your|u|ur|agent|bot|assistant|if|when|whenever)\b|→|->|=|要|请|"
-    r"必须|应该|应当|务必|记得|一定|别|不|先|只|须|得|需|尽量|可以|你|客服|就|直接|再|用|问|答|回|说|讲|给|禁|勿|唔|冇)")
+    r"必须|应该|应当|务必|记得|一定|别|不|先|只|须|得|需|尽量|可以|你|客服|就|直接|再|用|问|答|回|说|讲|给|禁|勿)")
 
 
 def _likened(normalised: str, gives: dict[str, tuple[str, ...]], contradicts: dict[str, tuple[str, ...]]) -> tuple[Said, Said, frozenset[str]]:
