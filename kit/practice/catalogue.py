@@ -18,6 +18,13 @@ from kit.i18n import _, language
 
 CATALOGUE_FILE = Path(__file__).with_name("catalogue.yaml")
 
+
+@cache
+def compile_pattern(text: str) -> re.Pattern[str]:
+    """A catalogue pattern, compiled once as the reader uses it (case-insensitive): validating the catalogue compiles
+    every pattern, and the reader then reuses them (Python's own cache holds fewer than the catalogue has)."""
+    return re.compile(text, re.I)
+
 Groups = tuple[tuple[str, ...], ...]
 
 
@@ -65,7 +72,7 @@ class Instruction(BaseModel):
                 raise ValueError(_("a group needs at least one pattern"))
             for pattern in group:
                 try:
-                    re.compile(pattern)
+                    compile_pattern(pattern)
                 except re.error as error:
                     raise ValueError(_("pattern {pattern} is not a valid regular expression: {error}").format(
                         pattern=repr(pattern), error=error)) from None
@@ -107,7 +114,7 @@ def load_catalogue(path: Path = CATALOGUE_FILE) -> Catalogue:
 def compiled() -> dict[str, tuple[tuple[tuple[re.Pattern[str], ...], ...], tuple[tuple[re.Pattern[str], ...], ...]]]:
     """Every instruction's `wants` and `avoids` groups, compiled once."""
     def groups(raw: Groups) -> tuple[tuple[re.Pattern[str], ...], ...]:
-        return tuple(tuple(re.compile(pattern, re.I) for pattern in group) for group in raw)
+        return tuple(tuple(compile_pattern(text) for text in group) for group in raw)
 
     return {i.id: (groups(i.wants), groups(i.avoids)) for i in load_catalogue().instructions}
 
