@@ -170,6 +170,7 @@ class LineNote:
     instructions: tuple[Instruction, ...]
     nearest: Instruction | None = None  # for an ignored line: the instruction it comes closest to
     likened: dict[str, tuple[str, ...]] = field(default_factory=dict)  # read by likeness, not wording: the cues
+    set_aside: tuple[str, ...] = ()  # for an ignored line: words that name `nearest`, in a line that reads as a fact
 
     def _how(self, instruction: Instruction) -> str:
         """Nothing for a reading by the catalogue's wording; for one by likeness, that it was, and what weighed most."""
@@ -189,6 +190,11 @@ class LineNote:
                 _("this line tells the agent not to {instruction}, so it will not: {without}").format(
                     instruction=i.shown("title").lower(), without=i.shown("without")) + self._how(i)
                 for i in self.instructions))
+        if self.nearest is not None and self.set_aside:
+            return _("ignored: its words {words} name “{instruction}”, but the line reads as a fact or a role, not a rule "
+                     "(by likeness to example lines); if you meant it, write for example {examples}").format(
+                words=", ".join(f"“{word}”" for word in self.set_aside), instruction=self.nearest.shown("title"),
+                examples=self.nearest.examples())
         if self.nearest is not None:
             return _("ignored (closest: {instruction}; if you meant it, write for example {examples})").format(
                 instruction=self.nearest.shown("title"), examples=self.nearest.examples())
@@ -285,8 +291,10 @@ def explain(system_prompt: str) -> Explanation:
     for line in reading.lines:
         said = line.gives or line.contradicts
         ids = tuple(by_id[i] for i in said)
-        notes.append(LineNote(line.number, line.text, line.kind, ids, None if ids else nearest(line.text),
-                              {i: said[i] for i in said if i in line.likened}))
+        aside = next(iter(line.set_aside.items()), None) if not ids else None
+        closest = by_id[aside[0]] if aside else None if ids else nearest(line.text)
+        notes.append(LineNote(line.number, line.text, line.kind, ids, closest,
+                              {i: said[i] for i in said if i in line.likened}, aside[1] if aside else ()))
     return Explanation(system_prompt, tuple(recognise(system_prompt).values()), tuple(notes))
 
 

@@ -294,6 +294,7 @@ class LineReading:
     gives: dict[str, tuple[str, ...]] = field(default_factory=dict)
     contradicts: dict[str, tuple[str, ...]] = field(default_factory=dict)
     likened: frozenset[str] = frozenset()  # of those, read by likeness to example lines, not by the catalogue's wording
+    set_aside: dict[str, tuple[str, ...]] = field(default_factory=dict)  # named by the wording, but the line reads as a fact
 
     @property
     def kind(self) -> str:
@@ -318,15 +319,15 @@ class PromptReading:
 
 def read_line(text: str, number: int = 1) -> LineReading:
     """Which instructions one line gives or contradicts, clause by clause."""
-    gives, contradicts, likened = _read(text)
-    return LineReading(number, text, dict(gives), dict(contradicts), likened)
+    gives, contradicts, likened, set_aside = _read(text)
+    return LineReading(number, text, dict(gives), dict(contradicts), likened, dict(set_aside))
 
 
 Said = tuple[tuple[str, tuple[str, ...]], ...]  # (instruction, the words that said it)
 
 
 @lru_cache(maxsize=65536)
-def _read(text: str) -> tuple[Said, Said, frozenset[str]]:
+def _read(text: str) -> tuple[Said, Said, frozenset[str], Said]:
     """A line's reading, cached by its text (a long prompt repeats lines): by the catalogue's wording, then by likeness."""
     normalised = normalise(text)
     gives, contradicts = _worded(normalised)
@@ -337,6 +338,10 @@ def _read(text: str) -> tuple[Said, Said, frozenset[str]]:
 # split with writers held out, never on the test split): an instruction (and the line must read as one that gives
 # none at less than even odds), a negation of one, and a negation that overrules the wording.
 LIKE_INSTRUCTION, LIKE_NOTHING, LIKE_NEGATION, LIKE_OVERRULES = 0.7, 0.5, 0.9, 0.9
+# And before it sets the wording aside: the line reads as one that gives no instruction (a fact, a role, a list) and
+# hardly at all as the one its words name ("Parcels are weighed in 斤 at the warehouse"). With dev writers held out,
+# this took neutral lines matched from 2.3% to 1.8% for 4 of 8,180 instruction labels.
+LIKE_FACT, LIKE_UNLIKE = 0.7, 0.2
 
 
 # Marks of a line that directs the agent: a modal, a common imperative, the agent addressed, a rule's arrow. Many
@@ -350,18 +355,23 @@ _DIRECTS = re.compile(
     r"必须|应该|应当|务必|记得|一定|别|不|先|只|须|得|需|尽量|可以|你|客服|就|直接|再|用|问|答|回|说|讲|给|禁|勿)")
 
 
-def _likened(normalised: str, gives: dict[str, tuple[str, ...]], contradicts: dict[str, tuple[str, ...]]) -> tuple[Said, Said, frozenset[str]]:
-    """The wording's reading, completed by the likeness model where it is confident and the wording said nothing."""
+def _likened(normalised: str, gives: dict[str, tuple[str, ...]],
+             contradicts: dict[str, tuple[str, ...]]) -> tuple[Said, Said, frozenset[str], Said]:
+    """The wording's reading, completed by the likeness model where it is confident and the wording said nothing,
+    and corrected where the line reads far more as its negation, or as no instruction at all."""
     from kit.practice.likeness import NEGATED, NOTHING, likeness
 
     like = likeness(normalised)
     likened = set()
-    for instruction in [*gives]:  # the wording gives it, but the line reads strongly, and more, as its negation
+    set_aside = {}
+    for instruction in [*gives]:
         against = like.of(NEGATED + instruction)
-        if against >= LIKE_OVERRULES and against > like.of(instruction):
+        if against >= LIKE_OVERRULES and against > like.of(instruction):  # reads strongly, and more, as its negation
             del gives[instruction]
             contradicts[instruction] = like.cues(NEGATED + instruction)
             likened.add(instruction)
+        elif like.of(NOTHING) >= LIKE_FACT and like.of(instruction) < LIKE_UNLIKE:  # names its topic, states a fact
+            set_aside[instruction] = gives.pop(instruction)
     for label, chance in like.chances.items():
         instruction = label.removeprefix(NEGATED)
         if label == NOTHING or instruction in gives or instruction in contradicts:
@@ -373,7 +383,7 @@ def _likened(normalised: str, gives: dict[str, tuple[str, ...]], contradicts: di
         elif label != instruction and chance >= LIKE_NEGATION and like.of(instruction) < 0.5:
             contradicts[instruction] = like.cues(label)
             likened.add(instruction)
-    return tuple(gives.items()), tuple(contradicts.items()), frozenset(likened)
+    return tuple(gives.items()), tuple(contradicts.items()), frozenset(likened), tuple(set_aside.items())
 
 
 def _worded(normalised: str) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
