@@ -37,7 +37,7 @@ _FIRST_OF_NEGATED = re.compile(r"^(?:每次|每条|每个|都|总是|一上来�
 _KNOWING = re.compile(r"\s*(?:know|sure|certain|find|see|mention(?:ed)?|list(?:ed)?|show(?:n)?|appear)\b", re.I)
 _SCOPE = 8  # characters a negation reaches forward in Chinese (about one verb phrase); five words in English
 _WORDS = 5
-_CLAUSES = re.compile(r"(?<=[\u4e00-\u9fff”\"』」]),|,(?=\s*[\u4e00-\u9fff“])|[，；;。!！?？:：\n]|(?<=[a-z\d'\"”)])\.(?:\s|$)|\s[-–—]\s|→|->|但是|但|然后|并且|而且|同时|否则|\bbut\b", re.I)
+_CLAUSES = re.compile(r"(?<=[\u4e00-\u9fff”\"』」]),|,(?=\s*[\u4e00-\u9fff“])|[，；;。!！?？:：\n]|(?<=[\u4e00-\u9fff])~+|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])|(?<=[a-z\d'\"”)])\.(?:\s|$)|\s[-–—]\s|→|->|但是|但|然后|并且|而且|同时|否则|\bbut\b", re.I)
 # A negation that follows what it negates: "empathy 那一套不需要", "寒暄就免了".
 _AFTER = re.compile(r"^.{0,8}?(?:不需要|不用|没必要|不必|免了|就算了|不要了|无需|一律无需|都不用|统统省|省掉|省了|去掉|删掉|免掉|isn'?t needed|not needed|is not needed|not required)", re.I)
 # A short clause that only negates ("…，没必要问", "…，别的不需要"): it negates what the clauses before it named.
@@ -195,7 +195,14 @@ def _retracted(line: str) -> str:
 
 
 def clauses(text: str) -> list[str]:
-    return [part.strip() for part in _CLAUSES.split(text) if part and part.strip()]
+    """The line's clauses; punctuation inside a quotation ("不用每条都“亲，您好”开头") does not end one."""
+    parts, at = [], 0
+    for match in _CLAUSES.finditer(text):
+        if not any(start < match.start() < end for start, end in _quotations(text)):
+            parts.append(text[at: match.start()])
+            at = match.end()
+    parts.append(text[at:])
+    return [part.strip() for part in parts if part.strip()]
 
 
 @dataclass(frozen=True)
@@ -226,12 +233,22 @@ def _negated(clause: str, start: int, end: int | None = None, own: Sequence[tupl
         between = re.sub(r"“[^”]*”?|\"[^\"]*\"?|「[^」]*」?|[“”「」]", "q", clause[match.end(): start])
         if _KNOWING.match(between):  # "if you don't know the price, …": what is negated is knowing it
             return False
+        if _QUOTED_BREAK.search(between) and any(s < match.start() < e for s, e in _quotations(clause)):
+            return False  # a clause's end inside a quotation ("先说“别急，我懂您”"): its 别 stops there
         if _BREAK.search(_FIRST_OF_NEGATED.sub("", between)) or (between.strip() and _BREAK.match(clause, start)):
             return False  # the phrase's own first word may open a new one ("…, just …"), unless the negation touches it ("不用先问")
         if re.search(r"[\u4e00-\u9fff]", between):
             return len(between) <= _SCOPE and not re.search(r"[\u4e00-\u9fff]\s+[\u4e00-\u9fff]", between)
         return len(between.split()) <= _WORDS
     return False
+
+
+_QUOTED_BREAK = re.compile(r"[，,；;。!！?？]")
+
+
+@lru_cache(maxsize=4096)
+def _quotations(text: str) -> tuple[tuple[int, int], ...]:
+    return tuple(match.span() for match in _QUOTED.finditer(text))
 
 
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|「[^」]*」|『[^』]*』|(?<![a-z])'[^']{4,}'(?![a-z])")
