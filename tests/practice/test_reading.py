@@ -128,14 +128,14 @@ def test_likeness_overrules_the_wording_only_when_the_line_reads_more_as_the_neg
 
 
 def test_a_fact_that_names_an_instructions_topic_is_set_aside_and_explained_so() -> None:
-    """"Every price on the product page" names the grounded rule's words, but the line states a fact."""
+    """"weighs … before" has the words of asking before sizing, but the line states a fact about parcels."""
     from kit.practice import explain
     from kit.practice.reading import read_line
 
-    fact = read_line("Every price on the product page already includes tax.")
-    assert not fact.gives and not fact.contradicts and set(fact.set_aside) == {"grounded"}
-    rule = read_line("Quote only the prices on the product page.")
-    assert set(rule.gives) == {"grounded"} and not rule.set_aside
-    note = explain("Every price on the product page already includes tax.").lines[0]
-    assert note.kind == "none" and note.nearest is not None and note.nearest.id == "grounded"
+    fact = read_line("Our warehouse weighs every parcel in 斤 before it ships.")
+    assert not fact.gives and not fact.contradicts and set(fact.set_aside) == {"ask_first"}
+    rule = read_line("Ask how much they weigh before you name a size.")
+    assert "ask_first" in rule.gives and not rule.set_aside
+    note = explain("Our warehouse weighs every parcel in 斤 before it ships.").lines[0]
+    assert note.kind == "none" and note.nearest is not None and note.nearest.id == "ask_first"
     assert "but the line reads as a fact or a role, not a rule" in note.words()
