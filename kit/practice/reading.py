@@ -407,9 +407,10 @@ def _likened(normalised: str, gives: dict[str, tuple[str, ...]],
 
 def _worded(normalised: str) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
     """What a line gives and contradicts by the catalogue's wording (`wants` and `avoids` groups), clause by clause."""
-    from kit.practice.catalogue import compiled, screens
+    from kit.practice.catalogue import compiled, first_words, screens
 
     line = _retracted(_resolve_double_negation(normalised))
+    possible = first_words().possible(line)
     parts = clauses(line)
     defines = bool(_DEFINES.search(line))
     plain = [unquoted(clause) for clause in parts]  # the failures a line asks for are never only quoted examples
@@ -417,10 +418,11 @@ def _worded(normalised: str) -> tuple[dict[str, tuple[str, ...]], dict[str, tupl
     contradicts: dict[str, tuple[str, ...]] = {}
     for instruction, (wants, avoids) in compiled().items():
         screen = screens()[instruction]
-        if not screen.search(line):  # none of its first words: it cannot be here
+        if instruction not in possible or not screen.search(line):  # none of its first words: it cannot be here
             continue
         # The clauses holding any of its first words (one search each; the others cannot match a group).
-        active = [0] if len(parts) == 1 else [index for index, clause in enumerate(parts) if screen.search(clause)]
+        active = [0] if len(parts) == 1 else [index for index, clause in enumerate(parts)
+                                              if instruction in first_words().possible(clause) and screen.search(clause)]
         asked = spanning(parts, line, wants, topics=True, negating=_NEGATING_TOPIC, active=active)  # a group may span clauses ("顾客问洗涤，先答了再回到正题")
         stated = [hit for hit in asked if not hit.negated]
         forbidden = [hit for hit in spanning(parts, line, avoids, topics=True, active=active) if hit.negated]
