@@ -2,8 +2,8 @@
 
 Run: .venv/bin/python benchmarks/recognition.py [--rev 0d1fb21] [--rounds 3]
 
-The corpus is tests/data/instructions/ (11,542 prompt lines by thirty-six writers who never saw the
-catalogue or the reader; dev/ = writers iA, iB, iE-iZ, jA-jJ, test/ = iC and iD). For each split it prints:
+The corpus is tests/data/instructions/ (14,026 prompt lines by 44 writers who never saw the catalogue or
+the reader; dev/ = writers iA, iB, iE-iZ, jA-jJ, kA-kD, test/ = iC, iD, kE-kH). For each split it prints:
   - instruction lines: the share of labelled instructions recognised, and per instruction;
   - negating lines (`not:<id>`): read as the contradiction, and wrongly credited as the instruction;
   - neutral lines (no instruction): the share matched as anything;

@@ -139,3 +139,18 @@ def test_a_fact_that_names_an_instructions_topic_is_set_aside_and_explained_so()
     note = explain("Our warehouse weighs every parcel in 斤 before it ships.").lines[0]
     assert note.kind == "none" and note.nearest is not None and note.nearest.id == "ask_first"
     assert "but the line reads as a fact or a role, not a rule" in note.words()
+
+
+@pytest.mark.parametrize(("text", "gives", "contradicts"), [
+    # a negation inside a quotation stops at the quotation's comma: the line asks for comfort, it does not forbid it
+    ("顾客一着急，你就先回一句“别慌，我明白您的心情”，再讲怎么处理。", {"empathy"}, set()),
+    # a space between Chinese characters ends a clause, as typed on a phone: 不用 reaches the asking, not the rest
+    ("不用问身高体重 直接按均码推荐", set(), {"ask_first"}),
+    # a definition names jargon without asking for it
+    ("“号型”在吊牌上指的是国标尺码，比如165/88A。", set(), set()),
+])
+def test_quotations_spaces_and_definitions_are_read_as_a_person_would(text: str, gives: set[str], contradicts: set[str]) -> None:
+    from kit.practice.reading import read_line
+
+    line = read_line(text)
+    assert (set(line.gives), set(line.contradicts)) == (gives, contradicts)
