@@ -7,6 +7,8 @@ the reader; dev/ = writers iA, iB, iE-iZ, jA-jJ, kA-kD, test/ = iC, iD, kE-kH). 
   - instruction lines: the share of labelled instructions recognised, and per instruction;
   - negating lines (`not:<id>`): read as the contradiction, and wrongly credited as the instruction;
   - neutral lines (no instruction): the share matched as anything;
+  - instruction lines that also contradict an instruction their writer did not negate (the practice model
+    would then drop that instruction if an earlier line gave it);
 and the same for the catalogue's wording alone ("worded"), without the likeness model: that model was
 trained on the dev split, so its dev numbers say little, and the worded ones show what it adds.
 `--rev` runs the same measurement with that commit's recogniser (checked out in a temporary git
@@ -64,10 +66,12 @@ readers = {"": read, "worded ": worded} if worded else {"": read}
 for (name, reader), split in [(r, s) for r in readers.items() for s in ("dev", "test")]:
     read_now = reader
     items = [json.loads(l) for f in sorted((corpus / split).glob("*.jsonl")) for l in f.read_text(encoding="utf-8").splitlines() if l.strip()]
-    per, ok, neg, contra, credited, neutral, matched = {}, {}, 0, 0, 0, 0, 0
+    per, ok, neg, contra, credited, neutral, matched, stray = {}, {}, 0, 0, 0, 0, 0, 0
     for item in items:
         gives, against = read_now(item["line"])
         labels = item["labels"]
+        if any(not label.startswith("not:") for label in labels):
+            stray += bool(against - {label[4:] for label in labels if label.startswith("not:")})
         for label in labels:
             if label.startswith("not:"):
                 neg += 1; contra += label[4:] in against; credited += label[4:] in gives
@@ -75,7 +79,8 @@ for (name, reader), split in [(r, s) for r in readers.items() for s in ("dev", "
                 per[label] = per.get(label, 0) + 1; ok[label] = ok.get(label, 0) + (label in gives)
         if not labels:
             neutral += 1; matched += bool(gives or against)
-    out[name + split] = {"per": per, "ok": ok, "neg": neg, "contra": contra, "credited": credited, "neutral": neutral, "matched": matched}
+    out[name + split] = {"per": per, "ok": ok, "neg": neg, "contra": contra, "credited": credited, "neutral": neutral, "matched": matched,
+                         "stray": stray, "lines": sum(1 for item in items if any(not l.startswith("not:") for l in item["labels"]))}
 lines = [json.loads(l)["line"] for f in sorted(corpus.glob("*/*.jsonl")) for l in f.read_text(encoding="utf-8").splitlines() if l.strip()]
 clear(); start = time.perf_counter()
 for text in lines:
@@ -111,7 +116,8 @@ def show(name: str, result: dict) -> None:
         total, ok = sum(r["per"].values()), sum(r["ok"].values())
         print(f"{name:<9} {split:<11}  instructions {ok / total:6.1%} ({ok}/{total})   negations read as contradiction "
               f"{r['contra']}/{r['neg']}, credited {r['credited']}/{r['neg']}   neutral matched {r['matched']}/{r['neutral']} "
-              f"({r['matched'] / r['neutral']:.1%})")
+              f"({r['matched'] / r['neutral']:.1%})   instruction lines contradicting one they do not negate "
+              f"{r['stray']}/{r['lines']}")
 
 
 def main() -> None:

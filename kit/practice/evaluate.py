@@ -43,6 +43,7 @@ class Recognition:
     neutral_matched: int = 0
     instruction_lines: int = 0
     with_extra: int = 0  # instruction lines also credited with an unlabelled instruction
+    with_stray_contradiction: int = 0  # instruction lines read as contradicting an instruction they do not negate
     misses: list[tuple[str, str, str]] = field(default_factory=list)  # (kind, label, line)
 
     @property
@@ -55,7 +56,8 @@ class Recognition:
                 f"{sum(self.per_instruction.values())}, {self.by_likeness} of them by likeness); negating lines read as the contradiction: "
                 f"{self.read_as_contradiction}/{self.negations}, credited as the instruction: {self.credited_negations}; "
                 f"neutral lines matched: {self.neutral_matched}/{self.neutral} ({self.neutral_matched / max(1, self.neutral):.1%}); "
-                f"lines credited with an extra instruction: {self.with_extra}/{self.instruction_lines}\n"
+                f"lines credited with an extra instruction: {self.with_extra}/{self.instruction_lines}, "
+                f"contradicting one they do not negate: {self.with_stray_contradiction}/{self.instruction_lines}\n"
                 "  weakest: " + ", ".join(f"{i} {self.recognised[i]}/{self.per_instruction[i]}" for i in worst))
 
 
@@ -77,6 +79,7 @@ def evaluate(folder: str | Path) -> Recognition:
         if wanted:
             result.instruction_lines += 1
             result.with_extra += bool(set(reading.gives) - wanted)
+            result.with_stray_contradiction += bool(set(reading.contradicts) - negated)
         for label in negated:
             result.negations += 1
             result.credited_negations += label in reading.gives
