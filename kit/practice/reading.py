@@ -366,6 +366,10 @@ LIKE_FACT, LIKE_UNLIKE = 0.7, 0.2
 # little as the negation: held out, 764 of 8,838 instruction lines contradicted an instruction their writer did not
 # negate, 304 after this, for 9 of 1,731 negations no longer read.
 LIKE_CROSS = 0.05
+# And a line whose wording reads as refusing an instruction ("避免专业术语；实在要用的话，加一句解释": 要用 asks for the
+# jargon) is read as giving it when the model is all but sure of that and all but sure it is no negation: held out,
+# 75 more instruction labels read (94.6% -> 95.4%) for 5 more of 1,731 negations credited.
+LIKE_FLIP, LIKE_FLIP_AGAINST = 0.98, 0.01
 
 
 # Marks of a line that directs the agent: a modal, a common imperative, the agent addressed, a rule's arrow. Many
@@ -396,6 +400,11 @@ def _likened(normalised: str, gives: dict[str, tuple[str, ...]],
             likened.add(instruction)
         elif like.of(NOTHING) >= LIKE_FACT and like.of(instruction) < LIKE_UNLIKE:  # names its topic, states a fact
             set_aside[instruction] = gives.pop(instruction)
+    for instruction in [*contradicts]:  # the wording refuses it, but the line reads as giving it beyond doubt
+        if like.of(instruction) >= LIKE_FLIP and like.of(NEGATED + instruction) < LIKE_FLIP_AGAINST:
+            del contradicts[instruction]
+            gives[instruction] = like.cues(instruction)
+            likened.add(instruction)
     for label, chance in like.chances.items():
         instruction = label.removeprefix(NEGATED)
         if label == NOTHING or instruction in gives or instruction in contradicts:

@@ -170,3 +170,16 @@ def test_a_line_that_gives_an_instruction_contradicts_another_only_when_it_reads
 
     line = read_line(text)
     assert (set(line.gives), set(line.contradicts)) == (gives, contradicts)
+
+
+def test_wording_that_reads_as_a_refusal_gives_way_when_the_line_plainly_gives_the_instruction() -> None:
+    """"No long lists of measurements" names the failure it forbids; the wording alone may read it as asking for it."""
+    from kit.practice.reading import LIKE_FLIP, LIKE_FLIP_AGAINST, _likened, normalise
+
+    assert LIKE_FLIP >= 0.95 and LIKE_FLIP_AGAINST <= 0.02  # only when the model is all but sure, both ways
+    text = normalise("Keep the sizing question to one sentence; no long lists of measurements.")
+    gives, contradicts, likened, _ = _likened(text, {}, {"ask_only_needed": ("long lists",)})
+    assert "ask_only_needed" in dict(gives) and "ask_only_needed" in likened and "ask_only_needed" not in dict(contradicts)
+    negation = normalise("Ask for bust, waist, hips and inseam every time; the more measurements the better.")
+    gives, contradicts, _, _ = _likened(negation, {}, {"ask_only_needed": ("the more",)})
+    assert "ask_only_needed" in dict(contradicts) and "ask_only_needed" not in dict(gives)
