@@ -39,15 +39,15 @@ def test_split() -> object:
 
 def test_dev_lines_are_read_as_their_writers_meant(dev) -> None:  # type: ignore[no-untyped-def]
     # The likeness model was trained on these lines: they pin the reading, they do not measure it (the test split does).
-    assert dev.recall >= 0.95, str(dev)
+    assert dev.recall >= 0.97, str(dev)
     assert dev.neutral_matched / dev.neutral <= 0.02, str(dev)
     assert dev.read_as_contradiction / dev.negations >= 0.95, str(dev)
 
 
 def test_the_test_split_holds_todays_reading(test_split) -> None:  # type: ignore[no-untyped-def]
-    # Floors at today's measurement (the target is 95%, no negation credited and at most 2% of neutral lines
-    # matched: not reached yet, see the README).
-    assert test_split.recall >= 0.945, str(test_split)
+    # Floors at today's measurement (the targets: 95% of instruction lines, reached; no negation credited and at
+    # most 2% of neutral lines matched, not reached yet: see the README).
+    assert test_split.recall >= 0.955, str(test_split)
     assert test_split.neutral_matched / test_split.neutral <= 0.036, str(test_split)
     assert test_split.read_as_contradiction / test_split.negations >= 0.94, str(test_split)
     assert test_split.credited_negations <= 4, str(test_split)
