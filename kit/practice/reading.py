@@ -386,7 +386,8 @@ _DIRECTS = re.compile(
 def _likened(normalised: str, gives: dict[str, tuple[str, ...]],
              contradicts: dict[str, tuple[str, ...]]) -> tuple[Said, Said, frozenset[str], Said]:
     """The wording's reading, completed by the likeness model where it is confident and the wording said nothing,
-    and corrected where the line reads far more as its negation, or as no instruction at all."""
+    and corrected where the model reads the line otherwise: as the negation, as a plain fact, as giving what the
+    wording read as refused, or as giving one instruction without refusing another (the constants above)."""
     from kit.practice.likeness import NEGATED, NOTHING, likeness
 
     like = likeness(normalised)
