@@ -66,11 +66,12 @@ readers = {"": read, "worded ": worded} if worded else {"": read}
 for (name, reader), split in [(r, s) for r in readers.items() for s in ("dev", "test")]:
     read_now = reader
     items = [json.loads(l) for f in sorted((corpus / split).glob("*.jsonl")) for l in f.read_text(encoding="utf-8").splitlines() if l.strip()]
-    per, ok, neg, contra, credited, neutral, matched, stray = {}, {}, 0, 0, 0, 0, 0, 0
+    per, ok, neg, contra, credited, neutral, matched, stray, instruction_lines = {}, {}, 0, 0, 0, 0, 0, 0, 0
     for item in items:
         gives, against = read_now(item["line"])
         labels = item["labels"]
         if any(not label.startswith("not:") for label in labels):
+            instruction_lines += 1
             stray += bool(against - {label[4:] for label in labels if label.startswith("not:")})
         for label in labels:
             if label.startswith("not:"):
@@ -80,7 +81,7 @@ for (name, reader), split in [(r, s) for r in readers.items() for s in ("dev", "
         if not labels:
             neutral += 1; matched += bool(gives or against)
     out[name + split] = {"per": per, "ok": ok, "neg": neg, "contra": contra, "credited": credited, "neutral": neutral, "matched": matched,
-                         "stray": stray, "lines": sum(1 for item in items if any(not l.startswith("not:") for l in item["labels"]))}
+                         "stray": stray, "lines": instruction_lines}
 lines = [json.loads(l)["line"] for f in sorted(corpus.glob("*/*.jsonl")) for l in f.read_text(encoding="utf-8").splitlines() if l.strip()]
 clear(); start = time.perf_counter()
 for text in lines:

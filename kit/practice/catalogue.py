@@ -299,10 +299,14 @@ def explain(system_prompt: str) -> Explanation:
     for line in reading.lines:
         said = line.gives or line.contradicts
         ids = tuple(by_id[i] for i in said)
-        aside = next(iter(line.set_aside.items()), None) if not ids else None
-        closest = by_id[aside[0]] if aside else None if ids else nearest(line.text)
+        closest, aside_words = None, ()
+        if not ids and line.set_aside:  # its words name an instruction, but it reads as a fact: that is the closest
+            aside_id, aside_words = next(iter(line.set_aside.items()))
+            closest = by_id[aside_id]
+        elif not ids:
+            closest = nearest(line.text)
         notes.append(LineNote(line.number, line.text, line.kind, ids, closest,
-                              {i: said[i] for i in said if i in line.likened}, aside[1] if aside else ()))
+                              {i: said[i] for i in said if i in line.likened}, aside_words))
     return Explanation(system_prompt, tuple(recognise(system_prompt).values()), tuple(notes))
 
 

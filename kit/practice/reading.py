@@ -196,9 +196,10 @@ def _retracted(line: str) -> str:
 
 def clauses(text: str) -> list[str]:
     """The line's clauses; punctuation inside a quotation ("不用每条都“亲，您好”开头") does not end one."""
+    quoted = _quotations(text)
     parts, at = [], 0
     for match in _CLAUSES.finditer(text):
-        if not any(start < match.start() < end for start, end in _quotations(text)):
+        if not any(start < match.start() < end for start, end in quoted):
             parts.append(text[at: match.start()])
             at = match.end()
     parts.append(text[at:])
@@ -431,6 +432,7 @@ def _worded(normalised: str) -> tuple[dict[str, tuple[str, ...]], dict[str, tupl
     line = _retracted(_resolve_double_negation(normalised))
     possible = first_words().possible(line)
     parts = clauses(line)
+    possible_in = [first_words().possible(clause) for clause in parts] if len(parts) > 1 else [possible]
     defines = bool(_DEFINES.search(line))
     plain = [unquoted(clause) for clause in parts]  # the failures a line asks for are never only quoted examples
     gives: dict[str, tuple[str, ...]] = {}
@@ -441,7 +443,7 @@ def _worded(normalised: str) -> tuple[dict[str, tuple[str, ...]], dict[str, tupl
             continue
         # The clauses holding any of its first words (one search each; the others cannot match a group).
         active = [0] if len(parts) == 1 else [index for index, clause in enumerate(parts)
-                                              if instruction in first_words().possible(clause) and screen.search(clause)]
+                                              if instruction in possible_in[index] and screen.search(clause)]
         asked = spanning(parts, line, wants, topics=True, negating=_NEGATING_TOPIC, active=active)  # a group may span clauses ("顾客问洗涤，先答了再回到正题")
         stated = [hit for hit in asked if not hit.negated]
         forbidden = [hit for hit in spanning(parts, line, avoids, topics=True, active=active) if hit.negated]
