@@ -2,15 +2,15 @@
 
 Run: .venv/bin/python benchmarks/recognition.py [--rev 0d1fb21] [--rounds 3]
 
-The corpus is tests/data/instructions/ (14,026 prompt lines by 44 writers who never saw the catalogue or
-the reader; dev/ = writers iA, iB, iE-iZ, jA-jJ, kA-kD, test/ = iC, iD, kE-kH). For each split it prints:
+The corpus is tests/data/instructions/ (16,598 prompt lines by 52 writers who never saw the catalogue or
+the reader; dev/ = writers iA, iB, iE-iZ, jA-jJ, kA-kD, kM-kP, test/ = iC, iD, kE-kL). For each split it prints:
   - instruction lines: the share of labelled instructions recognised, and per instruction;
   - negating lines (`not:<id>`): read as the contradiction, and wrongly credited as the instruction;
   - neutral lines (no instruction): the share matched as anything;
   - instruction lines that also contradict an instruction their writer did not negate (the practice model
     would then drop that instruction if an earlier line gave it);
-and the same for the catalogue's wording alone ("worded"), without the likeness model: that model was
-trained on the dev split, so its dev numbers say little, and the worded ones show what it adds.
+and the same for the catalogue's wording alone ("worded"), without the likeness and stance models: they were
+trained on the dev split, so their dev numbers say little, and the worded ones show what they add.
 `--rev` runs the same measurement with that commit's recogniser (checked out in a temporary git
 worktree, in a fresh process), and times both on the same work side by side: reading every corpus
 line once, a 20 KB prompt, and two practice-model replies under a 200 KB prompt of short lines
@@ -50,7 +50,7 @@ if (Path(kit.__file__).parent / "practice" / "reading.py").exists():
     try:  # the catalogue's wording alone, without the likeness model (which was trained on the dev split)
         from kit.practice.reading import _worded, normalise
         def worded(text):
-            gives, against = _worded(normalise(text))
+            gives, against = _worded(normalise(text))[:2]
             return set(gives), set(against)
     except ImportError:
         worded = None

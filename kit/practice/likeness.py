@@ -8,7 +8,8 @@ outside the project) and shipped as data in `likeness.npz`. The reader (`reading
 chosen on the dev split with writers held out) uses it where the catalogue's wording found nothing about an
 instruction and the model is confident, and to correct the wording: a line that reads more as the negation
 of what the wording found, a fact that only names an instruction's words, a contradiction of one instruction
-in a line that gives another, and a refusal the model is all but sure gives the instruction.
+in a line that gives another, and a refusal the model is all but sure gives the instruction. (What a line
+does with an instruction its wording names is decided with the stance model, `stance.py`.)
 
 Retrain after the dev split changes (a test fails until you do): `make likeness`, which needs the `train`
 extra (scikit-learn); the kit itself only reads the weights.
