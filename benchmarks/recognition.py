@@ -2,8 +2,8 @@
 
 Run: .venv/bin/python benchmarks/recognition.py [--rev 0d1fb21] [--rounds 3]
 
-The corpus is tests/data/instructions/ (16,598 prompt lines by 52 writers who never saw the catalogue or
-the reader; dev/ = writers iA, iB, iE-iZ, jA-jJ, kA-kD, kM-kP, test/ = iC, iD, kE-kL). For each split it prints:
+The corpus is tests/data/instructions/ (19,422 prompt lines by 60 writers who never saw the catalogue or
+the reader; dev/ = writers iA, iB, iE-iZ, jA-jJ, kA-kD, kM-kT, test/ = iC, iD, kE-kL, kU-kX). For each split it prints:
   - instruction lines: the share of labelled instructions recognised, and per instruction;
   - negating lines (`not:<id>`): read as the contradiction, and wrongly credited as the instruction;
   - neutral lines (no instruction): the share matched as anything;
