@@ -195,8 +195,8 @@ class LineNote:
                 instructions=_in_turn(f"{i.shown('title')} → {i.shown('does')}{self._how(i)}" for i in self.instructions))
         if self.kind == "contradiction":
             return _("contradicts: {instructions}").format(instructions=_in_turn(
-                _("this line tells the agent not to {instruction}, so it will not: {without}").format(
-                    instruction=i.shown("title").lower(), without=i.shown("without")) + self._how(i)
+                _("this line tells the agent not to follow “{instruction}”, so instead it: {without}").format(
+                    instruction=i.shown("title"), without=i.shown("without")) + self._how(i)
                 for i in self.instructions))
         if self.nearest is not None and self.set_aside:
             return _("ignored: its words {words} name “{instruction}”, but the line reads as a fact or a role, not a rule "

@@ -58,7 +58,8 @@ class Likeness:
         if not self._grams or label not in self._labels:
             return ()
         column = self._shares[:, self._labels.index(label)]
-        return tuple(self._grams[k].strip() for k in column.argsort()[::-1][:3] if column[k] > 0)
+        cues = dict.fromkeys(self._grams[k].strip() for k in column.argsort()[::-1] if column[k] > 0)  # " lon" is "lon"
+        return tuple(cues)[:3]
 
 
 class _Model:

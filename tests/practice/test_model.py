@@ -90,7 +90,7 @@ def test_explain_shows_every_line_with_what_it_did() -> None:
     text = str(explain("你是暖阳旗舰店的客服小暖。\n回答要短。\n不用转人工。\n请多多关照顾客"))
     assert "line 1" in text and "ignored" in text
     assert "line 2" in text and "recognised: Keep it short" in text
-    assert "line 3" in text and "contradicts: this line tells the agent not to hand off" in text
+    assert "line 3" in text and "contradicts: this line tells the agent not to follow “Hand off to a human on request”" in text
 
 
 @pytest.mark.parametrize("instruction", sorted(PHRASE))
