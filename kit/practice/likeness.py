@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +38,12 @@ def grams(normalised: str) -> Counter[str]:
         for size in _SIZES:
             counts.update(padded[start: start + size] for start in range(len(padded) - size + 1))
     return counts
+
+
+@lru_cache(maxsize=1024)
+def gram_counts(normalised: str) -> tuple[tuple[str, int], ...]:
+    """`grams` as pairs, kept for the line's other readings (the likeness model's and each stance)."""
+    return tuple(grams(normalised).items())
 
 
 @dataclass(frozen=True)
@@ -79,7 +85,7 @@ class _Model:
     def read(self, text: str) -> Likeness:
         import numpy as np
 
-        known = [(gram, count) for gram, count in grams(text).items() if gram in self.row]
+        known = [(gram, count) for gram, count in gram_counts(text) if gram in self.row]
         if not known:
             return Likeness(dict(zip(self.labels, (1 / (1 + np.exp(-self.intercepts))).tolist())))
         rows = np.array([self.row[gram] for gram, _ in known])

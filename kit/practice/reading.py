@@ -100,11 +100,10 @@ def _converted(line: str) -> str:
     return _unslipped(text)
 
 
-def _is_setting(line: str) -> bool:
-    """The line is a setting switched on or off (`handoff: off`, `"convert_jin_to_kg": false`): its words are
-    the reading, with nothing for the likeness and stance models to correct."""
-    text = _converted(line)
-    return bool(_SWITCH.match(text) or _SETTING.match(text))
+def _is_setting(converted: str) -> bool:
+    """The line (as `_converted` leaves it) is a setting switched on or off (`handoff: off`,
+    `"convert_jin_to_kg": false`): its words are the reading, with nothing for the models to correct."""
+    return bool(_SWITCH.match(converted) or _SETTING.match(converted))
 
 
 def normalise(line: str) -> str:
@@ -112,7 +111,12 @@ def normalise(line: str) -> str:
     input-method slips put right, settings said in words, HTML comments, list marks and emphasis dropped; a wrong
     example marked ✘ reads as forbidden and a right one marked ✔ as a clause of its own ("✘ 请提供肩宽、胸围 ✔ 您身高
     体重多少？")."""
-    text = _config_switch(_converted(line))
+    return _normalised(_converted(line))
+
+
+def _normalised(converted: str) -> str:
+    """`normalise` after `_converted`."""
+    text = _config_switch(converted)
     text = re.sub(r"<!--.*?(?:-->|$)", " ", text)  # an HTML comment is a note to the prompt's editors
     text = re.sub(r"^\s*(?:[-*•·>#]+|\d{1,2}\s*[.、)）]|[（(]\d{1,2}[)）]|第?[一二三四五六七八九十]+[、.．]|<\w+>)\s*", "", text)
     text = _WRONG.sub(" 不要 ", _RIGHT.sub("。", text))
@@ -393,9 +397,10 @@ Said = tuple[tuple[str, tuple[str, ...]], ...]  # (instruction, the words that s
 def _read(text: str) -> tuple[Said, Said, frozenset[str], Said]:
     """A line's reading, cached by its text (a long prompt repeats lines): by the catalogue's wording, then by the
     likeness and stance models (a setting by its words alone)."""
-    normalised = normalise(text)
+    converted = _converted(text)
+    normalised = _normalised(converted)
     gives, contradicts, weighed = _worded(normalised)
-    if _is_setting(text):  # held out, the models' corrections of settings credited 5 more negations than they fixed
+    if _is_setting(converted):  # held out, the models' corrections of settings credited 5 more negations than they fixed
         return tuple(gives.items()), tuple(contradicts.items()), frozenset(), ()
     return _likened(normalised, gives, contradicts, weighed)
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from kit.practice.likeness import NEGATED, fingerprint, grams
+from kit.practice.likeness import NEGATED, fingerprint, gram_counts
 
 MODEL_FILE = Path(__file__).with_name("stance.npz")
 Weighed = tuple[int, int, int, int]  # the wording's hits: stated, failure forbidden, failure requested, refused
@@ -39,14 +39,17 @@ class Stance:
 def features(normalised: str, instruction: str, weighed: Weighed) -> Counter[str]:
     """The pair's features: n-grams shared and per instruction, and the wording's count for and against it."""
     counts: Counter[str] = Counter()
-    for gram, count in grams(normalised).items():
+    for gram, count in gram_counts(normalised):
         counts["g:" + gram] += count
         counts[instruction + "|" + gram] += count
-    stated, forbidden, requested, refused = weighed
-    counts.update([f"w:st{min(stated, 2)}", f"w:fb{min(forbidden, 2)}", f"w:rq{min(requested, 2)}",
-                   f"w:rf{min(refused, 2)}", f"{instruction}|w:{min(stated + forbidden, 2)}{min(requested + refused, 2)}",
-                   "x:" + instruction])
+    counts.update(_wording(instruction, weighed))
     return counts
+
+
+def _wording(instruction: str, weighed: Weighed) -> list[str]:
+    stated, forbidden, requested, refused = weighed
+    return [f"w:st{min(stated, 2)}", f"w:fb{min(forbidden, 2)}", f"w:rq{min(requested, 2)}", f"w:rf{min(refused, 2)}",
+            f"{instruction}|w:{min(stated + forbidden, 2)}{min(requested + refused, 2)}", "x:" + instruction]
 
 
 class _Model:
@@ -56,21 +59,39 @@ class _Model:
         import numpy as np
 
         with np.load(path, allow_pickle=False) as data:
-            self.row = {name: index for index, name in enumerate(str(data["features"]).split("\n"))}
+            names = str(data["features"]).split("\n")
             self.idf = data["idf"].astype(np.float64)
             self.weights = data["weights"].astype(np.float64)  # features x (negates, mentions)
             self.intercepts = data["intercepts"].astype(np.float64)
             self.corpus = str(data["corpus"])
+        # The rows of `features`' names, split as it builds them, so reading a pair joins no strings.
+        self.row = {name: index for index, name in enumerate(names)}
+        self.shared = {name[2:]: index for index, name in enumerate(names) if name.startswith("g:")}
+        self.own: dict[str, dict[str, int]] = {}
+        for index, name in enumerate(names):
+            instruction, bar, gram = name.partition("|")
+            if bar and not instruction.startswith(("g:", "w:", "x:")):
+                self.own.setdefault(instruction, {})[gram] = index
 
     def stance(self, normalised: str, instruction: str, weighed: Weighed) -> Stance:
         import numpy as np
 
-        known = [(name, count) for name, count in features(normalised, instruction, weighed).items() if name in self.row]
+        own = self.own.get(instruction, {})
+        rows, counts = [], []
+        for gram, count in gram_counts(normalised):  # as `features`: each n-gram shared and for this instruction
+            for index in (self.shared.get(gram), own.get(gram)):
+                if index is not None:
+                    rows.append(index)
+                    counts.append(count)
+        for name in _wording(instruction, weighed):
+            if name in self.row:
+                rows.append(self.row[name])
+                counts.append(1)
         scores = self.intercepts.copy()
-        if known:
-            rows = np.array([self.row[name] for name, _ in known])
-            values = (1 + np.log([count for _, count in known])) * self.idf[rows]  # tf-idf as trained
-            scores += values @ self.weights[rows] / np.linalg.norm(values)
+        if rows:
+            at = np.array(rows)
+            values = (1 + np.log(counts)) * self.idf[at]  # tf-idf as trained
+            scores += values @ self.weights[at] / np.linalg.norm(values)
         negates, mentions = (1 / (1 + np.exp(-scores))).tolist()
         return Stance(negates, mentions)
 
