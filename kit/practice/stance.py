@@ -47,6 +47,7 @@ def features(normalised: str, instruction: str, weighed: Weighed) -> Counter[str
 
 
 def _wording(instruction: str, weighed: Weighed) -> list[str]:
+    """The wording's counts as features (capped at two), shared and for this instruction, and the instruction."""
     stated, forbidden, requested, refused = weighed
     return [f"w:st{min(stated, 2)}", f"w:fb{min(forbidden, 2)}", f"w:rq{min(requested, 2)}", f"w:rf{min(refused, 2)}",
             f"{instruction}|w:{min(stated + forbidden, 2)}{min(requested + refused, 2)}", "x:" + instruction]
