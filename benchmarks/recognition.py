@@ -47,7 +47,7 @@ if (Path(kit.__file__).parent / "practice" / "reading.py").exists():
         from kit.practice.reading import _read, read_prompt
         _read.cache_clear(); read_prompt.cache_clear()
     from kit.practice.catalogue import recognise
-    try:  # the catalogue's wording alone, without the likeness model (which was trained on the dev split)
+    try:  # the catalogue's wording alone, without the likeness and stance models (trained on the dev split)
         from kit.practice.reading import _worded, normalise
         def worded(text):
             gives, against = _worded(normalise(text))[:2]

@@ -65,14 +65,20 @@ class _Model:
             self.weights = data["weights"].astype(np.float64)  # features x (negates, mentions)
             self.intercepts = data["intercepts"].astype(np.float64)
             self.corpus = str(data["corpus"])
-        # The rows of `features`' names, split as it builds them, so reading a pair joins no strings.
-        self.row = {name: index for index, name in enumerate(names)}
-        self.shared = {name[2:]: index for index, name in enumerate(names) if name.startswith("g:")}
+        # The rows of `features`' names, split as it builds them, so reading a pair joins no strings: shared
+        # n-grams ("g:…"), the wording's shared counts and the instruction ("w:…", "x:…"), and per instruction
+        # ("ask_first|…": its n-grams and its wording count).
+        self.shared: dict[str, int] = {}
+        self.other: dict[str, int] = {}
         self.own: dict[str, dict[str, int]] = {}
         for index, name in enumerate(names):
-            instruction, bar, gram = name.partition("|")
-            if bar and not instruction.startswith(("g:", "w:", "x:")):
-                self.own.setdefault(instruction, {})[gram] = index
+            if name.startswith("g:"):
+                self.shared[name[2:]] = index
+            elif name.startswith(("w:", "x:")):
+                self.other[name] = index
+            else:
+                instruction, _, rest = name.partition("|")
+                self.own.setdefault(instruction, {})[rest] = index
 
     def stance(self, normalised: str, instruction: str, weighed: Weighed) -> Stance:
         import numpy as np
@@ -85,8 +91,9 @@ class _Model:
                     rows.append(index)
                     counts.append(count)
         for name in _wording(instruction, weighed):
-            if name in self.row:
-                rows.append(self.row[name])
+            index = self.other.get(name) if name.startswith(("w:", "x:")) else own.get(name.partition("|")[2])
+            if index is not None:
+                rows.append(index)
                 counts.append(1)
         scores = self.intercepts.copy()
         if rows:
