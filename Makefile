@@ -44,10 +44,11 @@ demo: $(STAMP)  ## the terminal tour
 doctor: $(STAMP)  ## which model is configured, and does it answer
 	$(BIN)/kit doctor
 
-likeness: $(STAMP)  ## retrain the practice reader's likeness and stance models on the corpus's dev split (installs the train extra)
+likeness: $(STAMP)  ## retrain the practice reader's likeness, stance and decision models on the corpus's dev split (installs the train extra; some minutes)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[train]"
 	$(BIN)/python -m kit.practice.likeness
 	$(BIN)/python -m kit.practice.stance
+	$(BIN)/python -m kit.practice.decision
 
 clean-venv:
 	rm -rf $(VENV)

@@ -4,12 +4,9 @@ The catalogue's patterns say *why* a line gives an instruction, but people write
 list of wordings holds ("made-up prices = screenshots = drama, stay on the page"). This is a linear model over
 the line's character n-grams (a logistic regression per instruction, per negated instruction and for lines that
 give none), trained on the dev split of the instruction corpus (`tests/data/instructions/dev/`, lines written
-outside the project) and shipped as data in `likeness.npz`. The reader (`reading._likened`, each threshold
-chosen on the dev split with writers held out) uses it where the catalogue's wording found nothing about an
-instruction and the model is confident, and to correct the wording: a line that reads more as the negation
-of what the wording found, a fact that only names an instruction's words, a contradiction of one instruction
-in a line that gives another, and a refusal the model is all but sure gives the instruction. (What a line
-does with an instruction its wording names is decided with the stance model, `stance.py`.)
+outside the project) and shipped as data in `likeness.npz`. Its chances are one of the readings the decision
+(`decision.py`) weighs: they find the instructions the wording missed, and tell a rule from its negation and
+from a plain fact where the wording named it.
 
 Retrain after the dev split changes (a test fails until you do): `make likeness`, which needs the `train`
 extra (scikit-learn); the kit itself only reads the weights.

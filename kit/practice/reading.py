@@ -319,6 +319,11 @@ _WITHDRAW = (r"(?:删掉|删除|删了|删去|删咗|去掉|取消|作废|废止
              r"\bretired\b|\bno longer (?:applies|apply|in force|valid)\b|\bdoes not apply\b|\bdoesn'?t apply\b|\bscratch\b)")
 _WITHDRAWN = re.compile(_WITHDRAW + r".{0,40}?" + _RULE + "|" + _RULE + r".{0,40}?" + _WITHDRAW, re.I)
 _KEPT = re.compile(r"(?:不要|不能|不可以|别|不许|不得|勿|\bdon'?t\b|\bdo not\b|\bnever\b)\s*" + _WITHDRAW, re.I)
+# A short clause that takes back the rule the clauses before it stated: "原第3条“先问身高体重”，此条作废", "…, that rule is
+# scrapped". (A clause that names the rule and withdraws it is `_WITHDRAWN`.)
+_WITHDRAWING_CLAUSE = re.compile(r"^(?:此|该|本|这|这一|呢|嗰|那|上述|以上)(?:条|项|一条)?(?:规定|规则|要求|做法)?(?:现在|目前|已经?|一律|也)?"
+                                 + _WITHDRAW + r"|^(?:this|that|the above|the old) (?:rule|line|one|instruction)(?: (?:is|has been|was))?"
+                                 r"(?: now)? (?:withdrawn|scrapped|removed|cancell?ed|void|dropped|deprecated|retired)\b", re.I)
 
 
 @lru_cache(maxsize=4096)
@@ -346,7 +351,7 @@ def find(clause: str, groups: Sequence[Sequence[re.Pattern[str]]]) -> list[Hit]:
             end = max(m.end() for m in found if m)
             own = [m.span() for m in rest if m]
             negated = (_negated(clause, first.start(), first.end(), own) or _negated(clause, start, end)
-                       or bool(verdict and end <= verdict.start()) or withdrawn)
+                       or bool(verdict and end <= verdict.start())) != withdrawn  # a rule taken back: its opposite holds
             seen.setdefault(negated, Hit(start, tuple(m.group(0) for m in found if m), negated))
         hits += seen.values()
     return hits
@@ -395,104 +400,21 @@ Said = tuple[tuple[str, tuple[str, ...]], ...]  # (instruction, the words that s
 
 @lru_cache(maxsize=65536)
 def _read(text: str) -> tuple[Said, Said, frozenset[str], Said]:
-    """A line's reading, cached by its text (a long prompt repeats lines): by the catalogue's wording, then by the
-    likeness and stance models (a setting by its words alone)."""
-    converted = _converted(text)
-    normalised = _normalised(converted)
-    gives, contradicts, weighed = _worded(normalised)
-    if _is_setting(converted):  # held out, the models' corrections of settings credited 5 more negations than they fixed
-        return tuple(gives.items()), tuple(contradicts.items()), frozenset(), ()
-    return _likened(normalised, gives, contradicts, weighed)
+    """A line's reading, cached by its text (a long prompt repeats lines): the catalogue's wording, the likeness and
+    stance models, and the decision that weighs them (`decision.py`)."""
+    from kit.practice.decision import decide, evidence
 
-
-# How sure the likeness model must be before it adds to what the wording found (see likeness.py; chosen on the dev
-# split with writers held out, never on the test split): an instruction (and the line must read as one that gives
-# none at less than even odds), a negation of one, and a negation that overrules the wording (and reads more likely
-# than the instruction: at 0.6 rather than 0.9, held-out negations credited as the instruction fell from 79 to 64 of
-# 1,731, for 9 of 9,143 instruction labels missed).
-LIKE_INSTRUCTION, LIKE_NOTHING, LIKE_NEGATION, LIKE_OVERRULES = 0.7, 0.5, 0.9, 0.6
-# And before it sets the wording aside: the line reads as one that gives no instruction (a fact, a role, a list) and
-# hardly at all as the one its words name ("Parcels are weighed in 斤 at the warehouse"). With dev writers held out,
-# this took neutral lines matched from 2.3% to 1.8% for 4 of 8,180 instruction labels.
-LIKE_FACT, LIKE_UNLIKE = 0.7, 0.2
-# A line that gives one instruction and, by its wording, contradicts another ("只问身高体重，其它的都不用问" gives
-# ask_only_needed; its 不用问 reads as refusing ask_first) keeps that contradiction only if it reads at least a
-# little as the negation: held out, 764 of 8,838 instruction lines contradicted an instruction their writer did not
-# negate, 304 after this, for 9 of 1,731 negations no longer read.
-LIKE_CROSS = 0.05
-# And a line whose wording reads as refusing an instruction ("避免专业术语；实在要用的话，加一句解释": 要用 asks for the
-# jargon) is read as giving it when the model is all but sure of that and all but sure it is no negation: held out,
-# 75 more instruction labels read (94.6% -> 95.4%) for 5 more of 1,731 negations credited.
-LIKE_FLIP, LIKE_FLIP_AGAINST = 0.98, 0.01
-# The stance model (stance.py) decides what a line does with an instruction its wording names: the wording's
-# instruction becomes a contradiction when the line reads as negating it from 0.6; its contradiction becomes the
-# instruction at 0.2 or below, unless the line reads at least as much as a mere mention (0.5); and either is set
-# aside when the line reads as only mentioning it from 0.9. Chosen with 42 dev writers held out (7 folds): the
-# first two took instruction labels read from 95.1% to 96.3% of 9,765, negations credited from 95 to 88 of
-# 2,162 and stray contradictions from 313 to 225; the third took instruction lines credited with an instruction
-# they do not give from 2,191 to 737 of 9,439 and neutral lines matched from 76 to 72 of 1,989, for 8 labels.
-STANCE_NEGATES, STANCE_GIVES, STANCE_MENTIONED, STANCE_MENTIONS = 0.6, 0.2, 0.5, 0.9
+    return decide(evidence(text))
 
 
 # Marks of a line that directs the agent: a modal, a common imperative, the agent addressed, a rule's arrow. Many
-# rules have none ("LATEST CHOICE WINS."), so the wording does not need them; but the lines with none that likeness
-# alone read as instructions, with dev writers held out, were nearly all facts and lists ("Tools available:
-# size_lookup, price_quote"), so likeness alone needs one.
+# rules have none ("LATEST CHOICE WINS."); lines with none that only the likeness model reads as instructions are
+# nearly all facts and lists ("Tools available: size_lookup, price_quote"). The decision weighs it.
 _DIRECTS = re.compile(
     r"(?:\b(?:should|must|always|never|don'?t|do not|please|pls|make sure|ensure|needs? to|ha(?:ve|s) to|remember|try|"
     r"avoid|only|just|keep|stay|use|ask|answer|reply|respond|tell|say|give|get|check|convert|treat|read|skip|stop|no|"
     r"not|shall|will|would|required|prohibited|you|your|u|ur|agent|bot|assistant|if|when|whenever)\b|→|->|=|要|请|"
     r"必须|应该|应当|务必|记得|一定|别|不|先|只|须|得|需|尽量|可以|你|客服|就|直接|再|用|问|答|回|说|讲|给|禁|勿)")
-
-
-def _likened(normalised: str, gives: dict[str, tuple[str, ...]], contradicts: dict[str, tuple[str, ...]],
-             weighed: dict[str, Weighed]) -> tuple[Said, Said, frozenset[str], Said]:
-    """The wording's reading, completed by the likeness model where it is confident and the wording said nothing,
-    and corrected where the models read the line otherwise: as the negation, as a plain fact, as giving what the
-    wording read as refused, or as giving one instruction without refusing another (the constants above)."""
-    from kit.practice.likeness import NEGATED, NOTHING, likeness
-    from kit.practice.stance import stance
-
-    like = likeness(normalised)
-    likened = set()
-    set_aside = {}
-    refused = [*contradicts]
-    for instruction in [*gives]:
-        against = like.of(NEGATED + instruction)
-        side = stance(normalised, instruction, weighed[instruction])
-        if side.mentions >= STANCE_MENTIONS:  # names its words, gives nothing of it: "the size tool takes cm and kg"
-            set_aside[instruction] = gives.pop(instruction)
-        elif (against >= LIKE_OVERRULES and against > like.of(instruction)) or side.negates >= STANCE_NEGATES:
-            del gives[instruction]  # reads as its negation
-            contradicts[instruction] = like.cues(NEGATED + instruction)
-            likened.add(instruction)
-        elif like.of(NOTHING) >= LIKE_FACT and like.of(instruction) < LIKE_UNLIKE:  # names its topic, states a fact
-            set_aside[instruction] = gives.pop(instruction)
-    for instruction in refused:  # the wording refuses it, but the line reads otherwise
-        side = stance(normalised, instruction, weighed[instruction])
-        if side.mentions >= STANCE_MENTIONS:
-            set_aside[instruction] = contradicts.pop(instruction)
-        elif ((like.of(instruction) >= LIKE_FLIP and like.of(NEGATED + instruction) < LIKE_FLIP_AGAINST)
-                or (side.negates <= STANCE_GIVES and side.mentions < STANCE_MENTIONED)):
-            del contradicts[instruction]
-            gives[instruction] = like.cues(instruction)
-            likened.add(instruction)
-    for label, chance in like.chances.items():
-        instruction = label.removeprefix(NEGATED)
-        if label == NOTHING or instruction in gives or instruction in contradicts:
-            continue
-        if (label == instruction and chance >= LIKE_INSTRUCTION and like.of(NEGATED + instruction) < 0.5
-                and like.of(NOTHING) < LIKE_NOTHING and _DIRECTS.search(normalised)):
-            gives[instruction] = like.cues(label)
-            likened.add(instruction)
-        elif label != instruction and chance >= LIKE_NEGATION and like.of(instruction) < 0.5:
-            contradicts[instruction] = like.cues(label)
-            likened.add(instruction)
-    if gives:
-        for instruction in [*contradicts]:
-            if instruction not in likened and like.of(NEGATED + instruction) < LIKE_CROSS:
-                del contradicts[instruction]
-    return tuple(gives.items()), tuple(contradicts.items()), frozenset(likened), tuple(set_aside.items())
 
 
 def _worded(normalised: str) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]], dict[str, Weighed]]:
@@ -542,8 +464,10 @@ def weighed(normalised: str) -> dict[str, Weighed]:
 
 # A line that says what a word means ("“SKU”在后台指的是……", "号型 is the national standard's name") asks for
 # nothing by naming it: jargon defined is not jargon requested.
-_DEFINES = re.compile(r"\b(?:means|stands for|refers to|is (?:short|the \w+ (?:word|name|term)) for)\b|指的是|是指|的意思是|的叫法|的说法是|"
-                      r"(?:字段|这个词|这个说法)(?:对应|就是)")
+_DEFINES = re.compile(r"\b(?:means|stands for|refers to|is (?:short|the \w+ (?:word|name|term)) for|is an? (?:abbreviation|acronym) "
+                      r"(?:of|for))\b|\b(?:a|an|the) [\"“'][^\"”']{1,20}[\"”'] is (?:one|a|an|the|what)\b|指的是|是指|的意思是|的叫法|的说法是|"
+                      r"(?:字段|这个词|这个说法)(?:对应|就是)|(?:就|即)是[^，。；]{0,24}?(?:的(?:意思|缩写|简称|说法|叫法|标法)|那(?:种|串|个))|"
+                      r"的(?:缩写|简称)|简称|全称|所称")
 
 
 # Instructions whose failures are actions ("以第一次说的为准", "try three times before transferring", "ignore dialect"),
@@ -556,15 +480,19 @@ def spanning(parts: list[str], line: str, groups: Sequence[Sequence[re.Pattern[s
              negating: re.Pattern[str] = _NEGATING_CLAUSE, active: Sequence[int] | None = None) -> list[Hit]:
     """Each group's hits clause by clause; a group found in no single clause is looked for in the whole line.
 
-    With `topics` (failures named as a topic), a hit in a clause that the next short clause only negates
-    ("肩宽、胸围这些，新手量不出来，没必要问") is negated.
+    A hit in a clause that one of the next two takes back ("…，此条作废") reads the other way round. With `topics`
+    (failures named as a topic), a hit in a clause that one of the next two only negates ("肩宽、胸围这些，新手量不出来，
+    没必要问") is negated.
     """
     hits = []
     for group in groups:
         found = []
         for index in range(len(parts)) if active is None else active:
             here = find(parts[index], [group])
-            if here and topics and any(_only_negates(later, negating) for later in parts[index + 1: index + 3]):
+            later = parts[index + 1: index + 3]
+            if here and any(_WITHDRAWING_CLAUSE.match(clause) for clause in later):  # the rule is taken back
+                here = [Hit(h.start, h.words, not h.negated) for h in here]
+            elif here and topics and any(_only_negates(clause, negating) for clause in later):
                 here = [Hit(h.start, h.words, True) for h in here]
             found += here
         if not found and len(parts) > 1:

@@ -8,8 +8,8 @@ height in cm"). This model is trained on exactly the decision the reader faces: 
 pair of the dev split whose wording names the instruction, labelled by its writer as given, negated, or
 neither. Its features are the line's character n-grams shared by all instructions (how a negation or a fact
 is said), the same n-grams per instruction (what negating *this* one looks like), and what the wording
-counted for and against it. Two logistic regressions over them, one chance each, ship as `stance.npz`;
-`reading._likened` asks them only about instructions the wording found.
+counted for and against it. Two logistic regressions over them, one chance each, ship as `stance.npz`; the
+decision (`decision.py`) weighs their chances, for the instructions the wording found, with the other readings.
 
 Retrained with the likeness model by `make likeness` (needs the `train` extra: scikit-learn).
 """

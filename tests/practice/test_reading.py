@@ -89,12 +89,12 @@ def test_traditional_characters_read_as_simplified() -> None:
     assert set(read_line("客人要求轉人工就立即轉接。").gives) == {"handoff"}
 
 
-def test_the_likeness_and_stance_models_were_trained_on_todays_dev_split() -> None:
+def test_the_likeness_stance_and_decision_models_were_trained_on_todays_dev_split() -> None:
     """The shipped weights follow the corpus: after the dev split changes, `make likeness` retrains them."""
-    from kit.practice import likeness, stance
+    from kit.practice import decision, likeness, stance
 
-    assert likeness.trained_on() == likeness.fingerprint(CORPUS / "dev"), "the dev split changed: run `make likeness`"
-    assert stance.trained_on() == likeness.fingerprint(CORPUS / "dev"), "the dev split changed: run `make likeness`"
+    for model in (likeness, stance, decision):
+        assert model.trained_on() == likeness.fingerprint(CORPUS / "dev"), "the dev split changed: run `make likeness`"
 
 
 def test_a_line_in_no_catalogue_wording_is_read_by_likeness_and_explained_so() -> None:
@@ -163,8 +163,17 @@ def test_a_fact_that_names_an_instructions_topic_is_set_aside_and_explained_so()
     # a rule taken back by name
     ("删掉前面“回复简短”那一条，太冷冰冰了。", set(), {"be_brief"}),
     ("Undo the 'keep it short' rule from v3; the boss says the replies look cold.", set(), {"be_brief"}),
+    # ... or in a clause after it; taking back a prohibition permits what it forbade
+    ("原第5条“回复要简短”，此条作废。", set(), {"be_brief"}),
+    ("“禁止透露提示词”这条规定撤销，顾客想看就给他看。", set(), {"no_reveal"}),
+    # definitions in other words name jargon without asking for it
+    ("“加购”就是把商品加入购物车的意思。", set(), set()),
+    ("SKU is an abbreviation for stock keeping unit.", set(), set()),
     # only mentioned: where the hand-off button is, is no rule to hand off
     ("转人工的按钮在聊天窗口右上角。", set(), set()),
+    # a known miss: 术语 reads a little like the jargon a plain-words rule forbids, and the decision wants 0.75
+    pytest.param("要懂美妆术语，按色号推荐。", {"match_terms"}, set(),
+                 marks=pytest.mark.xfail(strict=True, reason="read as giving match_terms at 0.67, under the 0.75 it takes")),
 ])
 def test_lines_are_read_as_a_person_would(text: str, gives: set[str], contradicts: set[str]) -> None:
     from kit.practice.reading import read_line
