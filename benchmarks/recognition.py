@@ -2,14 +2,15 @@
 
 Run: .venv/bin/python benchmarks/recognition.py [--rev 0d1fb21] [--rounds 3]
 
-The corpus is tests/data/instructions/ (19,422 prompt lines by 60 writers who never saw the catalogue or
-the reader; dev/ = writers iA, iB, iE-iZ, jA-jJ, kA-kD, kM-kT, test/ = iC, iD, kE-kL, kU-kX). For each split it prints:
+The corpus is tests/data/instructions/ (23,667 prompt lines by 72 writers who never saw the catalogue or
+the reader; dev/ = writers iA, iB, iE-iZ, jA-jJ, kA-kD, kM-kT, kY, kZ, lA, lB, lG-lJ, test/ = iC, iD, kE-kL, kU-kX,
+lC-lF). For each split it prints:
   - instruction lines: the share of labelled instructions recognised, and per instruction;
   - negating lines (`not:<id>`): read as the contradiction, and wrongly credited as the instruction;
   - neutral lines (no instruction): the share matched as anything;
   - instruction lines that also contradict an instruction their writer did not negate (the practice model
     would then drop that instruction if an earlier line gave it);
-and the same for the catalogue's wording alone ("worded"), without the likeness and stance models: they were
+and the same for the catalogue's wording alone ("worded"), without the likeness, stance and decision models: they were
 trained on the dev split, so their dev numbers say little, and the worded ones show what they add.
 `--rev` runs the same measurement with that commit's recogniser (checked out in a temporary git
 worktree, in a fresh process), and times both on the same work side by side: reading every corpus
@@ -47,7 +48,7 @@ if (Path(kit.__file__).parent / "practice" / "reading.py").exists():
         from kit.practice.reading import _read, read_prompt
         _read.cache_clear(); read_prompt.cache_clear()
     from kit.practice.catalogue import recognise
-    try:  # the catalogue's wording alone, without the likeness and stance models (trained on the dev split)
+    try:  # the catalogue's wording alone, without the likeness, stance and decision models (trained on the dev split)
         from kit.practice.reading import _worded, normalise
         def worded(text):
             gives, against = _worded(normalise(text))[:2]

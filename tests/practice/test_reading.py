@@ -38,19 +38,19 @@ def test_split() -> object:
 
 
 def test_dev_lines_are_read_as_their_writers_meant(dev) -> None:  # type: ignore[no-untyped-def]
-    # The likeness model was trained on these lines: they pin the reading, they do not measure it (the test split does).
-    assert dev.recall >= 0.97, str(dev)
-    assert dev.neutral_matched / dev.neutral <= 0.023, str(dev)
-    assert dev.read_as_contradiction / dev.negations >= 0.95, str(dev)
+    # The models were trained on these lines: they pin the reading, they do not measure it (the test split does).
+    assert dev.recall >= 0.99, str(dev)
+    assert dev.neutral_matched / dev.neutral <= 0.005, str(dev)
+    assert dev.read_as_contradiction / dev.negations >= 0.99, str(dev)
 
 
 def test_the_test_split_holds_todays_reading(test_split) -> None:  # type: ignore[no-untyped-def]
-    # Floors at today's measurement (the targets: 95% of instruction lines, reached; no negation credited and at
-    # most 2% of neutral lines matched, not reached yet: see the README).
+    # Floors at today's measurement. The targets: 95% of instruction labels and at most 2% of neutral lines
+    # matched, both reached; no negation credited, not reached yet (see the README).
     assert test_split.recall >= 0.95, str(test_split)
-    assert test_split.neutral_matched / test_split.neutral <= 0.051, str(test_split)
-    assert test_split.read_as_contradiction / test_split.negations >= 0.86, str(test_split)
-    assert test_split.credited_negations <= 48, str(test_split)
+    assert test_split.neutral_matched / test_split.neutral <= 0.017, str(test_split)
+    assert test_split.read_as_contradiction / test_split.negations >= 0.895, str(test_split)
+    assert test_split.credited_negations <= 41, str(test_split)
 
 
 def test_a_conversation_reads_its_prompt_once() -> None:
