@@ -417,9 +417,11 @@ _DIRECTS = re.compile(
     r"必须|应该|应当|务必|记得|一定|别|不|先|只|须|得|需|尽量|可以|你|客服|就|直接|再|用|问|答|回|说|讲|给|禁|勿)")
 
 
-def _worded(normalised: str) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]], dict[str, Weighed]]:
+def _worded(normalised: str) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]], dict[str, Weighed],
+                                      dict[str, str]]:
     """What a line gives and contradicts by the catalogue's wording (`wants` and `avoids` groups), clause by clause,
-    and how each instruction it names was weighed."""
+    how each instruction it names was weighed, and, in a line of several clauses, the clauses that name each one
+    when others do not ("Ask height and weight before sizing; ask only what you need": the second names asking only)."""
     from kit.practice.catalogue import compiled, first_words, screens
 
     line = _retracted(_resolve_double_negation(normalised))
@@ -431,6 +433,7 @@ def _worded(normalised: str) -> tuple[dict[str, tuple[str, ...]], dict[str, tupl
     gives: dict[str, tuple[str, ...]] = {}
     contradicts: dict[str, tuple[str, ...]] = {}
     weighed: dict[str, Weighed] = {}
+    where: dict[str, str] = {}
     for instruction, (wants, avoids) in compiled().items():
         screen = screens()[instruction]
         if instruction not in possible or not screen.search(line):  # none of its first words: it cannot be here
@@ -438,15 +441,20 @@ def _worded(normalised: str) -> tuple[dict[str, tuple[str, ...]], dict[str, tupl
         # The clauses holding any of its first words (one search each; the others cannot match a group).
         active = [0] if len(parts) == 1 else [index for index, clause in enumerate(parts)
                                               if instruction in possible_in[index] and screen.search(clause)]
-        asked = spanning(parts, line, wants, topics=True, negating=_NEGATING_TOPIC, active=active)  # a group may span clauses ("顾客问洗涤，先答了再回到正题")
+        named: set[int] = set()  # the clauses its hits are in
+        asked = spanning(parts, line, wants, topics=True, negating=_NEGATING_TOPIC, active=active,
+                         found_in=named)  # a group may span clauses ("顾客问洗涤，先答了再回到正题")
         stated = [hit for hit in asked if not hit.negated]
-        forbidden = [hit for hit in spanning(parts, line, avoids, topics=True, active=active) if hit.negated]
-        requested = [hit for hit in spanning(plain, unquoted(line), avoids, topics=True, active=active)
+        forbidden = [hit for hit in spanning(parts, line, avoids, topics=True, active=active, found_in=named)
+                     if hit.negated]
+        requested = [hit for hit in spanning(plain, unquoted(line), avoids, topics=True, active=active, found_in=named)
                      if not hit.negated] if not defines else []  # "just recommend M" (quotes blanked)
         refused = [hit for hit in asked if hit.negated]  # forbids what it wants: "不用转人工"
         for_it, against_it = len(stated) + len(forbidden), len(requested) + len(refused)
         if for_it or against_it:
             weighed[instruction] = (len(stated), len(forbidden), len(requested), len(refused))
+            if 0 < len(named) < len(parts):
+                where[instruction] = " ".join(parts[index] for index in sorted(named))
         # A tie goes to the instruction, unless the line asks outright for its failure ("以第一次说的为准") and
         # that failure is named by what the agent does, not by a topic a good line also names (jargon, greetings).
         failure_wins = bool(requested) and instruction in _FAILURE_WINS_TIES
@@ -454,7 +462,7 @@ def _worded(normalised: str) -> tuple[dict[str, tuple[str, ...]], dict[str, tupl
             gives[instruction] = (stated or forbidden)[0].words
         elif against_it:
             contradicts[instruction] = (requested or refused)[0].words
-    return gives, contradicts, weighed
+    return gives, contradicts, weighed, where
 
 
 def weighed(normalised: str) -> dict[str, Weighed]:
@@ -477,7 +485,8 @@ _FAILURE_WINS_TIES = frozenset({"ask_only_needed", "dialect", "handoff", "latest
 
 
 def spanning(parts: list[str], line: str, groups: Sequence[Sequence[re.Pattern[str]]], topics: bool = False,
-             negating: re.Pattern[str] = _NEGATING_CLAUSE, active: Sequence[int] | None = None) -> list[Hit]:
+             negating: re.Pattern[str] = _NEGATING_CLAUSE, active: Sequence[int] | None = None,
+             found_in: set[int] | None = None) -> list[Hit]:
     """Each group's hits clause by clause; a group found in no single clause is looked for in the whole line.
 
     A hit in a clause that one of the next two takes back ("…，此条作废") reads the other way round. With `topics`
@@ -495,6 +504,8 @@ def spanning(parts: list[str], line: str, groups: Sequence[Sequence[re.Pattern[s
             elif here and topics and any(_only_negates(clause, negating) for clause in later):
                 here = [Hit(h.start, h.words, True) for h in here]
             found += here
+            if here and found_in is not None:
+                found_in.add(index)
         if not found and len(parts) > 1:
             found = find(line, [group])
         hits += found
