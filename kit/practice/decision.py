@@ -33,7 +33,8 @@ MODEL_FILE = Path(__file__).with_name("decision.npz")
 # as the hand-set thresholds it replaced (95.3% and 3,132 of 3,509). They read 95.3% and 3,179, credited 104 negations
 # where those credited 149, and matched 1.5% of neutral lines where those matched 4.9%.
 GIVES, NEGATES = 0.75, 0.6
-# An instruction is weighed when the wording names it, or when the line reads at least this much like it or its negation.
+# An instruction is weighed when the wording names it, or when the line reads at least this much like it or its
+# negation.
 CANDIDATE = 0.2
 # In a line of several clauses, an instruction the whole line does not clearly give is read again in the clauses that
 # name it, as a line of their own ("Ask height and weight before sizing; ask only what you need"): it is given when
@@ -42,7 +43,8 @@ CANDIDATE = 0.2
 # 736; with this, 712, and 95.7% of all labels, for no more negations credited and 4 more neutral lines matched.
 CLAUSE_GIVES, CLAUSE_UNLESS = 0.9, 0.1
 _FOLDS = 7
-_TREES = dict(max_iter=200, learning_rate=0.05, max_leaf_nodes=15, l2_regularization=1.0, early_stopping=False, random_state=0)
+_TREES = dict(max_iter=200, learning_rate=0.05, max_leaf_nodes=15, l2_regularization=1.0, early_stopping=False,
+              random_state=0)
 NEITHER, GIVES_IT, NEGATES_IT = 0, 1, 2  # the trees' three answers, in their column order
 
 
@@ -88,7 +90,8 @@ def evidence(text: str, read_likeness: Callable[[str], Likeness] | None = None,
     gives, contradicts, weighed, where = reading._worded(normalised)
     return Evidence(normalised, gives, contradicts, weighed, where, reading._is_setting(converted),
                     bool(reading._DIRECTS.search(normalised)), read_likeness(normalised),
-                    {instruction: read_stance(normalised, instruction, counts) for instruction, counts in weighed.items()})
+                    {instruction: read_stance(normalised, instruction, counts)
+                     for instruction, counts in weighed.items()})
 
 
 def features(seen: Evidence, instruction: str, instructions: list[str]) -> list[float]:
@@ -154,37 +157,36 @@ def trained_on() -> str:
 
 
 def decide(seen: Evidence) -> tuple[Said, Said, frozenset[str], Said]:
-    """What the line gives and contradicts, which of those the models read rather than the wording (with the
-    likeness model's cues as the words), and what the wording named that the line only mentions."""
+    """What the line gives and contradicts (by the trees; in a line of several clauses, also by the clauses naming
+    an instruction), which of those the wording did not read so (their words are then the likeness model's cues),
+    and what the wording named that the line only mentions."""
     from kit.practice.likeness import NEGATED
 
     model = _model()
     candidates = seen.candidates()
     gives: dict[str, tuple[str, ...]] = {}
     contradicts: dict[str, tuple[str, ...]] = {}
-    likened: set[str] = set()
     set_aside: dict[str, tuple[str, ...]] = {}
     if not candidates:
         return (), (), frozenset(), ()
     chances = model.chances([features(seen, instruction, model.instructions) for instruction in candidates])
     for instruction, (_, given, negated) in zip(candidates, chances.tolist()):
-        worded = seen.gives.get(instruction) or seen.contradicts.get(instruction)
+        in_clauses = seen.where.get(instruction)
         if given >= GIVES and given > negated:
             gives[instruction] = seen.gives.get(instruction) or seen.likeness.cues(instruction)
-            likened.update([instruction] if instruction not in seen.gives else [])
         elif negated >= NEGATES and negated > given:
             contradicts[instruction] = seen.contradicts.get(instruction) or seen.likeness.cues(NEGATED + instruction)
-            likened.update([instruction] if instruction not in seen.contradicts else [])
-        elif negated < CLAUSE_UNLESS and instruction in seen.where and (words := _given_in(seen.where[instruction], instruction)):
+        elif negated < CLAUSE_UNLESS and in_clauses and (words := _given_in(in_clauses, instruction)):
             gives[instruction] = words
-            likened.update([instruction] if instruction not in seen.gives else [])
-        elif worded:  # named by its words, but the line gives and negates nothing of it: "the size tool takes cm and kg"
-            set_aside[instruction] = worded
+        elif worded := seen.gives.get(instruction) or seen.contradicts.get(instruction):
+            set_aside[instruction] = worded  # named, but giving and negating nothing of it: "the size tool takes cm"
+    likened = {instruction for instruction in gives if instruction not in seen.gives}
+    likened |= {instruction for instruction in contradicts if instruction not in seen.contradicts}
     return tuple(gives.items()), tuple(contradicts.items()), frozenset(likened), tuple(set_aside.items())
 
 
 def _given_in(clauses: str, instruction: str) -> tuple[str, ...]:
-    """The words that give an instruction in some clauses of a line, read as a line of their own (none if they do not)."""
+    """The words that give an instruction in some clauses of a line read as a line of their own (or none)."""
     seen = evidence(clauses)
     model = _model()
     (_, given, negated), = model.chances([features(seen, instruction, model.instructions)]).tolist()
