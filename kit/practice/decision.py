@@ -78,8 +78,9 @@ def instructions_of(likeness: Likeness) -> list[str]:
 
 
 def evidence(text: str, read_likeness: Callable[[str], Likeness] | None = None,
-             read_stance: Callable[[str, str, Weighed], Stance] | None = None) -> Evidence:
-    """Read one prompt line every way the decision weighs (with the shipped models unless others are given)."""
+             read_stance: Callable[[str, str, Weighed], Stance] | None = None, only: str | None = None) -> Evidence:
+    """Read one prompt line every way the decision weighs (with the shipped models unless others are given; with
+    `only`, the wording and the stance about that one instruction)."""
     from kit.practice import reading
     from kit.practice.likeness import likeness
     from kit.practice.stance import stance
@@ -87,7 +88,7 @@ def evidence(text: str, read_likeness: Callable[[str], Likeness] | None = None,
     read_likeness, read_stance = read_likeness or likeness, read_stance or stance
     converted = reading._converted(text)
     normalised = reading._normalised(converted)
-    gives, contradicts, weighed, where = reading._worded(normalised)
+    gives, contradicts, weighed, where = reading._worded(normalised, only)
     return Evidence(normalised, gives, contradicts, weighed, where, reading._is_setting(converted),
                     bool(reading._DIRECTS.search(normalised)), read_likeness(normalised),
                     {instruction: read_stance(normalised, instruction, counts)
@@ -187,7 +188,7 @@ def decide(seen: Evidence) -> tuple[Said, Said, frozenset[str], Said]:
 
 def _given_in(clauses: str, instruction: str) -> tuple[str, ...]:
     """The words that give an instruction in some clauses of a line read as a line of their own (or none)."""
-    seen = evidence(clauses)
+    seen = evidence(clauses, only=instruction)
     model = _model()
     (_, given, negated), = model.chances([features(seen, instruction, model.instructions)]).tolist()
     if given >= CLAUSE_GIVES and given > negated:

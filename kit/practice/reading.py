@@ -417,11 +417,12 @@ _DIRECTS = re.compile(
     r"必须|应该|应当|务必|记得|一定|别|不|先|只|须|得|需|尽量|可以|你|客服|就|直接|再|用|问|答|回|说|讲|给|禁|勿)")
 
 
-def _worded(normalised: str) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]], dict[str, Weighed],
-                                      dict[str, str]]:
+def _worded(normalised: str, only: str | None = None) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]],
+                                                             dict[str, Weighed], dict[str, str]]:
     """What a line gives and contradicts by the catalogue's wording (`wants` and `avoids` groups), clause by clause,
     how each instruction it names was weighed, and, in a line of several clauses, the clauses that name each one
-    when others do not ("Ask height and weight before sizing; ask only what you need": the second names asking only)."""
+    when others do not ("Ask height and weight before sizing; ask only what you need": the second names asking only).
+    With `only`, about that one instruction (each is read on its own)."""
     from kit.practice.catalogue import compiled, first_words, screens
 
     line = _retracted(_resolve_double_negation(normalised))
@@ -436,8 +437,8 @@ def _worded(normalised: str) -> tuple[dict[str, tuple[str, ...]], dict[str, tupl
     where: dict[str, str] = {}
     for instruction, (wants, avoids) in compiled().items():
         screen = screens()[instruction]
-        if instruction not in possible or not screen.search(line):  # none of its first words: it cannot be here
-            continue
+        if instruction not in possible or not screen.search(line) or only not in (None, instruction):
+            continue  # none of its first words: it cannot be here
         # The clauses holding any of its first words (one search each; the others cannot match a group).
         active = [0] if len(parts) == 1 else [index for index, clause in enumerate(parts)
                                               if instruction in possible_in[index] and screen.search(clause)]
