@@ -437,8 +437,8 @@ def _worded(normalised: str, only: str | None = None) -> tuple[dict[str, tuple[s
     where: dict[str, str] = {}
     for instruction, (wants, avoids) in compiled().items():
         screen = screens()[instruction]
-        if instruction not in possible or not screen.search(line) or only not in (None, instruction):
-            continue  # none of its first words: it cannot be here
+        if only not in (None, instruction) or instruction not in possible or not screen.search(line):
+            continue  # another instruction was asked about, or none of its first words: it cannot be here
         # The clauses holding any of its first words (one search each; the others cannot match a group).
         active = [0] if len(parts) == 1 else [index for index, clause in enumerate(parts)
                                               if instruction in possible_in[index] and screen.search(clause)]
