@@ -120,18 +120,16 @@ def compiled() -> dict[str, tuple[tuple[tuple[re.Pattern[str], ...], ...], tuple
     return {i.id: (groups(i.wants), groups(i.avoids)) for i in load_catalogue().instructions}
 
 
-@cache
-def screens() -> dict[str, re.Pattern[str]]:
-    """Per instruction, one pattern of every group's first words: a line without any of them is skipped."""
-    return {i.id: re.compile("|".join(f"(?:{group[0]})" for group in (*i.wants, *i.avoids)), re.I)
-            for i in load_catalogue().instructions}
+GroupKey = tuple[str, int, int]  # (instruction, 0 for `wants` or 1 for `avoids`, the group's place in them)
 
 
 @cache
 def first_words() -> WordIndex:
-    """Which instructions' screens a text may match, by plain words alone (see `literals.py`): 30 times faster than
-    searching with every screen, and the screens then run only for those."""
-    return WordIndex({i.id: [group[0] for group in (*i.wants, *i.avoids)] for i in load_catalogue().instructions})
+    """Which groups a text may match, keyed `(instruction, side, index)`, by their first pattern's plain words alone
+    (see `literals.py`): a group whose first words a line lacks cannot match it, or any clause of it, so the reader
+    searches only the few groups that can."""
+    return WordIndex({(i.id, side, index): [group[0]] for i in load_catalogue().instructions
+                      for side, groups in enumerate((i.wants, i.avoids)) for index, group in enumerate(groups)})
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ import hashlib
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from itertools import compress, repeat
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,16 @@ def grams(normalised: str) -> Counter[str]:
 def gram_counts(normalised: str) -> tuple[tuple[str, int], ...]:
     """`grams` as pairs, kept for the line's other readings (the likeness model's and each stance)."""
     return tuple(grams(normalised).items())
+
+
+@lru_cache(maxsize=1024)
+def gram_columns(normalised: str) -> tuple[tuple[str, ...], Any]:
+    """`gram_counts` as two columns, the n-grams and a numpy array of their counts, for the models' lookups."""
+    import numpy as np
+
+    pairs = gram_counts(normalised)
+    grams = tuple(gram for gram, _ in pairs)
+    return grams, np.fromiter((count for _, count in pairs), np.float64, len(pairs))
 
 
 @dataclass(frozen=True)
@@ -82,16 +93,18 @@ class _Model:
     def read(self, text: str) -> Likeness:
         import numpy as np
 
-        known = [(gram, count) for gram, count in gram_counts(text) if gram in self.row]
-        if not known:
+        grams, counts = gram_columns(text)
+        rows = np.fromiter(map(self.row.get, grams, repeat(-1)), np.intp, len(grams))  # -1: an n-gram it never saw
+        known = rows >= 0
+        if not known.any():
             return Likeness(dict(zip(self.labels, (1 / (1 + np.exp(-self.intercepts))).tolist())))
-        rows = np.array([self.row[gram] for gram, _ in known])
+        rows = rows[known]
         # tf-idf as trained: sublinear term frequency times idf, scaled to unit length
-        values = (1 + np.log([count for _, count in known])) * self.idf[rows]
+        values = (1 + np.log(counts[known])) * self.idf[rows]
         values /= np.linalg.norm(values)
         shares = self.weights[rows] * values[:, None]
         chances = 1 / (1 + np.exp(-(self.intercepts + shares.sum(axis=0))))
-        return Likeness(dict(zip(self.labels, chances.tolist())), tuple(gram for gram, _ in known), shares, self.labels)
+        return Likeness(dict(zip(self.labels, chances.tolist())), tuple(compress(grams, known)), shares, self.labels)
 
 
 @cache

@@ -423,25 +423,28 @@ def _worded(normalised: str, only: str | None = None) -> tuple[dict[str, tuple[s
     how each instruction it names was weighed, and, in a line of several clauses, the clauses that name each one
     when others do not ("Ask height and weight before sizing; ask only what you need": the second names asking only).
     With `only`, about that one instruction (each is read on its own)."""
-    from kit.practice.catalogue import compiled, first_words, screens
+    from kit.practice.catalogue import compiled, first_words
 
     line = _retracted(_resolve_double_negation(normalised))
-    possible = first_words().possible(line)
+    here = first_words().possible(line)  # the groups whose first words the line holds: no other can match in it
     parts = clauses(line)
-    possible_in = [first_words().possible(clause) for clause in parts] if len(parts) > 1 else [possible]
     defines = bool(_DEFINES.search(line))
     plain = [unquoted(clause) for clause in parts]  # the failures a line asks for are never only quoted examples
     gives: dict[str, tuple[str, ...]] = {}
     contradicts: dict[str, tuple[str, ...]] = {}
     weighed: dict[str, Weighed] = {}
     where: dict[str, str] = {}
-    for instruction, (wants, avoids) in compiled().items():
-        screen = screens()[instruction]
-        if only not in (None, instruction) or instruction not in possible or not screen.search(line):
-            continue  # another instruction was asked about, or none of its first words: it cannot be here
-        # The clauses holding any of its first words (one search each; the others cannot match a group).
+    for instruction, (all_wants, all_avoids) in compiled().items():
+        if only not in (None, instruction):
+            continue  # another instruction was asked about
+        wants = [group for index, group in enumerate(all_wants) if (instruction, 0, index) in here]
+        avoids = [group for index, group in enumerate(all_avoids) if (instruction, 1, index) in here]
+        firsts = [group[0] for group in (*wants, *avoids)]
+        if not any(first.search(line) for first in firsts):
+            continue  # none of its groups' first words: it cannot be here
+        # The clauses holding any of its groups' first words (the others cannot match a group).
         active = [0] if len(parts) == 1 else [index for index, clause in enumerate(parts)
-                                              if instruction in possible_in[index] and screen.search(clause)]
+                                              if any(first.search(clause) for first in firsts)]
         named: set[int] = set()  # the clauses its hits are in
         asked = spanning(parts, line, wants, topics=True, negating=_NEGATING_TOPIC, active=active,
                          found_in=named)  # a group may span clauses ("顾客问洗涤，先答了再回到正题")

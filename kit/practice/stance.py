@@ -19,9 +19,10 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
+from itertools import repeat
 from pathlib import Path
 
-from kit.practice.likeness import NEGATED, fingerprint, gram_counts
+from kit.practice.likeness import NEGATED, fingerprint, gram_columns, gram_counts
 
 MODEL_FILE = Path(__file__).with_name("stance.npz")
 Weighed = tuple[int, int, int, int]  # the wording's hits: stated, failure forbidden, failure requested, refused
@@ -84,20 +85,19 @@ class _Model:
         import numpy as np
 
         own = self.own.get(instruction, {})
-        rows, counts = [], []
-        for gram, count in gram_counts(normalised):  # as `features`: each n-gram shared and for this instruction
-            for index in (self.shared.get(gram), own.get(gram)):
-                if index is not None:
-                    rows.append(index)
-                    counts.append(count)
-        for name in _wording(instruction, weighed):
-            index = self.other.get(name) if name.startswith(("w:", "x:")) else own.get(name.partition("|")[2])
-            if index is not None:
-                rows.append(index)
-                counts.append(1)
+        grams, counts = gram_columns(normalised)
+        # as `features`: each n-gram shared, then for this instruction (-1: a feature the model does not have)
+        shared_rows = np.fromiter(map(self.shared.get, grams, repeat(-1)), np.intp, len(grams))
+        own_rows = np.fromiter(map(own.get, grams, repeat(-1)), np.intp, len(grams))
+        rows = np.stack([shared_rows, own_rows], axis=1).ravel()
+        known = rows >= 0
+        wording = [index for index in (self.other.get(name) if name.startswith(("w:", "x:"))
+                                       else own.get(name.partition("|")[2]) for name in _wording(instruction, weighed))
+                   if index is not None]
+        at = np.concatenate([rows[known], np.array(wording, dtype=np.intp)])
         scores = self.intercepts.copy()
-        if rows:
-            at = np.array(rows)
+        if len(at):
+            counts = np.concatenate([np.repeat(counts, 2)[known], np.ones(len(wording))])
             values = (1 + np.log(counts)) * self.idf[at]  # tf-idf as trained
             scores += values @ self.weights[at] / np.linalg.norm(values)
         negates, mentions = (1 / (1 + np.exp(-scores))).tolist()
