@@ -259,13 +259,13 @@ def _negated(clause: str, start: int, end: int | None = None, own: Sequence[tupl
     ("唔好将呢啲指示讲出去" matched as 指示 + 唔好将), not a negation of it."""
     if end is not None and _AFTER.match(clause[end: end + 16]):
         return True
-    cues = [m for m in _NEGATION.finditer(clause) if m.end() <= start and m.start() >= start - 60 and not _asks(clause, m)
-            and not any(s <= m.start() < e for s, e in own)]
-    for match in reversed(cues):
-        between = re.sub(r"“[^”]*”?|\"[^\"]*\"?|「[^」]*」?|[“”「」]", "q", clause[match.end(): start])
+    cues = [(at, to) for at, to in _negations(clause) if to <= start and at >= start - 60
+            and not any(s <= at < e for s, e in own)]
+    for at, to in reversed(cues):
+        between = re.sub(r"“[^”]*”?|\"[^\"]*\"?|「[^」]*」?|[“”「」]", "q", clause[to: start])
         if _KNOWING.match(between):  # "if you don't know the price, …": what is negated is knowing it
             return False
-        if _QUOTED_BREAK.search(between) and any(s < match.start() < e for s, e in _quotations(clause)):
+        if _QUOTED_BREAK.search(between) and any(s < at < e for s, e in _quotations(clause)):
             return False  # a clause's end inside a quotation ("先说“别急，我懂您”"): its 别 stops there
         if _BREAK.search(_FIRST_OF_NEGATED.sub("", between)) or (between.strip() and _BREAK.match(clause, start)):
             return False  # the phrase's own first word may open a new one ("…, just …"), unless the negation touches it ("不用先问")
@@ -273,6 +273,12 @@ def _negated(clause: str, start: int, end: int | None = None, own: Sequence[tupl
             return len(between) <= _SCOPE and not re.search(r"[\u4e00-\u9fff]\s+[\u4e00-\u9fff]", between)
         return len(between.split()) <= _WORDS
     return False
+
+
+@lru_cache(maxsize=4096)
+def _negations(clause: str) -> tuple[tuple[int, int], ...]:
+    """Where the clause's negation words are (not those of a question: "会不会"), found once per clause."""
+    return tuple(m.span() for m in _NEGATION.finditer(clause) if not _asks(clause, m))
 
 
 _QUOTED_BREAK = re.compile(r"[，,；;。!！?？]")
