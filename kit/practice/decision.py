@@ -14,6 +14,8 @@ models it weighs. Its two thresholds were chosen with writers held out, never on
 
 from __future__ import annotations
 
+import shutil
+import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -161,29 +163,37 @@ def decide(seen: Evidence) -> tuple[Said, Said, frozenset[str], Said]:
     """What the line gives and contradicts (by the trees; in a line of several clauses, also by the clauses naming
     an instruction), which of those the wording did not read so (their words are then the likeness model's cues),
     and what the wording named that the line only mentions."""
+    return decide_all([seen])[0]
+
+
+def decide_all(lines: list[Evidence]) -> list[tuple[Said, Said, frozenset[str], Said]]:
+    """`decide` for several lines, their pairs weighed by one walk of the trees (a prompt's lines are read together)."""
     from kit.practice.likeness import NEGATED
 
     model = _model()
-    candidates = seen.candidates()
-    gives: dict[str, tuple[str, ...]] = {}
-    contradicts: dict[str, tuple[str, ...]] = {}
-    set_aside: dict[str, tuple[str, ...]] = {}
-    if not candidates:
-        return (), (), frozenset(), ()
-    chances = model.chances([features(seen, instruction, model.instructions) for instruction in candidates])
-    for instruction, (_, given, negated) in zip(candidates, chances.tolist()):
-        in_clauses = seen.where.get(instruction)
-        if given >= GIVES and given > negated:
-            gives[instruction] = seen.gives.get(instruction) or seen.likeness.cues(instruction)
-        elif negated >= NEGATES and negated > given:
-            contradicts[instruction] = seen.contradicts.get(instruction) or seen.likeness.cues(NEGATED + instruction)
-        elif negated < CLAUSE_UNLESS and in_clauses and (words := _given_in(in_clauses, instruction)):
-            gives[instruction] = words
-        elif worded := seen.gives.get(instruction) or seen.contradicts.get(instruction):
-            set_aside[instruction] = worded  # named, but giving and negating nothing of it: "the size tool takes cm"
-    likened = {instruction for instruction in gives if instruction not in seen.gives}
-    likened |= {instruction for instruction in contradicts if instruction not in seen.contradicts}
-    return tuple(gives.items()), tuple(contradicts.items()), frozenset(likened), tuple(set_aside.items())
+    pairs = [(seen, instruction) for seen in lines for instruction in seen.candidates()]
+    chances = iter(model.chances([features(seen, instruction, model.instructions) for seen, instruction in pairs]).tolist()
+                   if pairs else [])
+    decided = []
+    for seen in lines:
+        gives: dict[str, tuple[str, ...]] = {}
+        contradicts: dict[str, tuple[str, ...]] = {}
+        set_aside: dict[str, tuple[str, ...]] = {}
+        for instruction in seen.candidates():
+            _, given, negated = next(chances)
+            in_clauses = seen.where.get(instruction)
+            if given >= GIVES and given > negated:
+                gives[instruction] = seen.gives.get(instruction) or seen.likeness.cues(instruction)
+            elif negated >= NEGATES and negated > given:
+                contradicts[instruction] = seen.contradicts.get(instruction) or seen.likeness.cues(NEGATED + instruction)
+            elif negated < CLAUSE_UNLESS and in_clauses and (words := _given_in(in_clauses, instruction)):
+                gives[instruction] = words
+            elif worded := seen.gives.get(instruction) or seen.contradicts.get(instruction):
+                set_aside[instruction] = worded  # named, but giving and negating nothing of it: "the size tool takes cm"
+        likened = {instruction for instruction in gives if instruction not in seen.gives}
+        likened |= {instruction for instruction in contradicts if instruction not in seen.contradicts}
+        decided.append((tuple(gives.items()), tuple(contradicts.items()), frozenset(likened), tuple(set_aside.items())))
+    return decided
 
 
 def _given_in(clauses: str, instruction: str) -> tuple[str, ...]:
@@ -196,9 +206,10 @@ def _given_in(clauses: str, instruction: str) -> tuple[str, ...]:
     return ()
 
 
-def train(folder: Path, out: Path = MODEL_FILE) -> None:
+def train(folder: Path, out: Path = MODEL_FILE, keep: Path | None = None) -> None:
     """Fit the trees on a corpus split read by models that never saw each line's writer, and write them (needs
-    scikit-learn). Trains the likeness and stance models once per fold, so it takes some minutes."""
+    scikit-learn). Trains the likeness and stance models once per fold, so it takes some minutes. With `keep`, the
+    folds' models and held-out rows are kept there, to measure the reader on writers it never saw."""
     import numpy as np
     from sklearn.ensemble import HistGradientBoostingClassifier
 
@@ -209,6 +220,7 @@ def train(folder: Path, out: Path = MODEL_FILE) -> None:
     files = sorted(folder.glob("*.jsonl"))
     rows: list[list[float]] = []
     answers: list[int] = []
+    folds: list[int] = []
     instructions = sorted({label for item in load(folder) for label in item["labels"] if not label.startswith(NEGATED)})
     for fold in range(_FOLDS):
         held = files[fold::_FOLDS]  # round robin: each fold mixes writers of every round
@@ -221,13 +233,22 @@ def train(folder: Path, out: Path = MODEL_FILE) -> None:
             stance.train(seen_folder, out=Path(scratch, "stance.npz"))
             fold_likeness = likeness._Model(Path(scratch, "likeness.npz"))
             fold_stance = stance._Model(Path(scratch, "stance.npz"))
+            if keep:
+                keep.mkdir(parents=True, exist_ok=True)
+                for name in ("likeness", "stance"):
+                    shutil.copyfile(Path(scratch, f"{name}.npz"), keep / f"{name}_{fold}.npz")
+                (keep / f"held_{fold}.txt").write_text("\n".join(path.name for path in held), encoding="utf-8")
             for item in load(held_folder):
                 seen = evidence(item["line"], fold_likeness.read, fold_stance.stance)
                 for instruction in seen.candidates():
                     rows.append(features(seen, instruction, instructions))
                     answers.append(GIVES_IT if instruction in item["labels"] else
                                    NEGATES_IT if NEGATED + instruction in item["labels"] else NEITHER)
+                    folds.append(fold)
         print(f"decision: fold {fold + 1} of {_FOLDS} read", flush=True)
+    if keep:
+        np.savez_compressed(keep / "rows.npz", rows=np.array(rows), answers=np.array(answers), folds=np.array(folds),
+                            instructions="\n".join(instructions))
     trees = HistGradientBoostingClassifier(**_TREES).fit(np.array(rows), np.array(answers))
     _write(trees, instructions, out, fingerprint(folder), len(rows))
 
@@ -254,5 +275,5 @@ def _write(trees, instructions: list[str], out: Path, corpus: str, pairs: int) -
 if __name__ == "__main__":  # make likeness, after the likeness and stance models
     from kit.practice.likeness import DEV_SPLIT
 
-    train(DEV_SPLIT)
+    train(DEV_SPLIT, keep=Path(sys.argv[1]) if len(sys.argv) > 1 else None)  # python -m kit.practice.decision [KEEP]
     print(f"{MODEL_FILE.name}: trained on {DEV_SPLIT} ({trained_on()})")

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import OrderedDict
 from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -164,7 +166,8 @@ _OFF = ("false", "no", "off", "disabled", "never", "none", "removed", "deprecate
         "不启用", "不开启", "取消")
 _ON = ("true", "yes", "on", "enabled", "required", "always", "开启", "打开", "开", "是", "启用")
 _VALUE = r"[\"'`]?(" + "|".join(sorted(_OFF + _ON, key=len, reverse=True)) + r")(?![a-z\u4e00-\u9fff])[\"'`]?"
-_SWITCH = re.compile(r"^\s*[\"'`]?([a-z][a-z0-9]*(?:_[a-z0-9]+)+)[\"'`]?\s*[:=]\s*" + _VALUE, re.I)
+_FLAG = r"[\"'`]?(0|1)(?![\w.])[\"'`]?"  # a snake_case key may also be switched with 0 and 1 ("recap_facts=0")
+_SWITCH = re.compile(r"^\s*[\"'`]?([a-z][a-z0-9]*(?:_[a-z0-9]+)+)[\"'`]?\s*[:=]\s*(?:" + _VALUE + "|" + _FLAG + ")", re.I)
 _SETTING = re.compile(r"^\s*[-*•]?\s*([a-z][a-z-]*(?: [a-z][a-z-]*){0,3}|[\u4e00-\u9fff]{2,12})\s*[:=]\s*" + _VALUE
                       + r"[\s.。!！]*(?:#.*)?$", re.I)
 
@@ -173,7 +176,8 @@ def _config_switch(text: str) -> str:
     """A setting switched on or off, as the words it stands for ("don't …" / "不要…" when off)."""
     def words(match: re.Match[str]) -> str:
         key = match.group(1).replace("_", " ")
-        off = match.group(2).lower() in _OFF
+        value = (match.group(2) or match.groups()[-1]).lower()  # a word, or (a snake_case key's) 0 or 1
+        off = value in _OFF or value == "0"
         if re.search(r"[\u4e00-\u9fff]", key):
             return ("不要" if off else "要") + key
         return ("don't " if off else "") + key
@@ -318,17 +322,18 @@ def _verdict(clause: str) -> re.Match[str] | None:
 
 # A rule taken back by name: "删掉“只问身高体重”那条", "Undo the 'keep it short' rule from v3", "第十条（编号步骤）不适用",
 # "Rule 11 (acknowledge feelings) is switched off". Whatever the clause names, it names as the rule withdrawn.
-_RULE = (r"(?:(?:那|这|呢|嗰|一|整)条|条规定|规定|规则|条款|第[\d一二三四五六七八九十百]+条|\brules?\b|\blines?\b|"
-         r"\binstructions?\b|\brequirements?\b|\bpolicy\b|\bguidelines?\b|\brule_?\d+\b)")
-_WITHDRAW = (r"(?:删掉|删除|删了|删去|删咗|去掉|取消|作废|废止|撤销|撤回|不适用|不再适用|忽略|\bundo\b|\bscrap\b|\bremove[ds]?\b|"
+_RULE = (r"(?:(?:那|这|呢|嗰|𠮶|一|整)条|条规定|规定|规则|条款|第[\d一二三四五六七八九十百]+条|\brules?\b|\blines?\b|"
+         r"\binstructions?\b|\brequirements?\b|\bpolicy\b|\bguidelines?\b|\brule_?\d+\b|#\d+\b)")  # 𠮶: 嗰 simplified
+_WITHDRAW = (r"(?:删掉|删除|删了|删去|删咗|去掉|取消|作废|废止|废弃|弃用|撤销|撤回|不适用|不再适用|忽略|\bundo\b|\bscrap(?:ped)?\b|"
+             r"\bremove[ds]?\b|\bwithdrawn\b|\bstr(?:ike|uck)\b|"
              r"\bdrop(?:ped)?\b|\bdelete[ds]?\b|\bignore\b|\bdeprecated\b|\bswitched off\b|\bturned off\b|\bdisabled\b|"
              r"\bretired\b|\bno longer (?:applies|apply|in force|valid)\b|\bdoes not apply\b|\bdoesn'?t apply\b|\bscratch\b)")
 _WITHDRAWN = re.compile(_WITHDRAW + r".{0,40}?" + _RULE + "|" + _RULE + r".{0,40}?" + _WITHDRAW, re.I)
 _KEPT = re.compile(r"(?:不要|不能|不可以|别|不许|不得|勿|\bdon'?t\b|\bdo not\b|\bnever\b)\s*" + _WITHDRAW, re.I)
 # A short clause that takes back the rule the clauses before it stated: "原第3条“先问身高体重”，此条作废", "…, that rule is
 # scrapped". (A clause that names the rule and withdraws it is `_WITHDRAWN`.)
-_WITHDRAWING_CLAUSE = re.compile(r"^(?:此|该|本|这|这一|呢|嗰|那|上述|以上)(?:条|项|一条)?(?:规定|规则|要求|做法)?(?:现在|目前|已经?|一律|也)?"
-                                 + _WITHDRAW + r"|^(?:this|that|the above|the old) (?:rule|line|one|instruction)(?: (?:is|has been|was))?"
+_WITHDRAWING_CLAUSE = re.compile(r"^(?:此|该|本|这|这一|呢|嗰|𠮶|那|上述|以上)(?:条|项|一条)?(?:规定|规则|要求|做法)?(?:现在|目前|已经?|一律|也)?"
+                                 + _WITHDRAW + r"|^(?:现已|已经?)(?:废弃|作废|废止|删除|撤销|取消)|^(?:this|that|the above|the old) (?:rule|line|one|instruction)(?: (?:is|has been|was))?"
                                  r"(?: now)? (?:withdrawn|scrapped|removed|cancell?ed|void|dropped|deprecated|retired)\b", re.I)
 
 
@@ -404,13 +409,36 @@ def read_line(text: str, number: int = 1) -> LineReading:
 Said = tuple[tuple[str, tuple[str, ...]], ...]  # (instruction, the words that said it)
 
 
-@lru_cache(maxsize=65536)
-def _read(text: str) -> tuple[Said, Said, frozenset[str], Said]:
-    """A line's reading, cached by its text (a long prompt repeats lines): the catalogue's wording, the likeness and
-    stance models, and the decision that weighs them (`decision.py`)."""
-    from kit.practice.decision import decide, evidence
+Reading = tuple[Said, Said, frozenset[str], Said]  # gives, contradicts, likened, set aside
+_READINGS: OrderedDict[str, Reading] = OrderedDict()  # by the line's text (a long prompt repeats lines), oldest first
+_MOST_READINGS = 65536  # readings kept; the oldest go first
+_TOGETHER = 256  # lines read together at most (their evidence is held at once)
 
-    return decide(evidence(text))
+
+def _read(text: str) -> Reading:
+    """A line's reading: the catalogue's wording, the likeness and stance models, and the decision that weighs them
+    (`decision.py`)."""
+    return _read_all([text])[0]
+
+
+def _read_all(texts: Sequence[str]) -> list[Reading]:
+    """Lines' readings, cached by text; the lines not read before are weighed together, a few hundred at a time."""
+    from kit.practice.decision import decide_all, evidence
+
+    known = {text: _READINGS.get(text) for text in texts}
+    fresh = [text for text, reading in known.items() if reading is None]
+    for start in range(0, len(fresh), _TOGETHER):
+        batch = fresh[start: start + _TOGETHER]
+        known.update(zip(batch, decide_all([evidence(text) for text in batch])))
+    for text in fresh:
+        _READINGS[text] = known[text]  # type: ignore[assignment]
+    with suppress(KeyError):  # another thread may be trimming too
+        while len(_READINGS) > _MOST_READINGS:
+            _READINGS.popitem(last=False)
+    return [known[text] for text in texts]  # type: ignore[misc]
+
+
+_read.cache_clear = _READINGS.clear  # type: ignore[attr-defined]  # as `functools` caches are cleared
 
 
 # Marks of a line that directs the agent: a modal, a common imperative, the agent addressed, a rule's arrow. Many
@@ -531,7 +559,10 @@ def _only_negates(clause: str, negating: re.Pattern[str]) -> bool:
 @lru_cache(maxsize=256)
 def read_prompt(prompt: str) -> PromptReading:
     """Every line of a prompt, read once (cached per prompt: a conversation reads its prompt once)."""
-    lines = tuple(read_line(text, number) for number, text in enumerate(prompt.splitlines() or [prompt], 1) if text.strip())
+    numbered = [(number, text) for number, text in enumerate(prompt.splitlines() or [prompt], 1) if text.strip()]
+    lines = tuple(LineReading(number, text, dict(gives), dict(contradicts), likened, dict(set_aside)) for
+                  (number, text), (gives, contradicts, likened, set_aside) in
+                  zip(numbered, _read_all([text for _, text in numbered])))
     state: dict[str, bool] = {}
     for line in lines:
         state.update({instruction: True for instruction in line.gives})
