@@ -195,3 +195,22 @@ def test_wording_that_reads_as_a_refusal_gives_way_when_the_line_plainly_gives_t
     assert "plain_words" in line.gives and "plain_words" in line.likened and "plain_words" not in line.contradicts
     negation = read_line("Ask for bust, waist, hips and inseam every time; the more measurements the better.")
     assert "ask_only_needed" in negation.contradicts and "ask_only_needed" not in negation.gives
+
+@pytest.mark.parametrize("text, instruction", [
+    ("“先问身高体重”嗰条删咗。", "ask_first"),  # 嗰 is simplified to 𠮶 before the reader looks
+    ("Strike #9, the keep-it-short one.", "be_brief"),
+    ("handoff_on_request = 0", "handoff"),  # a snake_case switch set to 0
+])
+def test_the_wording_reads_a_rule_taken_back_or_switched_off(text: str, instruction: str) -> None:
+    gives, contradicts = reading._worded(reading.normalise(text))[:2]
+    assert instruction in contradicts and instruction not in gives
+
+
+def test_a_prompt_read_together_reads_each_line_as_it_reads_it_alone() -> None:
+    lines = [item["line"] for item in load(CORPUS / "test")][::40]
+    reading._read.cache_clear()
+    together = reading.read_prompt.__wrapped__("\n".join(lines + lines[:3]))  # repeated lines are read once
+    reading._read.cache_clear()
+    alone = [reading.read_line(text) for text in lines + lines[:3]]
+    assert [(line.gives, line.contradicts) for line in together.lines] == [(line.gives, line.contradicts) for line in alone]
+    assert len(together.lines) == len(lines) + 3
