@@ -124,7 +124,7 @@ GroupKey = tuple[str, int, int]  # (instruction, 0 for `wants` or 1 for `avoids`
 
 
 @cache
-def first_words() -> WordIndex:
+def first_words() -> WordIndex[GroupKey]:
     """Which groups a text may match, keyed `(instruction, side, index)`, by their first pattern's plain words alone
     (see `literals.py`): a group whose first words a line lacks cannot match it, or any clause of it, so the reader
     searches only the few groups that can."""

@@ -1,17 +1,18 @@
 """Plain words that every match of a regular expression contains: a cheap test before the expression itself.
 
-The catalogue has about 500 groups of patterns; searching a line with each instruction's alternation of them
-cost most of the time it takes to read a prompt. Python's `re` tries every alternative at every position,
-while `word in line` is a single fast scan. So for each pattern we work out a few words one of which any match
-must contain (`(简短|简洁)\\s*回复` → {"简短", "简洁"}), and search with the pattern only lines that hold one.
-The answer never changes: a line without any of the words cannot match.
+The catalogue has about 500 groups of patterns; searching every line with all of them cost most of the time it
+takes to read a prompt. Python's `re` tries every alternative at every position, while `word in line` is a single
+fast scan. So for each group's first pattern we work out a few words one of which any match must contain
+(`(简短|简洁)\\s*回复` → {"回复"}), and search with the group only lines that hold one. The answer never changes:
+a line without any of the words cannot match.
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
+from typing import Generic, TypeVar
 
 try:  # Python 3.11+
     from re import _constants as _c, _parser as _p  # type: ignore[attr-defined]
@@ -20,6 +21,7 @@ except ImportError:  # Python 3.10
     import sre_parse as _p  # type: ignore[no-redef]
 
 Words = frozenset[str]
+Key = TypeVar("Key", bound=Hashable)
 _MOST = 64  # more words than this and the test would cost as much as the pattern
 
 
@@ -68,15 +70,15 @@ def _better(words: Words, than: Words) -> bool:
     return (min(map(len, words)), -len(words)) > (min(map(len, than)), -len(than))
 
 
-class WordIndex:
-    """Which keys (instructions) a text may concern: the keys one of whose words it contains, plus the keys that
-    have a pattern without a word list (always possible)."""
+class WordIndex(Generic[Key]):
+    """Which keys (the catalogue's groups) a text may concern: the keys one of whose words it contains, plus the keys
+    that have a pattern without a word list (always possible)."""
 
-    def __init__(self, patterns: dict[str, Iterable[str]]) -> None:
-        self.always: set[str] = set()
-        single: dict[str, set[str]] = defaultdict(set)
-        longer: dict[str, list[tuple[str, set[str]]]] = defaultdict(list)
-        owners: dict[str, set[str]] = defaultdict(set)
+    def __init__(self, patterns: dict[Key, Iterable[str]]) -> None:
+        self.always: set[Key] = set()
+        single: dict[str, set[Key]] = defaultdict(set)
+        longer: dict[str, list[tuple[str, set[Key]]]] = defaultdict(list)
+        owners: dict[str, set[Key]] = defaultdict(set)
         for key, texts in patterns.items():
             for text in texts:
                 words = words_in_every_match(text)
@@ -92,7 +94,7 @@ class WordIndex:
                 longer[word[:2]].append((word, keys))
         self._single, self._longer = dict(single), dict(longer)
 
-    def possible(self, text: str) -> set[str]:
+    def possible(self, text: str) -> set[Key]:
         keys = set(self.always)
         for char in self._single.keys() & set(text):
             keys |= self._single[char]
