@@ -44,7 +44,11 @@ CANDIDATE = 0.2
 # those read as giving it from 0.9 and the whole line reads as negating it under 0.1. Held out (the same folds), the
 # trees alone read 681 of the 779 instructions in lines that give two or more, where the hand-set thresholds had read
 # 736; with this, 712, and 95.7% of all labels, for no more negations credited and 4 more neutral lines matched.
-CLAUSE_GIVES, CLAUSE_UNLESS = 0.9, 0.1
+# After the hardest negations joined (58 writers), lesson 07's own line "Use the tools to look up orders and quote
+# prices; show an order only after the customer gives the last 4 digits of its phone." read as negating the tools at
+# 0.24, so its tools were never used: "under 0.25" reads it, and held out costs 2 more negations credited and 1 more
+# neutral line for 7 more labels (95.4%; the rule of the fewest of those two would have kept 0.1).
+CLAUSE_GIVES, CLAUSE_UNLESS = 0.9, 0.25
 _FOLDS = 7
 _TREES = dict(max_iter=200, learning_rate=0.05, max_leaf_nodes=15, l2_regularization=1.0, early_stopping=False,
               random_state=0)

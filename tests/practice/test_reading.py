@@ -51,7 +51,7 @@ def test_the_test_split_holds_todays_reading(test_split) -> None:  # type: ignor
     assert test_split.recall >= 0.947, str(test_split)
     assert test_split.neutral_matched / test_split.neutral <= 0.02, str(test_split)
     assert test_split.read_as_contradiction / test_split.negations >= 0.88, str(test_split)
-    assert test_split.credited_negations <= 65, str(test_split)
+    assert test_split.credited_negations <= 66, str(test_split)
 
 
 def test_a_conversation_reads_its_prompt_once() -> None:
@@ -173,6 +173,9 @@ def test_a_fact_that_names_an_instructions_topic_is_set_aside_and_explained_so()
     # definitions in other words name jargon without asking for it
     ("“加购”就是把商品加入购物车的意思。", set(), set()),
     ("SKU is an abbreviation for stock keeping unit.", set(), set()),
+    # lesson 07: a restriction on showing an order does not take back the tools
+    ("Use the tools to look up orders and quote prices; show an order only after the customer gives the last 4 digits "
+     "of its phone.", {"use_tools"}, set()),
     # only mentioned: where the hand-off button is, is no rule to hand off
     ("转人工的按钮在聊天窗口右上角。", set(), set()),
     # a known miss: 术语 reads a little like the jargon a plain-words rule forbids, and the decision wants 0.75
