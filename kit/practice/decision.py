@@ -176,25 +176,27 @@ def decide_all(lines: list[Evidence]) -> list[tuple[Said, Said, frozenset[str], 
     from kit.practice.likeness import NEGATED
 
     model = _model()
-    pairs = [(seen, instruction) for seen in lines for instruction in seen.candidates()]
-    chances = iter(model.chances([features(seen, instruction, model.instructions) for seen, instruction in pairs]).tolist()
-                   if pairs else [])
+    candidates = [seen.candidates() for seen in lines]
+    rows = [features(seen, instruction, model.instructions)
+            for seen, names in zip(lines, candidates) for instruction in names]
+    chances = iter(model.chances(rows).tolist() if rows else [])
     decided = []
-    for seen in lines:
+    for seen, names in zip(lines, candidates):
         gives: dict[str, tuple[str, ...]] = {}
         contradicts: dict[str, tuple[str, ...]] = {}
         set_aside: dict[str, tuple[str, ...]] = {}
-        for instruction in seen.candidates():
+        for instruction in names:
             _, given, negated = next(chances)
             in_clauses = seen.where.get(instruction)
             if given >= GIVES and given > negated:
                 gives[instruction] = seen.gives.get(instruction) or seen.likeness.cues(instruction)
             elif negated >= NEGATES and negated > given:
-                contradicts[instruction] = seen.contradicts.get(instruction) or seen.likeness.cues(NEGATED + instruction)
+                contradicts[instruction] = (seen.contradicts.get(instruction)
+                                            or seen.likeness.cues(NEGATED + instruction))
             elif negated < CLAUSE_UNLESS and in_clauses and (words := _given_in(in_clauses, instruction)):
                 gives[instruction] = words
             elif worded := seen.gives.get(instruction) or seen.contradicts.get(instruction):
-                set_aside[instruction] = worded  # named, but giving and negating nothing of it: "the size tool takes cm"
+                set_aside[instruction] = worded  # named, giving and negating nothing of it: "the size tool takes cm"
         likened = {instruction for instruction in gives if instruction not in seen.gives}
         likened |= {instruction for instruction in contradicts if instruction not in seen.contradicts}
         decided.append((tuple(gives.items()), tuple(contradicts.items()), frozenset(likened), tuple(set_aside.items())))

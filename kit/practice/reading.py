@@ -333,7 +333,8 @@ _KEPT = re.compile(r"(?:不要|不能|不可以|别|不许|不得|勿|\bdon'?t\b
 # A short clause that takes back the rule the clauses before it stated: "原第3条“先问身高体重”，此条作废", "…, that rule is
 # scrapped". (A clause that names the rule and withdraws it is `_WITHDRAWN`.)
 _WITHDRAWING_CLAUSE = re.compile(r"^(?:此|该|本|这|这一|呢|嗰|𠮶|那|上述|以上)(?:条|项|一条)?(?:规定|规则|要求|做法)?(?:现在|目前|已经?|一律|也)?"
-                                 + _WITHDRAW + r"|^(?:现已|已经?)(?:废弃|作废|废止|删除|撤销|取消)|^(?:this|that|the above|the old) (?:rule|line|one|instruction)(?: (?:is|has been|was))?"
+                                 + _WITHDRAW + r"|^(?:现已|已经?)(?:废弃|作废|废止|删除|撤销|取消)"
+                                 r"|^(?:this|that|the above|the old) (?:rule|line|one|instruction)(?: (?:is|has been|was))?"
                                  r"(?: now)? (?:withdrawn|scrapped|removed|cancell?ed|void|dropped|deprecated|retired)\b", re.I)
 
 
