@@ -45,13 +45,12 @@ def test_dev_lines_are_read_as_their_writers_meant(dev) -> None:  # type: ignore
 
 
 def test_the_test_split_holds_todays_reading(test_split) -> None:  # type: ignore[no-untyped-def]
-    # Floors at today's measurement. The targets: at most 2% of neutral lines matched (reached, and held at the
-    # target); 95% of instruction labels (94.8% since the nineteenth round's hard negations joined) and no negation
-    # credited, not reached yet (see the README).
-    assert test_split.recall >= 0.947, str(test_split)
+    # Floors at today's measurement. The targets: at most 2% of neutral lines matched and 95% of instruction labels
+    # (both reached, and held at the target); no negation credited, not reached yet (see the README).
+    assert test_split.recall >= 0.95, str(test_split)
     assert test_split.neutral_matched / test_split.neutral <= 0.02, str(test_split)
-    assert test_split.read_as_contradiction / test_split.negations >= 0.88, str(test_split)
-    assert test_split.credited_negations <= 66, str(test_split)
+    assert test_split.read_as_contradiction / test_split.negations >= 0.90, str(test_split)
+    assert test_split.credited_negations <= 56, str(test_split)
 
 
 def test_a_conversation_reads_its_prompt_once() -> None:
@@ -178,6 +177,9 @@ def test_a_fact_that_names_an_instructions_topic_is_set_aside_and_explained_so()
      "of its phone.", {"use_tools"}, set()),
     # only mentioned: where the hand-off button is, is no rule to hand off
     ("转人工的按钮在聊天窗口右上角。", set(), set()),
+    # a plain rule ("顾客要人工就转人工。", above) is given from 0.6; an exception that hollows it out is not plain
+    ("只有VIP顾客要人工才转人工。", set(), {"handoff"}),
+    ("Hand off to a person only for VIP members.", set(), {"handoff"}),
     # a known miss: 术语 reads a little like the jargon a plain-words rule forbids, and the decision wants 0.75
     pytest.param("要懂美妆术语，按色号推荐。", {"match_terms"}, set(),
                  marks=pytest.mark.xfail(strict=True, reason="read as giving match_terms at 0.67, under the 0.75 it takes")),
