@@ -2,9 +2,9 @@
 
 Run: .venv/bin/python benchmarks/recognition.py [--rev 0d1fb21] [--rounds 3]
 
-The corpus is tests/data/instructions/ (26,179 prompt lines by 80 writers who never saw the catalogue or
-the reader; dev/ = writers iA, iB, iE-iZ, jA-jJ, kA-kD, kM-kT, kY, kZ, lA, lB, lG-lN, test/ = iC, iD, kE-kL, kU-kX,
-lC-lF, lO-lR). For each split it prints:
+The corpus is tests/data/instructions/ (29,319 prompt lines by 90 writers who never saw the catalogue or
+the reader; dev/ = writers iA, iB, iE-iZ, jA-jJ, kA-kD, kM-kT, kY, kZ, lA, lB, lG-lN, lS-lZ, mA, mB, test/ = iC, iD,
+kE-kL, kU-kX, lC-lF, lO-lR). For each split it prints:
   - instruction lines: the share of labelled instructions recognised, and per instruction;
   - negating lines (`not:<id>`): read as the contradiction, and wrongly credited as the instruction;
   - neutral lines (no instruction): the share matched as anything;

@@ -53,15 +53,15 @@ CLAUSE_GIVES, CLAUSE_UNLESS = 0.9, 0.25
 # instruction and refusing nothing, and outside the instruction's own words it holds no negation, condition,
 # exception, number, question or withdrawal ("顾客要人工就转人工。"). The hardest negations share an instruction's words
 # and differ from it only in such small words ("超过三次才转人工", "只有退货流程才分步骤"); with 68 writers, many of
-# them writing those, the models read some plain rules as half negated (the lessons' "教顾客下单时分步骤说明。" gave at
-# 0.73). Held out (68 writers' trees, 64 writers read): 31 more labels read than without it, 6 more negations
+# them writing those, the models read some plain rules as half negated (the course's own "教顾客下单时分步骤说明。" gave it at
+# 0.73). Held out (68 writers, seven folds): 31 more labels read than without it (95.5% of 13,728), 6 more negations
 # credited and 4 more neutral lines matched, and 41 more instruction lines credited with an instruction their writer
 # did not give (the clause rule's share); chosen by a rule written first (no more than ten more negations credited
 # plus neutral lines matched than the models alone, no fewer labels), with every line the lessons rely on read.
 PLAIN_GIVES, PLAIN_CLAUSE_GIVES = 0.6, 0.8
 _HEDGES = re.compile(r"才|只有|只在|只对|只限|仅|除非|超过|以上|以下|除了|例外|废|删|取消|撤|停用|可选|[?？:：=\d]|"
-                     r"\b(?:only|unless|except|if|when|reserved|instead|rather|bother|optional|strike|struck|scrap(?:ped)?|"
-                     r"withdrawn?|deprecated|removed?)\b", re.I)
+                     r"\b(?:only|unless|except|if|when|reserved|instead|rather|bother|optional|strike|struck|"
+                     r"scrap(?:ped)?|withdrawn?|deprecated|removed?)\b", re.I)
 _FOLDS = 7
 _TREES = dict(max_iter=200, learning_rate=0.05, max_leaf_nodes=15, l2_regularization=1.0, early_stopping=False,
               random_state=0)
