@@ -9,7 +9,7 @@ model does: gradient-boosted trees (scikit-learn's `HistGradientBoostingClassifi
 the line's writer* (seven folds of writers), so it learns how far to trust each reading on a writer it never met.
 
 Shipped as `decision.npz` (the trees as arrays, walked with numpy); retrained by `make likeness`, after the two
-models it weighs. Its two thresholds were chosen with writers held out, never on the test split.
+models it weighs. Its thresholds were chosen with writers held out, never on the test split.
 """
 
 from __future__ import annotations
