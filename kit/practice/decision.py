@@ -205,7 +205,7 @@ def decide_all(lines: list[Evidence]) -> list[tuple[Said, Said, frozenset[str], 
         for instruction in names:
             _, given, negated = next(chances)
             in_clauses = seen.where.get(instruction)
-            if given >= (PLAIN_GIVES if _plain(seen, instruction) else GIVES) and given > negated:
+            if given > negated and (given >= GIVES or given >= PLAIN_GIVES and _plain(seen, instruction)):
                 gives[instruction] = seen.gives.get(instruction) or seen.likeness.cues(instruction)
             elif negated >= NEGATES and negated > given:
                 contradicts[instruction] = (seen.contradicts.get(instruction)
@@ -239,8 +239,8 @@ def _given_in(clauses: str, instruction: str, whole: float) -> tuple[str, ...]:
     seen = evidence(clauses, only=instruction)
     model = _model()
     (_, given, negated), = model.chances([features(seen, instruction, model.instructions)]).tolist()
-    plain = whole >= PLAIN_CLAUSE_WHOLE and _plain(seen, instruction)
-    if given >= (PLAIN_CLAUSE_GIVES if plain else CLAUSE_GIVES) and given > negated:
+    plain_enough = given >= PLAIN_CLAUSE_GIVES and whole >= PLAIN_CLAUSE_WHOLE and _plain(seen, instruction)
+    if given > negated and (given >= CLAUSE_GIVES or plain_enough):
         return seen.gives.get(instruction) or seen.likeness.cues(instruction) or (clauses,)
     return ()
 

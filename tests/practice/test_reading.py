@@ -202,6 +202,7 @@ def test_wording_that_reads_as_a_refusal_gives_way_when_the_line_plainly_gives_t
     negation = read_line("Ask for bust, waist, hips and inseam every time; the more measurements the better.")
     assert "ask_only_needed" in negation.contradicts and "ask_only_needed" not in negation.gives
 
+
 @pytest.mark.parametrize("text, instruction", [
     ("“先问身高体重”嗰条删咗。", "ask_first"),  # 嗰 is simplified to 𠮶 before the reader looks
     ("Strike #9, the keep-it-short one.", "be_brief"),
