@@ -228,7 +228,7 @@ def _plain(seen: Evidence, instruction: str) -> bool:
     if not words or seen.contradicts:
         return False
     rest = seen.normalised
-    for word in words:  # "ask only what you need": the instruction's own "only" hedges nothing
+    for word in filter(None, words):  # "ask only what you need": the instruction's own "only" hedges nothing
         rest = rest.replace(word, " ")
     return not (_NEGATION.search(rest) or _HEDGES.search(rest))
 
