@@ -13,8 +13,8 @@ The dev split's writers are dealt into seven folds. For each fold, the likeness 
 thresholds and rules included. So a change to the reader's code can be measured on writers it never saw without
 retraining. The trees are fitted on the rows `decision.train` kept; after a change to the wording or to the decision's
 features, `--rebuild` first reads the rows again with today's code (and the kept likeness and stance models), so the
-trees learn from what today's code sees (about half a minute more). A change to the corpus or the n-gram models needs the
-first command again. Never run on the test split.
+trees learn from what today's code sees (about half a minute more). A change to the corpus or the n-gram models
+needs the first command again. Never run on the test split.
 """
 
 from __future__ import annotations

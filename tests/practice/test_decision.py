@@ -64,8 +64,6 @@ def test_a_line_is_plain_only_when_nothing_outside_the_instructions_own_words_he
 
     seen = evidence("ask only what you need")
     assert seen.gives.get("ask_only_needed") and _plain(seen, "ask_only_needed")  # its own "only" hedges nothing
-    hedged = evidence("只有会员才分步骤说明")
-    # an empty word among the instruction's own (the wording may find one) blanks nothing: 只有 still hedges
-    found = replace(hedged, gives={"numbered_steps": ("分步骤", "")}, contradicts={})
+    # The wording may find an instruction by an empty word too; it blanks nothing, so 只有 still hedges.
+    found = replace(evidence("只有会员分步骤说明"), gives={"numbered_steps": ("分步骤", "")}, contradicts={})
     assert not _plain(found, "numbered_steps")
-    assert not _plain(replace(found, normalised="只有会员分步骤说明"), "numbered_steps")
