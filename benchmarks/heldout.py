@@ -98,18 +98,15 @@ def _rows(kept: Path, instructions: list[str]):  # type: ignore[no-untyped-def]
 
     rows, answers, folds = [], [], []
     for fold in range(len(list(kept.glob("held_*.txt")))):
-        read_likeness = likeness._Model(kept / f"likeness_{fold}.npz").read
-        read_stance = stance._Model(kept / f"stance_{fold}.npz").stance
         with tempfile.TemporaryDirectory() as held:  # the fold's writers in one folder, read in `train`'s order
             for name in (kept / f"held_{fold}.txt").read_text(encoding="utf-8").split():
                 Path(held, name).symlink_to((DEV / name).resolve())
-            for item in load(held):
-                seen = decision.evidence(item["line"], read_likeness, read_stance)
-                for instruction in seen.candidates():
-                    rows.append(decision.features(seen, instruction, instructions))
-                    answers.append(decision.GIVES_IT if instruction in item["labels"] else decision.NEGATES_IT
-                                   if likeness.NEGATED + instruction in item["labels"] else decision.NEITHER)
-                    folds.append(fold)
+            fold_rows, fold_answers = decision.labelled_rows(
+                load(held), likeness._Model(kept / f"likeness_{fold}.npz").read,
+                stance._Model(kept / f"stance_{fold}.npz").stance, instructions)
+        rows += fold_rows
+        answers += fold_answers
+        folds += [fold] * len(fold_rows)
     return np.array(rows), np.array(answers), np.array(folds)
 
 

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from kit.practice.likeness import Likeness
@@ -277,19 +277,34 @@ def train(folder: Path, out: Path = MODEL_FILE, keep: Path | None = None) -> Non
                 for name in ("likeness", "stance"):
                     shutil.copyfile(Path(scratch, f"{name}.npz"), keep / f"{name}_{fold}.npz")
                 (keep / f"held_{fold}.txt").write_text("\n".join(path.name for path in held), encoding="utf-8")
-            for item in load(held_folder):
-                seen = evidence(item["line"], fold_likeness.read, fold_stance.stance)
-                for instruction in seen.candidates():
-                    rows.append(features(seen, instruction, instructions))
-                    answers.append(GIVES_IT if instruction in item["labels"] else
-                                   NEGATES_IT if NEGATED + instruction in item["labels"] else NEITHER)
-                    folds.append(fold)
+            fold_rows, fold_answers = labelled_rows(load(held_folder), fold_likeness.read, fold_stance.stance,
+                                                    instructions)
+            rows += fold_rows
+            answers += fold_answers
+            folds += [fold] * len(fold_rows)
         print(f"decision: fold {fold + 1} of {_FOLDS} read", flush=True)
     if keep:
         np.savez_compressed(keep / "rows.npz", rows=np.array(rows), answers=np.array(answers), folds=np.array(folds),
                             instructions="\n".join(instructions))
     trees = HistGradientBoostingClassifier(**_TREES).fit(np.array(rows), np.array(answers))
     _write(trees, instructions, out, fingerprint(folder), len(rows))
+
+
+def labelled_rows(items: list[dict[str, Any]], read_likeness: Callable[[str], Likeness],
+                  read_stance: Callable[[str, str, Weighed], Stance],
+                  instructions: list[str]) -> tuple[list[list[float]], list[int]]:
+    """The trees' rows for labelled corpus lines read with the given models: every pair the decision weighs, with
+    its writer's answer (gives, negates or neither)."""
+    from kit.practice.likeness import NEGATED
+
+    rows, answers = [], []
+    for item in items:
+        seen = evidence(item["line"], read_likeness, read_stance)
+        for instruction in seen.candidates():
+            rows.append(features(seen, instruction, instructions))
+            answers.append(GIVES_IT if instruction in item["labels"] else
+                           NEGATES_IT if NEGATED + instruction in item["labels"] else NEITHER)
+    return rows, answers
 
 
 def _write(trees, instructions: list[str], out: Path, corpus: str, pairs: int) -> None:  # type: ignore[no-untyped-def]
